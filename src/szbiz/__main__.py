@@ -1,0 +1,3 @@
+from szbiz.cli import main
+
+main()

@@ -1,0 +1,164 @@
+"""The Typer app, its error handling, and the options every command shares.
+
+This package is the only place that reads argv, writes stdout and decides exit codes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+# typer 0.28 carries its own copy of click; its exception types are what a
+# usage error raises.
+from typer._click import Context as ClickContext
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
+
+from szbiz.errors import ExitCode, SzbizError
+from szbiz.model import TaskList
+
+
+def _debug(ctx: ClickContext | None) -> bool:
+    if os.environ.get("SZBIZ_DEBUG", "") not in ("", "0"):
+        return True
+    root = ctx.find_root() if ctx is not None else None
+    return bool(root is not None and isinstance(root.obj, dict) and root.obj.get("debug"))
+
+
+class SzbizGroup(TyperGroup):
+    """Turns every user error into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SzbizError as exc:
+            if _debug(ctx):
+                raise
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone_mode = kwargs.pop("standalone_mode", True)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        except ClickException as exc:
+            if not standalone_mode:
+                raise
+            where = exc.ctx.command_path if getattr(exc, "ctx", None) else "szbiz"  # type: ignore[attr-defined]
+            typer.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("error: interrupted", err=True)
+            sys.exit(130)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+app = typer.Typer(
+    cls=SzbizGroup,
+    name="szbiz",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from szbiz import __version__
+
+        typer.echo(f"szbiz {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for errors (or set SZBIZ_DEBUG=1).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """Track Shenzhen's 2020 business-environment reform task list (210 tasks, 14 areas).
+
+    Exit codes: 0 success, 1 invalid data or a state that forbids the change,
+    2 a usage error (unknown option, bad value, missing file).
+    """
+    ctx.obj = {"debug": debug}
+
+
+TasksOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--tasks",
+        envvar="SZBIZ_TASKS",
+        help="Read this task list instead of the bundled one (env SZBIZ_TASKS).",
+        show_default=False,
+        dir_okay=True,
+    ),
+]
+
+
+def tasks_path(option: Path | None) -> Path:
+    """The list in use: ``--tasks`` / SZBIZ_TASKS, else the bundled one."""
+    if option is not None:
+        return option
+    from szbiz.paths import bundled_tasks
+
+    return bundled_tasks()
+
+
+def open_list(option: Path | None) -> TaskList:
+    """Load the list in use; its problems become one error line and exit 1."""
+    from szbiz.load import load
+
+    return load(tasks_path(option)).tasks
+
+
+def write(text: str) -> None:
+    """Write to stdout; the only way commands print their results."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def say(text: str) -> None:
+    """A note for the person, not for a pipe: stderr."""
+    typer.echo(text, err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if os.name == "nt":  # pragma: no cover - Windows pipes default to the ANSI code page
+        for stream in (sys.stdout, sys.stderr):
+            if not stream.isatty() and hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8")
+    try:
+        app()
+    except BrokenPipeError:
+        # The reader (head, less) went away: stop quietly, and keep Python from
+        # complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
+    except SzbizError as exc:  # raised outside a command, e.g. while parsing
+        sys.stderr.write(f"error: {exc.message}\n")
+        sys.exit(int(exc.exit_code))
+
+
+__all__ = ["ExitCode", "TasksOption", "app", "main", "open_list", "say", "tasks_path", "write"]

@@ -1,0 +1,131 @@
+"""Commands on the list itself: import, lint, schema."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from szbiz.cli.app import TasksOption, app, say, tasks_path, write
+from szbiz.errors import ExitCode, LoadError, Problem
+
+
+def _report_and_exit(problems: tuple[Problem, ...], code: ExitCode) -> None:
+    for problem in problems:
+        say(f"{problem.level}: {problem}")
+    raise typer.Exit(int(code))
+
+
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path, typer.Argument(help="The table text: tab-separated rows, as extracted from the PDF.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write the YAML here (atomically); default stdout."),
+    ] = None,
+    issuer: Annotated[str, typer.Option(help="Who issued the document.")] = "深圳市人民政府",
+) -> None:
+    """Turn the source table into the canonical YAML list.
+
+    data/tasks.yaml is exactly the output of
+    `szbiz import data/source/shenzhen-2020-tasks.txt -o data/tasks.yaml`.
+    Every row that cannot be read is reported with its line number and
+    nothing is written. Exit codes: 0 written, 1 unreadable rows, 2 usage.
+    """
+    from szbiz.dump import dump_tasklist
+    from szbiz.importer import read_source
+
+    if not source.is_file():
+        _report_and_exit((Problem(str(source), 0, 0, "no such file", "io"),), ExitCode.USAGE)
+    if output is not None and not output.parent.is_dir():
+        _report_and_exit(
+            (Problem(str(output), 0, 0, "its directory does not exist", "io"),), ExitCode.USAGE
+        )
+    try:
+        tasks = read_source(source, issuer)
+    except LoadError as exc:
+        _report_and_exit(exc.problems, ExitCode.PROBLEMS)
+        raise  # pragma: no cover - _report_and_exit always exits
+    text = dump_tasklist(tasks)
+    if output is None:
+        write(text)
+        return
+    from szbiz.atomic import atomic_write
+
+    atomic_write(output, text.encode("utf-8"))
+    say(
+        f"wrote {len(tasks.tasks)} tasks, {len(tasks.areas)} areas and "
+        f"{len(tasks.agencies)} agencies to {output}"
+    )
+
+
+class LintFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    AUTO = "auto"
+
+
+@app.command()
+def lint(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Task lists to check; default the list in use.", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        LintFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: file:line:col: level: message [rule]; json; github: workflow "
+            "commands; auto: github under GITHUB_ACTIONS, else text.",
+        ),
+    ] = LintFormat.TEXT,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    tasks: TasksOption = None,
+) -> None:
+    """Check task lists: every problem, with file, line and column.
+
+    Exit codes: 0 clean (warnings allowed unless --strict), 1 problems found,
+    2 usage (a file that is missing or cannot be read, a bad option).
+    """
+    from szbiz.load import check
+    from szbiz.render.problems import PROBLEM_FORMATS
+
+    paths = files or [tasks_path(tasks)]
+    name = fmt.value
+    if fmt is LintFormat.AUTO:
+        name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    found: list[Problem] = []
+    unreadable = False
+    for path in paths:
+        problems = check(path)
+        if problems and all(p.rule == "io" for p in problems):
+            unreadable = True
+            for p in problems:
+                say(f"error: {p}")
+            continue
+        found += problems
+    out = PROBLEM_FORMATS[name](found)
+    if out or name == "json":
+        write(out)
+    if unreadable:
+        raise typer.Exit(int(ExitCode.USAGE))
+    failing = [p for p in found if p.level == "error" or strict]
+    if failing:
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the task list file (data/tasks.schema.json)."""
+    import json
+
+    from szbiz.schema import json_schema
+
+    write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,84 @@
+"""The model → the canonical YAML text: a block per task, stable key order, no anchors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from szbiz.model import TaskList
+
+HEADER = """\
+# szbiz canonical task list: {title}
+# Generated from data/source/{source} by:
+#   szbiz import data/source/{source} -o data/tasks.yaml
+# Do not edit by hand: change the source or the importer and regenerate.
+# Check it with: szbiz lint data/tasks.yaml
+"""
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _section(key: str, value: Any) -> str:
+    text: str = yaml.dump(
+        {key: value},
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1 << 20,
+        indent=2,
+    )
+    return text
+
+
+def _task_dict(task: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": task.id,
+        "area": task.area,
+        "title": task.title,
+        "description": task.description,
+        "lead": list(task.lead),
+    }
+    if task.lead_note:
+        out["lead_note"] = task.lead_note
+    out["support"] = list(task.support)
+    if task.support_note:
+        out["support_note"] = task.support_note
+    out["deadline"] = task.deadline
+    out["deadline_text"] = task.deadline_text
+    return out
+
+
+def dump_tasklist(tasks: TaskList) -> str:
+    doc = tasks.document
+    parts = [
+        HEADER.format(title=doc.title, source=doc.source),
+        _section("schema", 1),
+        _section(
+            "document",
+            {
+                "title": doc.title,
+                "issuer": doc.issuer,
+                "year": doc.year,
+                "source": doc.source,
+                "principles": list(doc.principles),
+            },
+        ),
+        _section("areas", [{"number": a.number, "name": a.name} for a in tasks.areas]),
+    ]
+    agencies = []
+    for agency in tasks.agencies:
+        entry: dict[str, Any] = {"name": agency.name, "kind": agency.kind.value}
+        entry["code"] = agency.code
+        if agency.aliases:
+            entry["aliases"] = list(agency.aliases)
+        agencies.append(entry)
+    parts.append(_section("agencies", agencies))
+    # One block per task, a blank line between blocks, so a diff shows which task changed.
+    blocks = [_section("tasks", [_task_dict(t)]).split("\n", 1)[1] for t in tasks.tasks]
+    body = "tasks:\n" + "".join("\n" + b for b in blocks) if blocks else "tasks: []\n"
+    return "\n".join([*parts, body])

@@ -1,0 +1,122 @@
+"""The task list as frozen dataclasses. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class AgencyKind(StrEnum):
+    MUNICIPAL = "municipal"  # a bureau, commission or office of the city government
+    DISTRICT = "district"  # a district or zone government
+    JUDICIAL = "judicial"  # a court, procuratorate or arbitration body
+    CENTRAL = "central"  # a central (national) agency's branch in Shenzhen
+    ENTERPRISE = "enterprise"  # a state-owned enterprise
+    COLLECTIVE = "collective"  # a group such as 各相关单位
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    AgencyKind.MUNICIPAL: "市直部门",
+    AgencyKind.DISTRICT: "区（新区）",
+    AgencyKind.JUDICIAL: "司法机关",
+    AgencyKind.CENTRAL: "驻深单位",
+    AgencyKind.ENTERPRISE: "国有企业",
+    AgencyKind.COLLECTIVE: "集合",
+}
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    DOING = "doing"
+    DONE = "done"
+    BLOCKED = "blocked"
+    DROPPED = "dropped"
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    SUPPORT = "support"
+    ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    issuer: str
+    year: int
+    source: str
+    principles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    number: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    name: str
+    kind: AgencyKind
+    aliases: tuple[str, ...] = ()
+    code: str = ""  # short unique pinyin code, e.g. swj for 市税务局 (typed as swj or sswj)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: int
+    area: int
+    title: str
+    description: str
+    lead: tuple[str, ...]
+    support: tuple[str, ...]
+    deadline: dt.date
+    deadline_text: str
+    lead_note: str = ""  # a qualifier such as 按职责分工负责 on the lead agencies
+    support_note: str = ""  # the same for the co-responsible agencies, e.g. 等
+
+    @property
+    def measure(self) -> str:
+        """The measure as the document states it: title, then description."""
+        return f"{self.title}。{self.description}" if self.description else self.title
+
+    def agencies(self, role: Role = Role.ANY) -> tuple[str, ...]:
+        if role is Role.LEAD:
+            return self.lead
+        if role is Role.SUPPORT:
+            return self.support
+        return self.lead + self.support
+
+
+@dataclass(frozen=True)
+class TaskList:
+    document: Document
+    areas: tuple[Area, ...]
+    agencies: tuple[Agency, ...]
+    tasks: tuple[Task, ...]
+    _by_id: dict[int, Task] = field(init=False, repr=False, compare=False)
+    _areas: dict[int, Area] = field(init=False, repr=False, compare=False)
+    _agencies: dict[str, Agency] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {t.id: t for t in self.tasks})
+        object.__setattr__(self, "_areas", {a.number: a for a in self.areas})
+        object.__setattr__(self, "_agencies", {a.name: a for a in self.agencies})
+
+    def task(self, task_id: int) -> Task | None:
+        return self._by_id.get(task_id)
+
+    def area(self, number: int) -> Area | None:
+        return self._areas.get(number)
+
+    def agency(self, name: str) -> Agency | None:
+        return self._agencies.get(name)
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(sorted(self._by_id))

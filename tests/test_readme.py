@@ -1,0 +1,96 @@
+"""The README stays true: its examples print what it says, and it documents every command."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from szbiz.cli import app
+
+from .conftest import ROOT, run
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _examples() -> list[tuple[str, str]]:
+    """Each ``$ szbiz …`` line in a plain code block, with the output shown under it."""
+    examples = []
+    for block in re.findall(r"```\n(.*?)```", README, re.S):
+        current: list[str] | None = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if current is not None:
+                    examples.append((current[0], "\n".join(current[1:])))
+                current = [line[2:]]
+            elif current is not None:
+                current.append(line)
+        if current is not None:
+            examples.append((current[0], "\n".join(current[1:])))
+    return [(cmd, out) for cmd, out in examples if cmd.startswith("szbiz ")]
+
+
+EXAMPLES = _examples()
+
+
+def test_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 2
+
+
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_example(
+    command: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "tests" / "data", tmp_path / "tests" / "data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "100")
+    args = shlex.split(command)[1:]
+    result = run(*args)
+    shown = (result.stdout + result.stderr).rstrip("\n")
+    assert shown == expected.rstrip("\n")
+
+
+def _commands() -> list[str]:
+    from typer.main import get_command
+
+    group = get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_a_readme_section() -> None:
+    sections = set(re.findall(r"^### `szbiz (\w+)", README, re.M))
+    assert set(_commands()) <= sections, "document the new command in the README"
+    assert sections <= set(_commands()), "the README documents a command that is gone"
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_readme_mentions_every_option(command: str) -> None:
+    from typer.main import get_command
+
+    group = get_command(app)
+    cmd = group.commands[command]  # type: ignore[attr-defined]
+    section = README.split(f"### `szbiz {command}", 1)[1].split("\n### ", 1)[0]
+    for param in cmd.params:
+        for opt in param.opts:
+            if opt.startswith("--") and opt not in ("--help",):
+                assert opt in section or opt in README.split("## Commands", 1)[1].split("###")[0], (
+                    f"README section for {command} does not mention {opt}"
+                )
+
+
+def test_quick_start_has_exactly_two_commands() -> None:
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```\n(.*?)```", quick, re.S)
+    assert len(blocks) == 2
+    for block in blocks:
+        assert len(block.strip().splitlines()) == 1
+
+
+def test_help_runs_for_every_command() -> None:
+    for command in _commands():
+        result = run(command, "--help")
+        assert result.exit_code == 0, command
