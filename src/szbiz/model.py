@@ -120,3 +120,57 @@ class TaskList:
     @property
     def ids(self) -> tuple[int, ...]:
         return tuple(sorted(self._by_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of the progress ledger: a task's status changed on a day."""
+
+    task: int
+    status: Status
+    on: dt.date  # the day it happened
+    by: str  # who recorded it
+    at: dt.datetime  # when it was recorded (timezone-aware)
+    note: str = ""
+    ref: str = ""  # evidence: a document number such as 深府办〔2020〕18号, or a URL
+
+
+@dataclass(frozen=True)
+class History:
+    """Every event of the ledger, by task, in the order they happened."""
+
+    events: tuple[Event, ...] = ()
+    _by_task: dict[int, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_task: dict[int, list[Event]] = {}
+        for event in self.events:
+            by_task.setdefault(event.task, []).append(event)
+        object.__setattr__(
+            self,
+            "_by_task",
+            # Stable sort: events on the same day keep the order they were recorded in.
+            {k: tuple(sorted(v, key=lambda e: e.on)) for k, v in by_task.items()},
+        )
+
+    def of(self, task_id: int) -> tuple[Event, ...]:
+        return self._by_task.get(task_id, ())
+
+    def last(self, task_id: int, on: dt.date) -> Event | None:
+        """The task's last event on or before ``on``."""
+        found = None
+        for event in self._by_task.get(task_id, ()):
+            if event.on > on:
+                break
+            found = event
+        return found
+
+    def status(self, task_id: int, on: dt.date) -> Status:
+        """A task's status on a day: its last event on or before it; todo if none."""
+        event = self.last(task_id, on)
+        return event.status if event is not None else Status.TODO
+
+    def done_on(self, task_id: int, on: dt.date) -> dt.date | None:
+        """The day the task was done, if it is done as of ``on``."""
+        event = self.last(task_id, on)
+        return event.on if event is not None and event.status is Status.DONE else None
