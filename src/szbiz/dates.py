@@ -27,3 +27,75 @@ def parse_document_deadline(text: str, default_year: int | None = None) -> dt.da
     if year is None or not 1 <= month <= 12:
         return None
     return end_of_month(year, month)
+
+
+SHANGHAI = "Asia/Shanghai"
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DOC_DAY = re.compile(r"^\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_RELATIVE = re.compile(r"^([+-])(\d+)\s*([dwmy])$")
+HINT = "try 2020-06-30, 2020年6月底 or +30d"
+
+
+def today(env_value: str | None = None) -> dt.date:
+    """Today in Asia/Shanghai, where the deadlines are kept, or ``env_value`` if given."""
+    if env_value:
+        return parse_date(env_value, dt.date.today())
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(SHANGHAI)).date()
+
+
+class DateError(ValueError):
+    """A date the user typed could not be read."""
+
+
+def parse_date(text: str, base: dt.date) -> dt.date:
+    """Read a date as people type it; relative forms count from ``base``.
+
+    ``2020-06-30``; ``2020-06`` (end of that month); ``2020年6月底``,
+    ``2020年6月``, ``6月底`` (in ``base``'s year), ``2020年6月30日``;
+    ``today``, ``+30d``, ``-2w``, ``+1m``, ``+1y``; ``eom``, ``eoq``, ``eoy``
+    (end of ``base``'s month, quarter, year).
+    """
+    from dateutil.relativedelta import relativedelta
+
+    value = text.strip().lower()
+    try:
+        if value == "today":
+            return base
+        if value == "eom":
+            return end_of_month(base.year, base.month)
+        if value == "eoq":
+            return end_of_month(base.year, (base.month - 1) // 3 * 3 + 3)
+        if value == "eoy":
+            return dt.date(base.year, 12, 31)
+        m = _RELATIVE.match(value)
+        if m:
+            n = int(m.group(2)) * (1 if m.group(1) == "+" else -1)
+            unit = m.group(3)
+            delta = {
+                "d": relativedelta(days=n),
+                "w": relativedelta(weeks=n),
+                "m": relativedelta(months=n),
+                "y": relativedelta(years=n),
+            }[unit]
+            result: dt.date = base + delta
+            return result
+        m = _ISO_DAY.match(value)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _ISO_MONTH.match(value)
+        if m:
+            return end_of_month(int(m.group(1)), int(m.group(2)))
+        m = _DOC_DAY.match(value)
+        if m:
+            year = int(m.group(1)) if m.group(1) else base.year
+            return dt.date(year, int(m.group(2)), int(m.group(3)))
+        month = parse_document_deadline(value, base.year)
+        if month is not None:
+            return month
+    except (ValueError, OverflowError):
+        pass
+    raise DateError(f"cannot read {text!r} as a date; {HINT}")

@@ -1,0 +1,254 @@
+"""Finding tasks: list, due, show, agencies, areas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from szbiz.cli.app import TasksOption, app, write
+from szbiz.cli.context import Session, open_session
+from szbiz.cli.options import (
+    AgencyOption,
+    AreaOption,
+    AsOfOption,
+    FormatOption,
+    JsonOption,
+    RoleOption,
+    SortOption,
+    StateChoice,
+    date_value,
+    emit_sheet,
+    is_terminal,
+)
+from szbiz.errors import UsageError
+from szbiz.model import AgencyKind, Role
+from szbiz.query import Filter, SortKey, TaskView
+
+
+def _agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
+    from szbiz.agencies import resolve
+
+    return tuple(dict.fromkeys(resolve(n, session.tasks).name for n in names or ()))
+
+
+def _areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:
+    from szbiz.query import resolve_area
+
+    return tuple(resolve_area(a, session.tasks) for a in areas or ())
+
+
+def _show(
+    session: Session,
+    condition: Filter,
+    sort: SortKey,
+    fmt: FormatOption,
+    as_json: bool,
+) -> None:
+    from szbiz.query import select, views
+    from szbiz.query import sort as order
+    from szbiz.render.views import tasks_footer, tasks_sheet
+
+    found = select(views(session.tasks, session.history, session.as_of), condition)
+    found = order(found, sort, [a.name for a in session.tasks.agencies])
+    footer = tasks_footer(found, condition.agencies)
+    emit_sheet(tasks_sheet(found, footer), fmt, as_json)
+
+
+@app.command("list")
+def list_(
+    agency: AgencyOption = None,
+    role: RoleOption = Role.ANY,
+    area: AreaOption = None,
+    status: Annotated[
+        list[StateChoice] | None,
+        typer.Option("--status", "-s", help="Repeatable: any of them.", show_default=False),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", "-q", help="Words that must all appear in the measure.", show_default=False
+        ),
+    ] = None,
+    ids: Annotated[
+        str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.", show_default=False)
+    ] = None,
+    due_before: Annotated[
+        str | None,
+        typer.Option("--due-before", help="Deadline on or before this day.", show_default=False),
+    ] = None,
+    due_after: Annotated[
+        str | None,
+        typer.Option("--due-after", help="Deadline on or after this day.", show_default=False),
+    ] = None,
+    sort: SortOption = SortKey.ID,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+) -> None:
+    """List tasks; every filter given must hold.
+
+    Dates may be written 2020-06-30, 2020-06, 2020年6月底, 6月底, today, +30d,
+    -2w, eom, eoq or eoy. No match is not an error: `no tasks match` on stderr,
+    exit 0.
+    """
+    from szbiz.query import parse_ids
+
+    session = open_session(tasks, as_of)
+    condition = Filter(
+        agencies=_agencies(session, agency),
+        role=role,
+        areas=_areas(session, area),
+        states=tuple(s.value for s in status or ()),
+        words=tuple(search.split()) if search else (),
+        ids=parse_ids(ids, session.tasks.ids) if ids is not None else None,
+        due_before=date_value(due_before, session.as_of) if due_before else None,
+        due_after=date_value(due_after, session.as_of) if due_after else None,
+    )
+    _show(session, condition, sort, fmt, as_json)
+
+
+@app.command()
+def due(
+    before: Annotated[
+        str | None,
+        typer.Option("--before", help="Deadline on or before this day.", show_default=False),
+    ] = None,
+    after: Annotated[
+        str | None,
+        typer.Option("--after", help="Deadline on or after this day.", show_default=False),
+    ] = None,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            help="Deadline within this long from the as-of day, e.g. 30d, 2w, 1m.",
+            show_default=False,
+        ),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only tasks past their deadline.")
+    ] = False,
+    agency: AgencyOption = None,
+    role: RoleOption = Role.ANY,
+    area: AreaOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+) -> None:
+    """Tasks not yet done whose deadline falls in a window, soonest first.
+
+    A deadline runs to the end of its day in Asia/Shanghai: a task due
+    2020-06-30 is not overdue on 2020-06-30. With no window, shows what is
+    overdue or due within 30 days.
+    """
+    import datetime as dt
+
+    session = open_session(tasks, as_of)
+    day = session.as_of
+    latest = date_value(before, day) if before else None
+    earliest = date_value(after, day) if after else None
+    if within is not None:
+        spec = within.strip()
+        end = date_value(spec if spec[:1] in "+-" else "+" + spec, day)
+        if end < day:
+            raise UsageError(f"--within {within!r} lies in the past; write a span such as 30d")
+        latest = min(latest, end) if latest else end
+        earliest = max(earliest, day) if earliest else day
+    if overdue:
+        yesterday = day - dt.timedelta(days=1)
+        latest = min(latest, yesterday) if latest else yesterday
+    if latest is None and earliest is None:
+        latest = date_value("+30d", day)
+    condition = Filter(
+        agencies=_agencies(session, agency),
+        role=role,
+        areas=_areas(session, area),
+        due_before=latest,
+        due_after=earliest,
+        unfinished=True,
+    )
+    _show(session, condition, SortKey.DEADLINE, fmt, as_json)
+
+
+@app.command()
+def show(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="The task's 序号.")],
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+) -> None:
+    """Everything about one task: measure, agencies, deadline, status and history."""
+    import os
+    import shutil
+
+    from szbiz.query import views
+    from szbiz.render.sheet import Style
+    from szbiz.render.views import task_detail, task_json
+
+    session = open_session(tasks, as_of)
+    number = _task_id(task_id, session)
+    view: TaskView = next(
+        v for v in views(session.tasks, session.history, session.as_of) if v.task.id == number
+    )
+    history = [e for e in session.history.of(number) if e.on <= session.as_of]
+    if as_json:
+        write(task_json(view, history))
+        return
+    style = Style(
+        width=shutil.get_terminal_size((100, 24)).columns,
+        color=is_terminal() and "NO_COLOR" not in os.environ,
+    )
+    write(task_detail(view, session.tasks, history, style))
+
+
+def _task_id(text: str, session: Session) -> int:
+    ids = session.tasks.ids
+    span = f"{ids[0]}–{ids[-1]}" if ids else "none"
+    if not text.strip().isdigit():
+        raise UsageError(f"{text!r} is not a task id; ids are {span}")
+    number = int(text)
+    if session.tasks.task(number) is None:
+        raise UsageError(f"task {number} does not exist; ids are {span}")
+    return number
+
+
+@app.command()
+def agencies(
+    kind: Annotated[
+        list[AgencyKind] | None,
+        typer.Option("--kind", help="Only agencies of this kind. Repeatable.", show_default=False),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+) -> None:
+    """Every agency with its kind, pinyin code, aliases and counts as lead and support."""
+    from szbiz.query import views
+    from szbiz.render.views import agencies_sheet
+    from szbiz.report import agency_stats
+
+    session = open_session(tasks, as_of)
+    found = views(session.tasks, session.history, session.as_of)
+    stats = agency_stats(session.tasks, found, tuple(kind or ()))
+    emit_sheet(agencies_sheet(stats), fmt, as_json, empty="no agencies match")
+
+
+@app.command()
+def areas(
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+) -> None:
+    """The areas with their task counts and how their deadlines spread over the year."""
+    from szbiz.query import views
+    from szbiz.render.views import areas_sheet
+    from szbiz.report import area_stats
+
+    session = open_session(tasks, as_of)
+    found = views(session.tasks, session.history, session.as_of)
+    emit_sheet(areas_sheet(area_stats(session.tasks, found)), fmt, as_json, empty="no areas")

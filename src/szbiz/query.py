@@ -1,0 +1,195 @@
+"""Pure filters and sorts over the task list, as it stood on a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from szbiz.errors import UsageError
+from szbiz.model import Event, History, Role, Status, Task, TaskList
+
+OVERDUE = "overdue"
+STATUS_CHOICES = (*(s.value for s in Status), OVERDUE)
+FINISHED = (Status.DONE, Status.DROPPED)
+
+
+class SortKey(StrEnum):
+    ID = "id"
+    DEADLINE = "deadline"
+    AREA = "area"
+    AGENCY = "agency"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """A task as it stood on ``as_of``: its status and where it is against its deadline."""
+
+    task: Task
+    area_name: str
+    status: Status
+    as_of: dt.date
+    last: Event | None = None  # the last event on or before as_of
+    done_on: dt.date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        """Not finished and past the end of its deadline's day."""
+        return self.status not in FINISHED and self.as_of > self.task.deadline
+
+    @property
+    def done_late(self) -> bool:
+        return self.done_on is not None and self.done_on > self.task.deadline
+
+    @property
+    def days_left(self) -> int:
+        """Days from as_of to the deadline; negative when late."""
+        return (self.task.deadline - self.as_of).days
+
+    @property
+    def state(self) -> str:
+        """The status, or ``overdue`` for an unfinished task past its deadline."""
+        return OVERDUE if self.overdue else self.status.value
+
+
+def views(tasks: TaskList, history: History, as_of: dt.date) -> list[TaskView]:
+    out = []
+    for task in tasks.tasks:
+        area = tasks.area(task.area)
+        last = history.last(task.id, as_of)
+        status = last.status if last is not None else Status.TODO
+        out.append(
+            TaskView(
+                task=task,
+                area_name=area.name if area else "",
+                status=status,
+                as_of=as_of,
+                last=last,
+                done_on=last.on if last is not None and status is Status.DONE else None,
+            )
+        )
+    return out
+
+
+def parse_ids(text: str, valid: Sequence[int]) -> frozenset[int]:
+    """``1-16,42`` → {1, …, 16, 42}; every id must exist."""
+    ids: set[int] = set()
+    lowest, highest = (min(valid), max(valid)) if valid else (0, 0)
+    known = set(valid)
+    for part in text.replace("，", ",").split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d+)\s*(?:[-–~]\s*(\d+))?", part)
+        if not m:
+            raise UsageError(
+                f"cannot read {part!r} in --ids {text!r}; write ids and ranges like 1-16,42"
+            )
+        start = int(m.group(1))
+        end = int(m.group(2)) if m.group(2) else start
+        if end < start:
+            raise UsageError(f"the range {part!r} runs backwards; write {end}-{start}")
+        for task_id in (start, end):
+            if task_id not in known:
+                raise UsageError(f"task {task_id} does not exist; ids are {lowest}–{highest}")
+        ids.update(range(start, end + 1))
+    return frozenset(ids & known)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Conditions that must all hold; an empty field does not filter."""
+
+    agencies: tuple[str, ...] = ()  # canonical names; any of them
+    role: Role = Role.ANY
+    areas: tuple[int, ...] = ()
+    states: tuple[str, ...] = ()  # Status values or "overdue"; any of them
+    words: tuple[str, ...] = ()  # all must appear in title or description
+    ids: frozenset[int] | None = None
+    due_before: dt.date | None = None  # deadline on or before
+    due_after: dt.date | None = None  # deadline on or after
+    unfinished: bool = False  # leave out done and dropped tasks
+
+    def __call__(self, view: TaskView) -> bool:
+        task = view.task
+        if self.ids is not None and task.id not in self.ids:
+            return False
+        if self.areas and task.area not in self.areas:
+            return False
+        if self.agencies and not set(self.agencies) & set(task.agencies(self.role)):
+            return False
+        if self.due_before is not None and task.deadline > self.due_before:
+            return False
+        if self.due_after is not None and task.deadline < self.due_after:
+            return False
+        if self.unfinished and view.status in FINISHED:
+            return False
+        if self.states and not any(_has_state(view, s) for s in self.states):
+            return False
+        if self.words:
+            text = (task.title + task.description).casefold()
+            if not all(w.casefold() in text for w in self.words):
+                return False
+        return True
+
+
+def _has_state(view: TaskView, state: str) -> bool:
+    return view.overdue if state == OVERDUE else view.status.value == state
+
+
+def select(items: Iterable[TaskView], condition: Filter) -> list[TaskView]:
+    return [v for v in items if condition(v)]
+
+
+def sort(
+    items: Sequence[TaskView], key: SortKey, agency_order: Sequence[str] = ()
+) -> list[TaskView]:
+    """Sorted by id, or by deadline, area or first lead agency, each then by id."""
+    if key is SortKey.DEADLINE:
+        return sorted(items, key=lambda v: (v.task.deadline, v.task.id))
+    if key is SortKey.AREA:
+        return sorted(items, key=lambda v: (v.task.area, v.task.id))
+    if key is SortKey.AGENCY:
+        rank = {name: i for i, name in enumerate(agency_order)}
+        return sorted(
+            items,
+            key=lambda v: (
+                rank.get(v.task.lead[0], len(rank)) if v.task.lead else len(rank),
+                v.task.id,
+            ),
+        )
+    return sorted(items, key=lambda v: v.task.id)
+
+
+def role_counts(items: Iterable[TaskView], agency: str) -> tuple[int, int]:
+    """How many of ``items`` the agency leads, and how many it supports."""
+    lead = support = 0
+    for view in items:
+        if agency in view.task.lead:
+            lead += 1
+        elif agency in view.task.support:
+            support += 1
+    return lead, support
+
+
+def resolve_area(query: str, tasks: TaskList) -> int:
+    """An area by number (``8``, ``八``) or a part of its name that only one area has."""
+    from szbiz.text import chinese_numeral
+
+    text = query.strip()
+    numbers = [a.number for a in tasks.areas]
+    span = f"{min(numbers)}–{max(numbers)}" if numbers else "none"
+    number = int(text) if text.isdigit() else chinese_numeral(text)
+    if number is not None:
+        if tasks.area(number) is None:
+            raise UsageError(f"area {text} does not exist; areas are {span} (szbiz areas)")
+        return number
+    matches = [a for a in tasks.areas if text and text in a.name]
+    if len(matches) == 1:
+        return matches[0].number
+    if matches:
+        names = "、".join(f"{a.number} {a.name}" for a in matches)
+        raise UsageError(f"{query!r} matches {len(matches)} areas: {names}; give more of the name")
+    raise UsageError(
+        f"unknown area {query!r}; give a number {span} or part of a name (szbiz areas)"
+    )

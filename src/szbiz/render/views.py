@@ -1,0 +1,238 @@
+"""Tasks, agencies and areas as sheets; one task in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from szbiz.model import Status, TaskList
+from szbiz.query import OVERDUE, TaskView, role_counts
+from szbiz.render.sheet import Column, Sheet, Style, print_rich
+from szbiz.report import AgencyStats, AreaStats
+
+STATE_LABELS = {
+    Status.TODO.value: "未开始",
+    Status.DOING.value: "进行中",
+    Status.DONE.value: "已完成",
+    Status.BLOCKED.value: "受阻",
+    Status.DROPPED.value: "已取消",
+    OVERDUE: "逾期",
+}
+
+
+def state_label(view: TaskView) -> str:
+    if view.done_late:
+        return "已完成(逾期)"
+    return STATE_LABELS[view.state]
+
+
+def task_row(view: TaskView) -> dict[str, Any]:
+    task = view.task
+    last = view.last
+    return {
+        "id": task.id,
+        "area": task.area,
+        "area_name": view.area_name,
+        "title": task.title,
+        "description": task.description,
+        "lead": list(task.lead),
+        "lead_note": task.lead_note,
+        "support": list(task.support),
+        "support_note": task.support_note,
+        "deadline": task.deadline,
+        "deadline_text": task.deadline_text,
+        "status": view.status.value,
+        "overdue": view.overdue,
+        "days_left": view.days_left,
+        "done_on": view.done_on,
+        "done_late": view.done_late,
+        "note": last.note if last else "",
+        "ref": last.ref if last else "",
+        "state_label": state_label(view),
+    }
+
+
+TASK_COLUMNS = (
+    Column("id", "序号", justify="right"),
+    Column("area", "领域", justify="right", text=True),
+    Column("area_name", "领域名称", table=False),
+    Column("title", "措施", flexible=True),
+    Column("description", "描述", table=False),
+    Column("lead", "牵头单位", flexible=True),
+    Column("lead_note", "牵头备注", table=False),
+    Column("support", "责任单位", table=False),
+    Column("support_note", "责任备注", table=False),
+    Column("deadline", "完成时限"),
+    Column("deadline_text", "完成时限原文", table=False),
+    Column("status", "状态码", table=False),
+    Column("overdue", "逾期", table=False),
+    Column("days_left", "剩余天数", table=False),
+    Column("done_on", "完成日期", table=False),
+    Column("state_label", "状态", text=False),
+)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def tasks_footer(items: Sequence[TaskView], agencies: Sequence[str] = ()) -> str:
+    """``19 tasks · 市税务局 (lead 13, support 6)``."""
+    parts = [_plural(len(items), "task")]
+    for name in agencies:
+        lead, support = role_counts(items, name)
+        parts.append(f"{name} (lead {lead}, support {support})")
+    overdue = sum(v.overdue for v in items)
+    if overdue:
+        parts.append(f"{overdue} overdue")
+    return " · ".join(parts)
+
+
+def tasks_sheet(items: Sequence[TaskView], footer: str = "") -> Sheet:
+    rows = []
+    for view in items:
+        row = task_row(view)
+        del row["done_late"], row["note"], row["ref"]
+        rows.append(row)
+    return Sheet(TASK_COLUMNS, tuple(rows), footer)
+
+
+AGENCY_COLUMNS = (
+    Column("name", "单位"),
+    Column("kind", "类型", table=False),
+    Column("kind_label", "类型", text=False),
+    Column("code", "拼音", table=True),
+    Column("lead", "牵头", justify="right"),
+    Column("support", "责任", justify="right"),
+    Column("total", "合计", justify="right"),
+    Column("overdue", "逾期", justify="right"),
+    Column("aliases", "别名", flexible=True),
+)
+
+
+def agencies_sheet(stats: Sequence[AgencyStats]) -> Sheet:
+    rows = tuple(
+        {
+            "name": s.agency.name,
+            "kind": s.agency.kind.value,
+            "kind_label": s.agency.kind.label,
+            "code": s.agency.code,
+            "lead": s.lead,
+            "support": s.support,
+            "total": s.total,
+            "overdue": s.overdue,
+            "aliases": list(s.agency.aliases),
+        }
+        for s in stats
+    )
+    return Sheet(AGENCY_COLUMNS, rows, _plural(len(rows), "agency").replace("agencys", "agencies"))
+
+
+def _spread(deadlines: dict[dt.date, int]) -> str:
+    return " ".join(f"{d.month}月:{n}" for d, n in deadlines.items())
+
+
+AREA_COLUMNS = (
+    Column("number", "序号", justify="right"),
+    Column("name", "领域", flexible=True),
+    Column("tasks", "任务", justify="right"),
+    Column("done", "完成", justify="right"),
+    Column("overdue", "逾期", justify="right"),
+    Column("first_deadline", "最早时限"),
+    Column("last_deadline", "最晚时限"),
+    Column("spread", "时限分布", flexible=True),
+)
+
+
+def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
+    rows = tuple(
+        {
+            "number": s.area.number,
+            "name": s.area.name,
+            "tasks": s.total,
+            "done": s.done,
+            "overdue": s.overdue,
+            "first_deadline": min(s.deadlines) if s.deadlines else None,
+            "last_deadline": max(s.deadlines) if s.deadlines else None,
+            "spread": _spread(s.deadlines),
+        }
+        for s in stats
+    )
+    total = sum(s.total for s in stats)
+    return Sheet(AREA_COLUMNS, rows, f"{len(rows)} areas · {total} tasks")
+
+
+def _days(view: TaskView) -> str:
+    if view.status is Status.DONE and view.done_on is not None:
+        late = (view.done_on - view.task.deadline).days
+        when = f"done on {view.done_on.isoformat()}"
+        return f"{when}, {late} days late" if late > 0 else f"{when}, on time"
+    days = view.days_left
+    if days > 0:
+        return f"{days} days left"
+    if days == 0:
+        return "due today"
+    return f"{-days} days late"
+
+
+def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: Style) -> str:
+    """Everything about one task, for ``szbiz show``."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    task = view.task
+
+    def agencies(names: Sequence[str], note: str) -> Text:
+        text = Text()
+        for i, name in enumerate(names):
+            agency = tasks.agency(name)
+            kind = f" ({agency.kind.label})" if agency else ""
+            text.append(("、" if i else "") + name)
+            text.append(kind, style="dim")
+        if note:
+            text.append(f" {note}")
+        return text if names else Text("—")
+
+    grid = Table(box=box.SIMPLE, show_header=False, show_edge=False, pad_edge=False)
+    grid.add_column("key", style="bold" if style.color else "", no_wrap=True)
+    grid.add_column("value", overflow="fold")
+    grid.add_row("序号", Text(str(task.id)))
+    grid.add_row("领域", Text(f"{task.area} {view.area_name}"))
+    grid.add_row("措施", Text(task.title))
+    if task.description:
+        grid.add_row("", Text(task.description))
+    grid.add_row("牵头单位", agencies(task.lead, task.lead_note))
+    grid.add_row("责任单位", agencies(task.support, task.support_note))
+    grid.add_row(
+        "完成时限",
+        Text(f"{task.deadline_text} ({task.deadline.isoformat()}) · {_days(view)}"),
+    )
+    grid.add_row("状态", Text(f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"))
+    for i, event in enumerate(history):
+        line = f"{event.on.isoformat()} {event.status.value} by {event.by}"
+        if event.note:
+            line += f" · {event.note}"
+        if event.ref:
+            line += f" · {event.ref}"
+        grid.add_row("历史" if i == 0 else "", Text(line))
+    return print_rich(grid, style)
+
+
+def task_json(view: TaskView, history: Sequence[Any]) -> str:
+    row = task_row(view)
+    del row["state_label"]
+    row["history"] = [
+        {
+            "on": e.on.isoformat(),
+            "status": e.status.value,
+            "by": e.by,
+            "note": e.note,
+            "ref": e.ref,
+            "at": e.at.isoformat(),
+        }
+        for e in history
+    ]
+    return json.dumps(row, ensure_ascii=False, indent=2, default=str) + "\n"
