@@ -76,13 +76,18 @@ def resolve(query: str, tasks: TaskList) -> Agency:
 
 def suggest(query: str, tasks: TaskList) -> str:
     """``did you mean 市税务局?``, or where to find every name."""
+    text = query.strip()
     choices: dict[str, Agency] = {}
+    # Latin letters are compared with pinyin codes, anything else with names.
+    latin = text.isascii()
     for agency in tasks.agencies:
-        for spelled in spellings(agency):
-            choices[spelled] = agency
-        if agency.code:
+        if latin and agency.code:
             choices[agency.code] = agency
-    close = difflib.get_close_matches(query.strip(), list(choices), n=3, cutoff=0.6)
+        elif not latin:
+            for spelled in spellings(agency):
+                choices[spelled] = agency
+    cutoff = 0.7 if latin else 0.5
+    close = difflib.get_close_matches(text.lower() if latin else text, list(choices), 3, cutoff)
     names = list(dict.fromkeys(choices[c].name for c in close))
     if names:
         return f"did you mean {' or '.join(names)}? (szbiz agencies lists them all)"

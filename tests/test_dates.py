@@ -1,0 +1,59 @@
+"""Dates as the document writes them and as people type them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from szbiz.dates import DateError, parse_date, parse_document_deadline, today
+
+BASE = dt.date(2020, 5, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-06-30", dt.date(2020, 6, 30)),
+        ("2020-6-3", dt.date(2020, 6, 3)),
+        ("2020-06", dt.date(2020, 6, 30)),
+        ("2020-02", dt.date(2020, 2, 29)),
+        ("2020年6月底", dt.date(2020, 6, 30)),
+        ("2020 年 1 月底", dt.date(2020, 1, 31)),
+        ("2020年6月", dt.date(2020, 6, 30)),
+        ("6月底", dt.date(2020, 6, 30)),
+        ("2020年6月30日", dt.date(2020, 6, 30)),
+        ("today", BASE),
+        ("TODAY", BASE),
+        ("+30d", dt.date(2020, 6, 14)),
+        ("-2w", dt.date(2020, 5, 1)),
+        ("+1m", dt.date(2020, 6, 15)),
+        ("+1y", dt.date(2021, 5, 15)),
+        ("eom", dt.date(2020, 5, 31)),
+        ("eoq", dt.date(2020, 6, 30)),
+        ("eoy", dt.date(2020, 12, 31)),
+    ],
+)
+def test_parse_date(text: str, expected: dt.date) -> None:
+    assert parse_date(text, BASE) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2020-13-01", "2020-02-30", "x", "+d", "", "13月底", "2020/06/30"]
+)
+def test_unreadable_dates(text: str) -> None:
+    with pytest.raises(DateError) as info:
+        parse_date(text, BASE)
+    assert str(info.value) == f"cannot read {text!r} as a date; try 2020-06-30, 2020年6月底 or +30d"
+
+
+def test_document_deadline_is_end_of_month() -> None:
+    assert parse_document_deadline("2020年2月底") == dt.date(2020, 2, 29)
+    assert parse_document_deadline("2020年1月") == dt.date(2020, 1, 31)
+    assert parse_document_deadline("明年") is None
+    assert parse_document_deadline("6月底") is None  # no year to assume
+
+
+def test_today_from_env_value() -> None:
+    assert today("2020-07-01") == dt.date(2020, 7, 1)
+    assert isinstance(today(), dt.date)
