@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from szbiz.cli.app import open_list
-from szbiz.cli.options import as_of_day
-from szbiz.model import History, TaskList
+from szbiz.cli.options import StateChoice, as_of_day, date_value
+from szbiz.model import History, Role, TaskList
+from szbiz.query import Filter
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,42 @@ class Session:
 def open_session(tasks: Path | None, as_of: str | None) -> Session:
     day = as_of_day(as_of)
     return Session(open_list(tasks), History(), day)
+
+
+def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
+    from szbiz.agencies import resolve
+
+    return tuple(dict.fromkeys(resolve(n, session.tasks).name for n in names or ()))
+
+
+def resolve_areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:
+    from szbiz.query import resolve_area
+
+    return tuple(resolve_area(a, session.tasks) for a in areas or ())
+
+
+def build_filter(
+    session: Session,
+    agency: list[str] | None = None,
+    role: Role = Role.ANY,
+    area: list[str] | None = None,
+    status: list[StateChoice] | None = None,
+    search: str | None = None,
+    ids: str | None = None,
+    due_before: str | None = None,
+    due_after: str | None = None,
+) -> Filter:
+    """The filter the listing options describe (list, export): all must hold."""
+    from szbiz.query import parse_ids
+
+    day = session.as_of
+    return Filter(
+        agencies=resolve_agencies(session, agency),
+        role=role,
+        areas=resolve_areas(session, area),
+        states=tuple(s.value for s in status or ()),
+        words=tuple(search.split()) if search else (),
+        ids=parse_ids(ids, session.tasks.ids) if ids is not None else None,
+        due_before=date_value(due_before, day) if due_before else None,
+        due_after=date_value(due_after, day) if due_after else None,
+    )

@@ -83,6 +83,27 @@ AreaOption = Annotated[
     ),
 ]
 SortOption = Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")]
+StatusOption = Annotated[
+    list[StateChoice] | None,
+    typer.Option("--status", "-s", help="Repeatable: any of them.", show_default=False),
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--search", "-q", help="Words that must all appear in the measure.", show_default=False
+    ),
+]
+IdsOption = Annotated[
+    str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.", show_default=False)
+]
+DueBeforeOption = Annotated[
+    str | None,
+    typer.Option("--due-before", help="Deadline on or before this day.", show_default=False),
+]
+DueAfterOption = Annotated[
+    str | None,
+    typer.Option("--due-after", help="Deadline on or after this day.", show_default=False),
+]
 
 
 def date_value(text: str, base: dt.date) -> dt.date:

@@ -7,16 +7,26 @@ from typing import Annotated
 import typer
 
 from szbiz.cli.app import TasksOption, app, write
-from szbiz.cli.context import Session, open_session
+from szbiz.cli.context import (
+    Session,
+    build_filter,
+    open_session,
+    resolve_agencies,
+    resolve_areas,
+)
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
     AsOfOption,
+    DueAfterOption,
+    DueBeforeOption,
     FormatOption,
+    IdsOption,
     JsonOption,
     RoleOption,
+    SearchOption,
     SortOption,
-    StateChoice,
+    StatusOption,
     date_value,
     emit_sheet,
     is_terminal,
@@ -24,18 +34,6 @@ from szbiz.cli.options import (
 from szbiz.errors import UsageError
 from szbiz.model import AgencyKind, Role
 from szbiz.query import Filter, SortKey, TaskView
-
-
-def _agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
-    from szbiz.agencies import resolve
-
-    return tuple(dict.fromkeys(resolve(n, session.tasks).name for n in names or ()))
-
-
-def _areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:
-    from szbiz.query import resolve_area
-
-    return tuple(resolve_area(a, session.tasks) for a in areas or ())
 
 
 def _show(
@@ -60,27 +58,11 @@ def list_(
     agency: AgencyOption = None,
     role: RoleOption = Role.ANY,
     area: AreaOption = None,
-    status: Annotated[
-        list[StateChoice] | None,
-        typer.Option("--status", "-s", help="Repeatable: any of them.", show_default=False),
-    ] = None,
-    search: Annotated[
-        str | None,
-        typer.Option(
-            "--search", "-q", help="Words that must all appear in the measure.", show_default=False
-        ),
-    ] = None,
-    ids: Annotated[
-        str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.", show_default=False)
-    ] = None,
-    due_before: Annotated[
-        str | None,
-        typer.Option("--due-before", help="Deadline on or before this day.", show_default=False),
-    ] = None,
-    due_after: Annotated[
-        str | None,
-        typer.Option("--due-after", help="Deadline on or after this day.", show_default=False),
-    ] = None,
+    status: StatusOption = None,
+    search: SearchOption = None,
+    ids: IdsOption = None,
+    due_before: DueBeforeOption = None,
+    due_after: DueAfterOption = None,
     sort: SortOption = SortKey.ID,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -93,18 +75,9 @@ def list_(
     -2w, eom, eoq or eoy. No match is not an error: `no tasks match` on stderr,
     exit 0.
     """
-    from szbiz.query import parse_ids
-
     session = open_session(tasks, as_of)
-    condition = Filter(
-        agencies=_agencies(session, agency),
-        role=role,
-        areas=_areas(session, area),
-        states=tuple(s.value for s in status or ()),
-        words=tuple(search.split()) if search else (),
-        ids=parse_ids(ids, session.tasks.ids) if ids is not None else None,
-        due_before=date_value(due_before, session.as_of) if due_before else None,
-        due_after=date_value(due_after, session.as_of) if due_after else None,
+    condition = build_filter(
+        session, agency, role, area, status, search, ids, due_before, due_after
     )
     _show(session, condition, sort, fmt, as_json)
 
@@ -163,9 +136,9 @@ def due(
     if latest is None and earliest is None:
         latest = date_value("+30d", day)
     condition = Filter(
-        agencies=_agencies(session, agency),
+        agencies=resolve_agencies(session, agency),
         role=role,
-        areas=_areas(session, area),
+        areas=resolve_areas(session, area),
         due_before=latest,
         due_after=earliest,
         unfinished=True,
