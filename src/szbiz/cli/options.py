@@ -17,7 +17,7 @@ from szbiz.model import Role
 from szbiz.query import STATUS_CHOICES, SortKey
 
 if TYPE_CHECKING:
-    from szbiz.render.sheet import Sheet
+    from szbiz.render.sheet import Sheet, Style
 
 
 class StateChoice(StrEnum):
@@ -126,11 +126,19 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def style() -> Style:
+    """How output looks here: the terminal's width (or COLUMNS), colour only on a terminal."""
+    from szbiz.render.sheet import Style
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    return Style(width=width, color=is_terminal() and "NO_COLOR" not in os.environ)
+
+
 def emit_sheet(
     sheet: Sheet, fmt: OutputFormat | None, as_json: bool, empty: str = "no tasks match"
 ) -> None:
     """Print a sheet in the chosen format; say ``empty`` on stderr when it has no rows."""
-    from szbiz.render.sheet import Style, render
+    from szbiz.render.sheet import render
 
     terminal = is_terminal()
     name = "json" if as_json else (fmt.value if fmt else ("table" if terminal else "tsv"))
@@ -139,6 +147,4 @@ def emit_sheet(
         if name == "json":
             write("[]\n")
         return
-    width = shutil.get_terminal_size((100, 24)).columns
-    color = terminal and "NO_COLOR" not in os.environ
-    write(render(name, sheet, Style(width=width, color=color)))
+    write(render(name, sheet, style()))

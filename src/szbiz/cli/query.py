@@ -29,7 +29,7 @@ from szbiz.cli.options import (
     StatusOption,
     date_value,
     emit_sheet,
-    is_terminal,
+    style,
 )
 from szbiz.errors import UsageError
 from szbiz.model import AgencyKind, Role
@@ -154,11 +154,7 @@ def show(
     tasks: TasksOption = None,
 ) -> None:
     """Everything about one task: measure, agencies, deadline, status and history."""
-    import os
-    import shutil
-
     from szbiz.query import views
-    from szbiz.render.sheet import Style
     from szbiz.render.views import task_detail, task_json
 
     session = open_session(tasks, as_of)
@@ -170,11 +166,7 @@ def show(
     if as_json:
         write(task_json(view, history))
         return
-    style = Style(
-        width=shutil.get_terminal_size((100, 24)).columns,
-        color=is_terminal() and "NO_COLOR" not in os.environ,
-    )
-    write(task_detail(view, session.tasks, history, style))
+    write(task_detail(view, session.tasks, history, style()))
 
 
 def _task_id(text: str, session: Session) -> int:

@@ -1,0 +1,102 @@
+"""Reporting: the office's report and one agency's 督办单."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from szbiz.cli.app import TasksOption, app, write
+from szbiz.cli.context import open_session, resolve_agencies, resolve_areas
+from szbiz.cli.options import AgencyOption, AreaOption, AsOfOption, JsonOption, style
+from szbiz.model import Role
+from szbiz.query import Filter
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MD = "md"
+
+
+class ChaseFormat(StrEnum):
+    TABLE = "table"
+    MD = "md"
+    HTML = "html"
+
+
+WarnDaysOption = Annotated[
+    int,
+    typer.Option(
+        "--warn-days", min=0, help="Days before a deadline from which a task shows 🟡 (临期)."
+    ),
+]
+
+
+@app.command()
+def report(
+    agency: AgencyOption = None,
+    area: AreaOption = None,
+    role: Annotated[
+        Role,
+        typer.Option("--role", help="Whom the agency table counts: lead agencies, or any role."),
+    ] = Role.LEAD,
+    warn_days: WarnDaysOption = 30,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table, json (for dashboards) or md.")
+    ] = ReportFormat.TABLE,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+) -> None:
+    """The progress report: headline, 红黄绿灯 per area, agencies by overdue, overdue tasks.
+
+    🟢 done on time, 🔵 done late, 🟡 not done and due within --warn-days,
+    🔴 overdue, ⚪ not yet due. --agency and --area narrow the tasks counted.
+    """
+    from szbiz.query import select, views
+    from szbiz.render.report import REPORT_FORMATS
+    from szbiz.report import build_report
+
+    session = open_session(tasks, as_of)
+    condition = Filter(
+        agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
+    )
+    found = select(views(session.tasks, session.history, session.as_of), condition)
+    numbers = build_report(session.tasks, found, session.as_of, warn_days, role)
+    name = "json" if as_json else fmt.value
+    write(REPORT_FORMATS[name](numbers, session.tasks.document.title, style()))
+
+
+@app.command()
+def sheet(
+    agency: Annotated[
+        str,
+        typer.Option("--agency", "-a", help="The agency: name, alias, unique part or pinyin code."),
+    ],
+    fmt: Annotated[
+        ChaseFormat, typer.Option("--format", "-f", help="table, md, or html for printing.")
+    ] = ChaseFormat.TABLE,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+) -> None:
+    """One agency's 督办单: its tasks as lead and as support, with status, days left or
+    late, and the last note and reference."""
+    from szbiz.agencies import resolve
+    from szbiz.query import SortKey, sort, views
+    from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
+
+    session = open_session(tasks, as_of)
+    who = resolve(agency, session.tasks)
+    every = sort(views(session.tasks, session.history, session.as_of), SortKey.DEADLINE)
+    chase = ChaseSheet(
+        title=session.tasks.document.title,
+        agency=who,
+        as_of_text=session.as_of.isoformat(),
+        lead=tuple(v for v in every if who.name in v.task.lead),
+        support=tuple(
+            v for v in every if who.name in v.task.support and who.name not in v.task.lead
+        ),
+    )
+    write(CHASE_FORMATS[fmt.value](chase, style()))

@@ -1,0 +1,156 @@
+"""One agency's 督办单: its tasks as lead and as support, for chasing and printing."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from szbiz.model import Agency
+from szbiz.query import TaskView
+from szbiz.render import Registry
+from szbiz.render.sheet import Style, print_rich
+from szbiz.render.views import state_label
+
+
+@dataclass(frozen=True)
+class ChaseSheet:
+    title: str  # the document's title
+    agency: Agency
+    as_of_text: str
+    lead: tuple[TaskView, ...]
+    support: tuple[TaskView, ...]
+
+
+ChaseRenderer = Callable[[ChaseSheet, Style], str]
+CHASE_FORMATS: Registry[ChaseRenderer] = Registry("督办单")
+
+
+def when(view: TaskView) -> str:
+    """``还剩 12 天``, ``逾期 3 天``, ``2020-05-20 完成``."""
+    if view.done_on is not None:
+        return f"{view.done_on.isoformat()} 完成"
+    if view.status.value == "dropped":
+        return "已取消"
+    days = view.days_left
+    if days > 0:
+        return f"还剩 {days} 天"
+    return "今日到期" if days == 0 else f"逾期 {-days} 天"
+
+
+HEADERS = ("序号", "措施", "完成时限", "状态", "剩余/逾期", "最近备注", "依据")
+
+
+def _cells(view: TaskView) -> tuple[str, ...]:
+    last = view.last
+    return (
+        str(view.task.id),
+        view.task.title,
+        view.task.deadline.isoformat(),
+        state_label(view),
+        when(view),
+        last.note if last else "",
+        last.ref if last else "",
+    )
+
+
+def _heading(sheet: ChaseSheet) -> str:
+    return f"{sheet.agency.name} 督办单 · 截至 {sheet.as_of_text}"
+
+
+def _sections(sheet: ChaseSheet) -> tuple[tuple[str, Sequence[TaskView]], ...]:
+    return (
+        (f"牵头任务（{len(sheet.lead)}）", sheet.lead),
+        (f"配合任务（{len(sheet.support)}）", sheet.support),
+    )
+
+
+def _overdue(sheet: ChaseSheet) -> int:
+    return sum(v.overdue for v in (*sheet.lead, *sheet.support))
+
+
+@CHASE_FORMATS.register("table")
+def table(sheet: ChaseSheet, style: Style) -> str:
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[object] = [
+        Text(_heading(sheet), style="bold"),
+        Text(f"{sheet.title} · 逾期 {_overdue(sheet)} 项"),
+        Text(""),
+    ]
+    for caption, views in _sections(sheet):
+        grid = Table(
+            title=caption,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+        )
+        for header in HEADERS:
+            flexible = header in ("措施", "最近备注", "依据")
+            grid.add_column(
+                header, no_wrap=not flexible, justify="right" if header == "序号" else "left"
+            )
+        for view in views:
+            grid.add_row(*(Text(c, no_wrap=True, overflow="ellipsis") for c in _cells(view)))
+        parts += [grid if views else Text(f"{caption}：无"), Text("")]
+    return print_rich(Group(*parts), style)  # type: ignore[arg-type]
+
+
+@CHASE_FORMATS.register("md")
+def markdown(sheet: ChaseSheet, style: Style) -> str:
+    lines = [f"# {_heading(sheet)}", "", f"{sheet.title} · 逾期 {_overdue(sheet)} 项"]
+    for caption, views in _sections(sheet):
+        lines += ["", f"## {caption}", ""]
+        if not views:
+            lines.append("无")
+            continue
+        lines.append("| " + " | ".join(HEADERS) + " |")
+        lines.append("| --: | :-- | :-- | :-- | :-- | :-- | :-- |")
+        for view in views:
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in _cells(view)) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
+       margin: 2em; color: #222; }
+h1 { font-size: 1.4em; margin-bottom: 0.2em; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
+th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; font-size: 0.9em; }
+th { background: #eee; }
+tr.overdue td { background: #fde2e2; }
+tr.done td { color: #666; }
+@media print { body { margin: 0; } tr { page-break-inside: avoid; } }
+"""
+
+
+@CHASE_FORMATS.register("html")
+def as_html(sheet: ChaseSheet, style: Style) -> str:
+    esc = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{esc(_heading(sheet))}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{esc(_heading(sheet))}</h1>",
+        f"<p>{esc(sheet.title)} · 逾期 {_overdue(sheet)} 项</p>",
+    ]
+    for caption, views in _sections(sheet):
+        out.append(f"<h2>{esc(caption)}</h2>")
+        if not views:
+            out.append("<p>无</p>")
+            continue
+        out.append("<table><thead><tr>")
+        out += [f"<th>{esc(h)}</th>" for h in HEADERS]
+        out.append("</tr></thead><tbody>")
+        for view in views:
+            css = "overdue" if view.overdue else ("done" if view.done_on else "")
+            out.append(f'<tr class="{css}">' + "".join(f"<td>{esc(c)}</td>" for c in _cells(view)))
+            out.append("</tr>")
+        out.append("</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
