@@ -5,6 +5,8 @@ Nothing leaves this module but a TaskList or a LoadError carrying problems.
 
 from __future__ import annotations
 
+import codecs
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,17 @@ from typing import Any
 from szbiz.errors import LoadError, Problem
 from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
 from szbiz.schema import INVALID, SCHEMA_VERSION, TASKLIST, Context, Invalid
-from szbiz.yamlnode import SEQ, ComposeError, Node, compose
+from szbiz.yamlnode import (
+    MAP,
+    NULL,
+    REPORTED,
+    SEQ,
+    ComposeError,
+    Node,
+    compose,
+    position,
+    show,
+)
 
 MAX_BYTES = 256 * 1024 * 1024
 
@@ -23,50 +35,102 @@ class Loaded:
     warnings: tuple[Problem, ...] = ()
 
 
+EXPECTED = "expected a task list: a mapping with schema, document, areas, agencies and tasks"
+
+_UTF16_32 = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _byte_position(data: bytes, at: int) -> tuple[int, int]:
+    """The line and column (in characters) of the byte at offset ``at``."""
+    before = data[:at].decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return position(before, len(before))
+
+
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     def fail(line: int, col: int, message: str, rule: str) -> tuple[None, list[Problem]]:
         return None, [Problem(name, line, col, message, rule)]
 
+    if not data:
+        return fail(1, 1, f"the file is empty; {EXPECTED}", "empty")
     if not data.strip():
-        return fail(1, 1, "the file is empty; expected a task list", "empty")
+        return fail(1, 1, f"the file holds only blank space; {EXPECTED}", "empty")
+    for bom, encoding in _UTF16_32:
+        if data.startswith(bom):
+            return fail(
+                1,
+                1,
+                f"the file is {encoding} (it starts with a {encoding} byte order mark); "
+                "save it as UTF-8",
+                "encoding",
+            )
     if b"\0" in data:
-        at = data.index(b"\0")
-        line = data.count(b"\n", 0, at) + 1
-        col = at - (data.rfind(b"\n", 0, at) + 1) + 1
-        return fail(line, col, "NUL byte in the file; it is binary or corrupt", "nul")
+        line, col = _byte_position(data, data.index(b"\0"))
+        message = "a NUL byte: the file is binary or corrupt, not UTF-8 text"
+        if data.count(b"\0") * 4 >= len(data):  # ASCII as UTF-16 is half NULs
+            message += "; it may be UTF-16 or UTF-32: save it as UTF-8"
+        return fail(line, col, message, "nul")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = " (it looks like GBK/GB18030)"
-        except UnicodeDecodeError:
-            pass
-        return fail(
-            line,
-            col,
-            f"not UTF-8 at byte {exc.start}{hint}; save the file as UTF-8",
-            "encoding",
-        )
+        line, col = _byte_position(data, exc.start)
+        what = f"the file is not UTF-8: byte 0x{data[exc.start]:02x} here is not valid UTF-8"
+        if _looks_like_gbk(data):
+            return fail(
+                line,
+                col,
+                f"{what}; it looks like GBK/GB18030: save it as UTF-8 "
+                "(iconv -f GB18030 -t UTF-8 converts it)",
+                "encoding",
+            )
+        return fail(line, col, f"{what}; save it as UTF-8", "encoding")
     return text, []
+
+
+def _looks_like_gbk(data: bytes) -> bool:
+    """Whether ``data`` reads as Chinese in GBK: nearly every character is a common one."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in text if ord(c) > 0x7F]
+    common = 0
+    for c in wide:
+        try:
+            c.encode("gb2312")  # the 6,763 common characters; Latin-1 misread falls outside
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return bool(wide) and common >= 0.9 * len(wide)
 
 
 def read_problems(path: Path) -> list[Problem] | bytes:
     """The file's bytes, or the one problem that stops it being read."""
     name = str(path)
+
+    def fail(message: str) -> list[Problem]:
+        return [Problem(name, 0, 0, message, "io")]
+
     try:
         if path.is_dir():
-            return [Problem(name, 0, 0, "is a directory; expected a YAML file", "io")]
-        if path.stat().st_size > MAX_BYTES:
-            return [Problem(name, 0, 0, "is larger than 256 MiB; not a task list", "io")]
-        return path.read_bytes()
+            return fail("is a directory; expected a YAML file")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        return [Problem(name, 0, 0, "no such file", "io")]
+        return fail("no such file")
+    except PermissionError:
+        return fail("cannot read: permission denied")
     except OSError as exc:
-        return [Problem(name, 0, 0, f"cannot read: {exc.strerror or exc}", "io")]
+        return fail(f"cannot read: {exc.strerror or exc}")
+    except ValueError as exc:  # a path no system accepts, such as one holding a NUL
+        return fail(f"cannot read: {exc}")
+    if len(data) > MAX_BYTES:
+        return fail("is larger than 256 MiB; not a task list")
+    return data
 
 
 def parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
@@ -83,7 +147,12 @@ def parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
         return None, [Problem(name, 1, 1, "nested too deep", "nesting")]
     problems = [Problem(name, f.line, f.column, f.message, f.rule) for f in flaws]
     if root is None:
-        problems.append(Problem(name, 1, 1, "the file holds no YAML document", "empty"))
+        message = f"the file holds no YAML document, only comments or blank lines; {EXPECTED}"
+        problems.append(Problem(name, 1, 1, message, "empty"))
+        return None, problems
+    if root.kind not in (MAP, REPORTED):
+        got = {SEQ: "a list", NULL: "nothing"}.get(root.kind, show(str(root.value)))
+        problems.append(Problem(name, root.line, root.column, f"{EXPECTED}; got {got}", "type"))
         return None, problems
     ctx = Context()
     raw = TASKLIST.check(root, ctx)
@@ -115,7 +184,11 @@ def load(path: Path) -> Loaded:
     data = read_problems(path)
     if isinstance(data, list):
         raise LoadError(data)
-    tasks, problems = parse(data, str(path))
+    try:
+        tasks, problems = parse(data, str(path))
+    except Exception as exc:  # pragma: no cover - a bug, kept from the user's face
+        problem = Problem(str(path), 1, 1, f"internal error: {exc!r}", "internal")
+        raise LoadError([problem]) from exc
     if tasks is None:
         raise LoadError(problems)
     return Loaded(tasks, tuple(problems))
@@ -128,6 +201,15 @@ def _items(root: Node, key: str) -> list[Node]:
 
 def _valid(value: Any) -> bool:
     return value is not INVALID and not isinstance(value, Invalid)
+
+
+def _declared(numbers: list[int]) -> str:
+    """``the areas are 1–14``, or a list when the numbers have gaps."""
+    if len(numbers) == 1:
+        return f"the only area is {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"the areas are {numbers[0]}–{numbers[-1]}"
+    return "the areas are " + ", ".join(map(str, numbers))
 
 
 def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None, list[Problem]]:
@@ -151,35 +233,54 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
         )
 
     areas: dict[int, Area] = {}
+    area_nodes: dict[int, Node] = {}
     area_list = raw.get("areas") if isinstance(raw.get("areas"), list) else []
+    broken: set[Any] = set()  # areas and agencies whose entries were reported already
     for node, item in zip(_items(root, "areas"), area_list or [], strict=False):
         if not isinstance(item, dict) or not all(_valid(v) for v in item.values()):
+            if isinstance(item, dict) and _valid(item.get("number")):
+                broken.add(item["number"])
             continue
-        if item["number"] in areas:
+        number = item["number"]
+        if number in areas:
             report(
-                node,
-                (f"area {item['number']}",),
-                f"area {item['number']} is declared twice",
+                node.get("number") or node,
+                (f"area {number}",),
+                f"area {number} is declared twice (first at line {area_nodes[number].line}); "
+                "give each area its own number",
                 "duplicate-area",
             )
             continue
-        areas[item["number"]] = Area(item["number"], item["name"])
+        areas[number] = Area(number, item["name"])
+        area_nodes[number] = node
 
     agencies: dict[str, Agency] = {}
+    agency_nodes: dict[str, Node] = {}
     spelling: dict[str, tuple[str, Node]] = {}  # every name and alias → its agency
     agency_list = raw.get("agencies") if isinstance(raw.get("agencies"), list) else []
     for node, item in zip(_items(root, "agencies"), agency_list or [], strict=False):
         if not isinstance(item, dict) or not all(_valid(v) for v in item.values()):
+            if isinstance(item, dict) and _valid(item.get("name")):
+                broken.add(item["name"])
             continue
         agency_name = item["name"]
         trail: tuple[str, ...] = (f"agency {agency_name}",)
         if agency_name in agencies:
-            report(node, trail, f"agency {agency_name!r} is declared twice", "duplicate-agency")
+            report(
+                node.get("name") or node,
+                trail,
+                f"agency {agency_name!r} is declared twice (first at line "
+                f"{agency_nodes[agency_name].line}); merge the two entries into one",
+                "duplicate-agency",
+            )
             continue
         aliases = tuple(item.get("aliases") or ())
         alias_nodes = node.get("aliases")
+        name_at = node.get("name") or node
         for i, spelled in enumerate((agency_name, *aliases)):
-            where = node if i == 0 or alias_nodes is None else alias_nodes.items[i - 1]
+            if not _valid(spelled):  # an alias that is not text, reported already
+                continue
+            where = name_at if i == 0 or alias_nodes is None else alias_nodes.items[i - 1]
             if spelled in spelling and spelling[spelled][0] != agency_name:
                 other = spelling[spelled][0]
                 what = "name" if i == 0 else "alias"
@@ -187,13 +288,14 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                     where,
                     trail,
                     f"{what} {spelled!r} is already claimed by agency {other!r} "
-                    f"(line {spelling[spelled][1].line})",
+                    f"(line {spelling[spelled][1].line}); a spelling names one agency only",
                     "duplicate-alias",
                 )
             spelling.setdefault(spelled, (agency_name, where))
         agencies[agency_name] = Agency(
             agency_name, AgencyKind(item["kind"]), aliases, item.get("code") or ""
         )
+        agency_nodes[agency_name] = node
 
     tasks: list[Task] = []
     seen_ids: dict[int, Node] = {}
@@ -210,20 +312,22 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                 report(
                     id_node,
                     trail,
-                    f"duplicate id {task_id} (first at line {seen_ids[task_id].line})",
+                    f"duplicate id {task_id} (first at line {seen_ids[task_id].line}); "
+                    "give each task its own id",
                     "duplicate-id",
                 )
                 ok = False
             else:
                 seen_ids[task_id] = node
         area: Any = item.get("area")
-        if _valid(area) and area not in areas and areas:
+        if _valid(area) and area in broken:
+            ok = False
+        elif _valid(area) and area not in areas and areas:
             area_node = node.get("area") or node
-            valid = f"{min(areas)}–{max(areas)}"
             report(
                 area_node,
                 (*trail, "area"),
-                f"area {area} is not declared; areas are {valid}",
+                f"area {area} is not declared under areas; {_declared(sorted(areas))}",
                 "undeclared-area",
             )
             ok = False
@@ -239,6 +343,8 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                     continue
                 if agency_name in agencies:
                     out.append(agency_name)
+                elif agency_name in broken:
+                    ok = False
                 elif agency_name in spelling:
                     canonical = spelling[agency_name][0]
                     report(
@@ -250,10 +356,12 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                     )
                     out.append(canonical)
                 else:
+                    close = difflib.get_close_matches(agency_name, spelling, n=1)
+                    hint = f"; did you mean {spelling[close[0]][0]!r}?" if close else ""
                     report(
                         name_node,
                         (*trail, role),
-                        f"agency {agency_name!r} is not declared under agencies",
+                        f"agency {show(agency_name)} is not declared under agencies{hint}",
                         "undeclared-agency",
                     )
                     ok = False

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from szbiz.model import AgencyKind
-from szbiz.yamlnode import BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, TIMESTAMP, Node
+from szbiz.yamlnode import BOOL, FLOAT, INT, MAP, NULL, REPORTED, SEQ, STR, TIMESTAMP, Node, show
 
 SCHEMA_VERSION = 1
 
@@ -34,7 +34,8 @@ class Context:
     trail: tuple[str, ...] = ()
 
     def report(self, node: Node, message: str, rule: str) -> Invalid:
-        self.problems.append((node, message, rule, self.trail))
+        if node.kind != REPORTED:  # an alias or a too-deep collection: reported once already
+            self.problems.append((node, message, rule, self.trail))
         return INVALID
 
     def at(self, *segments: str) -> Context:
@@ -61,7 +62,7 @@ def _got(node: Node) -> str:
         return "a list"
     if node.kind == NULL and node.value in ("", "~"):
         return "nothing"
-    return repr(node.value)
+    return show(str(node.value))
 
 
 class Validator:
@@ -82,13 +83,14 @@ class Text(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
         if node.kind != STR:
             if node.kind in _YAML11 and node.value not in ("", "~"):
+                value = show(node.value)[1:-1]
                 return ctx.report(
                     node,
-                    f"expected text, got {node.value}, {_YAML11[node.kind]}; "
-                    f"quote it: '{node.value}'",
+                    f"expected text, got {value}, {_YAML11[node.kind]}; quote it: '{value}'",
                     "yaml11-type",
                 )
-            return ctx.report(node, f"expected text, got {_got(node)}", "type")
+            hint = "; write '' for no text" if self.allow_empty and node.kind == NULL else ""
+            return ctx.report(node, f"expected text, got {_got(node)}{hint}", "type")
         if not node.value.strip() and not self.allow_empty:
             return ctx.report(node, "must not be empty", "empty-value")
         return node.value
@@ -101,6 +103,17 @@ class Text(Validator):
 
 
 _DECIMAL = re.compile(r"^[1-9][0-9]*$|^0$")
+_DIGITS = re.compile(r"^[-+]?[0-9]+$")
+_MAX_DIGITS = 18  # far beyond any id, area or year, and short of int()'s limit
+
+
+def _base60(text: str) -> int:
+    """The value YAML 1.1 gives ``1:10`` (70): base-60 digits after the first part."""
+    sign = -1 if text.startswith("-") else 1
+    value = 0
+    for part in text.lstrip("+-").replace("_", "").split(":"):
+        value = value * 60 + int(part)
+    return sign * value
 
 
 @dataclass
@@ -108,22 +121,38 @@ class Integer(Validator):
     description: str = ""
     minimum: int = 1
     what: str = "number"
+    example: int = 42
 
     def check(self, node: Node, ctx: Context) -> Any:
         text = node.value if isinstance(node.value, str) else ""
-        if node.kind == INT and node.plain and not _DECIMAL.match(text.lstrip("+-")):
-            if ":" in text:
-                why = "a base-60 number in YAML 1.1"
+        digits = text.lstrip("+-")
+        expected = f"expected {_a(self.what)} like {self.example}"
+        if node.kind == INT and not _DECIMAL.match(digits):
+            if len(text) > _MAX_DIGITS:
+                why, rule = "not a plain decimal number", "type"
+            elif ":" in text:
+                why = f"a base-60 number in YAML 1.1 ({_base60(text)})"
                 rule = "yaml11-sexagesimal"
             elif re.match(r"^[-+]?0[0-7_]+$", text):
-                why = f"an octal number in YAML 1.1 ({int(text.replace('_', ''), 8)})"
+                octal, decimal = int(text.replace("_", ""), 8), int(text.replace("_", ""))
+                why = f"an octal number in YAML 1.1 ({octal}); write {decimal}"
                 rule = "yaml11-octal"
             else:
-                why = "not a plain decimal number"
-                rule = "type"
-            return ctx.report(node, f"expected {_a(self.what)} like 42, got {text}, {why}", rule)
+                why, rule = "not a plain decimal number", "type"
+            return ctx.report(node, f"{expected}, got {show(text)[1:-1]}, {why}", rule)
+        if node.kind == STR and _DIGITS.match(text) and len(digits) <= _MAX_DIGITS:
+            number = int(text)
+            if node.plain and digits.startswith("0"):  # 08, 09: not octal, so text
+                why = f"{text}, which YAML reads as text for its leading zero; write {number}"
+            elif node.plain:  # a tag made it text; the tag is reported on its own
+                why = f"{show(text)}, which is text; write {number}"
+            else:
+                why = f"{show(text)}, which is text; write {number} without quotes"
+            return ctx.report(node, f"{expected}, got {why}", "type")
         if node.kind != INT:
-            return ctx.report(node, f"expected {_a(self.what)} like 42, got {_got(node)}", "type")
+            return ctx.report(node, f"{expected}, got {_got(node)}", "type")
+        if len(digits) > _MAX_DIGITS:
+            return ctx.report(node, f"{expected}, got a number of {len(digits)} digits", "range")
         value = int(text)
         if value < self.minimum:
             return ctx.report(
@@ -163,8 +192,10 @@ class OneOf(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
         if node.kind == STR and node.value in self.values:
             return node.value
+        close = difflib.get_close_matches(str(node.value), self.values, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close and node.kind not in (MAP, SEQ) else ""
         return ctx.report(
-            node, f"expected one of {', '.join(self.values)}, got {_got(node)}", "enum"
+            node, f"expected one of {', '.join(self.values)}, got {_got(node)}{hint}", "enum"
         )
 
     def json_schema(self) -> dict[str, Any]:
@@ -182,7 +213,9 @@ class ListOf(Validator):
         if node.kind != SEQ:
             return ctx.report(node, f"expected a list, got {_got(node)}", "type")
         if len(node.items) < self.min_items:
-            return ctx.report(node, f"expected at least {self.min_items} item(s)", "empty-value")
+            items = "one item" if self.min_items == 1 else f"{self.min_items} items"
+            got = "an empty list" if not node.items else f"{len(node.items)}"
+            return ctx.report(node, f"expected at least {items}, got {got}", "empty-value")
         out = []
         for index, item in enumerate(node.items):
             if self.label is not None:
@@ -217,15 +250,20 @@ class Record(Validator):
             return ctx.report(node, f"expected a mapping, got {_got(node)}", "type")
         known = {k.name: k for k in self.keys}
         out: dict[str, Any] = {}
+        meant: set[str] = set()  # keys an unknown key was taken for: not missing twice
+        present = {str(k.value) for k, _ in node.pairs}
         for key_node, value_node in node.pairs:
-            name = key_node.value
-            key = known.get(name) if isinstance(name, str) else None
+            if key_node.kind in (MAP, SEQ):
+                continue  # reported by the composer: a key must be text
+            name = str(key_node.value)
+            key = known.get(name)
             if key is None:
-                close = difflib.get_close_matches(str(name), known, n=1)
+                close = difflib.get_close_matches(name, [k for k in known if k not in present], n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
+                meant.update(close)
                 ctx.report(
                     key_node,
-                    f"unknown key {name!r}; {hint}expected one of {', '.join(known)}",
+                    f"unknown key {show(name)}; {hint}expected one of {', '.join(known)}",
                     "unknown-key",
                 )
                 continue
@@ -234,7 +272,9 @@ class Record(Validator):
             out[name] = key.validator.check(value_node, ctx.at(name))
         for key in self.keys:
             if key.required and key.name not in out:
-                ctx.report(node, f"missing key {key.name!r}", "missing-key")
+                if key.name not in meant:
+                    what = f" ({key.description})" if key.description else ""
+                    ctx.report(node, f"missing key {key.name!r}{what}", "missing-key")
                 out[key.name] = INVALID
         return out
 
@@ -257,7 +297,7 @@ def _label(prefix: str, key: str) -> Callable[[Node, int], str]:
     def label(node: Node, index: int) -> str:
         value = node.get(key) if node.kind == MAP else None
         if value is not None and value.kind in (STR, INT) and value.value:
-            return f"{prefix} {value.value}"
+            return f"{prefix} {show(value.value)[1:-1]}"
         return f"{prefix} #{index + 1}"
 
     return label
@@ -269,7 +309,11 @@ DOCUMENT = Record(
     (
         Key("title", Text(), description="the document's title"),
         Key("issuer", Text(), description="who issued it"),
-        Key("year", Integer(minimum=1900, what="year"), description="the year it covers"),
+        Key(
+            "year",
+            Integer(minimum=1900, what="year", example=2020),
+            description="the year it covers",
+        ),
         Key("source", Text(), description="the source file it was imported from"),
         Key("principles", ListOf(Text()), required=False, description="the preamble"),
     )
@@ -277,7 +321,7 @@ DOCUMENT = Record(
 
 AREA = Record(
     (
-        Key("number", Integer(what="area number")),
+        Key("number", Integer(what="area number", example=3)),
         Key("name", Text()),
     )
 )
@@ -294,7 +338,7 @@ AGENCY = Record(
 TASK = Record(
     (
         Key("id", Integer(what="id"), description="the official 序号"),
-        Key("area", Integer(what="area number"), description="所属领域, by number"),
+        Key("area", Integer(what="area number", example=3), description="所属领域, by number"),
         Key("title", Text(), description="the measure up to its first 。"),
         Key("description", Text(allow_empty=True), description="the rest of the measure"),
         Key("lead", ListOf(AGENCY_NAME, min_items=1), description="牵头单位"),
@@ -308,7 +352,7 @@ TASK = Record(
 
 TASKLIST = Record(
     (
-        Key("schema", Integer(what="schema version")),
+        Key("schema", Integer(what="schema version", example=SCHEMA_VERSION)),
         Key("document", DOCUMENT),
         Key("areas", ListOf(AREA, min_items=1, label=_label("area", "number"))),
         Key("agencies", ListOf(AGENCY, label=_label("agency", "name"))),

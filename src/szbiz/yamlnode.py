@@ -7,6 +7,7 @@ what a strict loader needs to report. The C parser is used where available.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +28,12 @@ NULL = "tag:yaml.org,2002:null"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAP = "map"
 SEQ = "seq"
+# An alias, or a collection nested too deep: the composer has reported it, and
+# a validator that meets one says nothing more about it.
+REPORTED = "reported"
 
 _RESOLVER = yaml.resolver.Resolver()
+_CORE = "tag:yaml.org,2002:"
 
 
 @dataclass(eq=False)
@@ -63,7 +68,7 @@ class Flaw:
 
 
 class ComposeError(Exception):
-    """The text cannot be made into a tree at all (syntax error, too deep)."""
+    """The text cannot be made into a tree at all: a syntax error, a forbidden character."""
 
     def __init__(self, flaw: Flaw) -> None:
         super().__init__(flaw.message)
@@ -81,21 +86,100 @@ def _pos(event: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+# What YAML allows in a stream (YAML 1.1, 5.1); PyYAML and libyaml refuse the rest.
+_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What YAML counts as a line break, for positions that come from the text itself.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[index]``, counted as YAML counts them."""
+    line, start = 1, 0
+    for match in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, match.end()
+    return line, index - start + 1
+
+
+def show(value: str, limit: int = 40) -> str:
+    """``value`` quoted for a message, cut short if it is long."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def _describe(node: Node) -> str:
-    return f"{node.value!r}" if node.kind not in (MAP, SEQ) else f"a {node.kind}"
+    if node.kind == MAP:
+        return "a mapping"
+    if node.kind == SEQ:
+        return "a list"
+    return show(str(node.value))
+
+
+def _character_flaw(text: str, index: int) -> Flaw:
+    line, col = position(text, index)
+    return Flaw(
+        line,
+        col,
+        f"control character U+{ord(text[index]):04X} is not allowed in YAML; remove it",
+        "character",
+    )
+
+
+def _tag_message(event: Any) -> str:
+    tag = str(event.tag)
+    if tag.startswith(_CORE):
+        tag = "!!" + tag[len(_CORE) :]
+    if isinstance(event, yaml.ScalarEvent):
+        return f"tag {tag} is not allowed; remove it, and quote the value if it must be text"
+    return f"tag {tag} is not allowed; remove it"
+
+
+_SYNTAX_HINTS = (
+    ("tab", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "quote a value that holds ': '"),
+)
+
+
+def _syntax_flaw(exc: yaml.MarkedYAMLError) -> Flaw:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
+    context = exc.context_mark
+    if (
+        exc.problem
+        and exc.context
+        and "plain scalar" not in exc.context  # where a plain scalar starts says little
+        and context is not None
+        and mark is not None
+        and (context.line, context.column) != (mark.line, mark.column)
+    ):
+        message += (
+            f" ({exc.context} that starts at line {context.line + 1}, column {context.column + 1})"
+        )
+    for needle, hint in _SYNTAX_HINTS:
+        if needle in message:
+            message += f"; {hint}"
+            break
+    return Flaw(line, col, message, "syntax")
 
 
 def compose(text: str) -> tuple[Node | None, list[Flaw]]:
     """Parse one YAML document into a Node tree.
 
     Returns the root (None for an empty stream) and every flaw found on the
-    way; raises ComposeError when the text cannot be parsed at all.
+    way; raises ComposeError when the text cannot be parsed at all. An alias
+    and a collection nested too deep are flaws: each stands in the tree as a
+    REPORTED node, so that the rest of the document is still checked.
     """
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        raise ComposeError(_character_flaw(text, bad.start()))
     flaws: list[Flaw] = []
     stack: list[Node] = []
     pending_key: list[Node | None] = []  # per open mapping: a key awaiting its value
+    keys_seen: list[dict[str, Node]] = []  # per open collection: its keys so far
+    anchors: dict[str, int] = {}  # anchor → the line it is set on
     root: Node | None = None
     documents = 0
+    skipping = 0  # > 0 inside a collection nested too deep: its events are dropped
 
     def attach(node: Node) -> None:
         nonlocal root
@@ -112,44 +196,73 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
             pending_key[-1] = None
             assert key is not None
             if key.kind in (MAP, SEQ):
-                flaws.append(Flaw(key.line, key.column, "a mapping key must be text", "type"))
-            elif any(k.value == key.value for k, _ in parent.pairs):
-                first = next(k for k, _ in parent.pairs if k.value == key.value)
                 flaws.append(
                     Flaw(
                         key.line,
                         key.column,
-                        f"duplicate key {key.value!r} (first at line {first.line}); "
-                        "YAML would silently keep only the last one",
-                        "duplicate-key",
+                        f"a mapping key must be text, got {_describe(key)}",
+                        "type",
                     )
                 )
+            elif key.kind != REPORTED and isinstance(key.value, str):
+                first = keys_seen[-1].setdefault(key.value, key)
+                if first is not key:
+                    flaws.append(
+                        Flaw(
+                            key.line,
+                            key.column,
+                            f"duplicate key {show(key.value)} (first at line {first.line}); "
+                            "keep one: YAML would silently drop all but the last",
+                            "duplicate-key",
+                        )
+                    )
             parent.pairs.append((key, node))
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if skipping:
+                if isinstance(event, yaml.CollectionStartEvent):
+                    skipping += 1
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    skipping -= 1
+                continue
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     line, col = _pos(event)
                     flaws.append(
-                        Flaw(line, col, "a second YAML document; the file holds one", "document")
+                        Flaw(
+                            line,
+                            col,
+                            "a second YAML document starts here; the file holds exactly one: "
+                            "remove this one or merge it into the first",
+                            "document",
+                        )
                     )
                     break
                 continue
             if isinstance(event, yaml.AliasEvent):
                 line, col = _pos(event)
-                raise ComposeError(
+                where = anchors.get(event.anchor or "")
+                target = (
+                    f"(the anchor is at line {where})"
+                    if where is not None
+                    else "(no anchor of that name comes before it)"
+                )
+                flaws.append(
                     Flaw(
                         line,
                         col,
-                        f"alias *{event.anchor} is not allowed; write the value out",
+                        f"alias *{event.anchor} is not allowed {target}; write the value out",
                         "anchor",
                     )
                 )
+                attach(Node(REPORTED, line, col, f"*{event.anchor}"))
+                continue
             if isinstance(event, yaml.NodeEvent):
                 line, col = _pos(event)
                 if event.anchor is not None:
+                    anchors.setdefault(event.anchor, line)
                     flaws.append(
                         Flaw(
                             line,
@@ -159,36 +272,46 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
                             "anchor",
                         )
                     )
+                assert isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
+                if event.tag is not None:
+                    flaws.append(Flaw(line, col, _tag_message(event), "tag"))
                 if isinstance(event, yaml.ScalarEvent):
-                    plain = event.style is None or event.style == ""
-                    if event.tag not in (None, "!") and not (plain and event.implicit[0]):
-                        flaws.append(Flaw(line, col, f"tag {event.tag} is not allowed", "tag"))
-                    kind = _resolve(event.value) if plain else STR
+                    plain = not event.style
+                    # An explicit tag (even a bare !) stops YAML guessing a type; of the
+                    # tags, only !!str and ! are honoured, as text.
+                    textual = not plain or event.tag in ("!", STR)
+                    kind = STR if textual else _resolve(event.value)
                     attach(Node(kind, line, col, event.value, plain))
                     continue
-                assert isinstance(event, yaml.CollectionStartEvent)
-                if event.tag is not None and not event.implicit:
-                    flaws.append(Flaw(line, col, f"tag {event.tag} is not allowed", "tag"))
                 if len(stack) >= MAX_DEPTH:
-                    raise ComposeError(
-                        Flaw(line, col, f"nested more than {MAX_DEPTH} levels deep", "nesting")
+                    flaws.append(
+                        Flaw(
+                            line,
+                            col,
+                            f"nested more than {MAX_DEPTH} levels deep; "
+                            "no valid list nests more than 4",
+                            "nesting",
+                        )
                     )
+                    attach(Node(REPORTED, line, col, "…"))
+                    skipping = 1
+                    continue
                 kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
                 node = Node(kind, line, col)
                 attach(node)
                 stack.append(node)
                 pending_key.append(None)
+                keys_seen.append({})
             elif isinstance(event, yaml.CollectionEndEvent):
                 stack.pop()
                 pending_key.pop()
+                keys_seen.pop()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        raise ComposeError(Flaw(line, col, f"invalid YAML: {what}", "syntax")) from exc
-    except yaml.YAMLError as exc:
-        raise ComposeError(Flaw(1, 1, f"invalid YAML: {exc}", "syntax")) from exc
+        raise ComposeError(_syntax_flaw(exc)) from exc
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is one of the above
+        message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise ComposeError(Flaw(1, 1, f"invalid YAML: {message}", "syntax")) from exc
     return root, flaws
 
 
-__all__ = ["ComposeError", "Flaw", "Node", "_describe", "compose"]
+__all__ = ["REPORTED", "ComposeError", "Flaw", "Node", "compose", "position", "show"]
