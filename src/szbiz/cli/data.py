@@ -75,7 +75,11 @@ class LintFormat(StrEnum):
 def lint(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Task lists to check; default the list in use.", show_default=False),
+        typer.Argument(
+            help="Task lists to check; default the list in use.",
+            show_default=False,
+            readable=False,  # the loader says what is wrong with a file it cannot read
+        ),
     ] = None,
     fmt: Annotated[
         LintFormat,
