@@ -1,0 +1,227 @@
+"""Where the task list and the progress ledger live, and ``szbiz init``.
+
+The ledger: ``--progress`` > SZBIZ_PROGRESS > the nearest ``szbiz.toml`` from
+the working directory upward > the per-user default. The list: ``--tasks`` >
+SZBIZ_TASKS > ``szbiz.toml`` > the bundled list. Paths in ``szbiz.toml`` are
+relative to its own directory; paths from options and the environment to the
+working directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from szbiz.atomic import atomic_write
+from szbiz.errors import SzbizError
+from szbiz.progress import ledger_text
+
+CONFIG_NAME = "szbiz.toml"
+LEDGER_NAME = "progress.yaml"
+GITATTRIBUTES_LINE = f"{LEDGER_NAME} merge=union"
+
+CONFIG_TEXT = f"""\
+# szbiz settings for this directory and every directory below it.
+# Paths are relative to this file.
+
+# The progress ledger: every status change of a task, one event per line.
+# It is append-only; .gitattributes merges it with merge=union.
+progress = "{LEDGER_NAME}"
+
+# The task list. Left out, szbiz uses the list it ships with.
+# tasks = "tasks.yaml"
+"""
+
+_KEYS = ("progress", "tasks")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The files in use and why each was chosen."""
+
+    tasks: Path | None  # None: the bundled list
+    tasks_reason: str
+    ledger: Path
+    ledger_reason: str
+    explicit: bool  # the ledger was named by option, environment or szbiz.toml
+
+    def ledger_for_writing(self) -> Path:
+        """The ledger's path, its directory created if it is the per-user default.
+
+        A ledger named explicitly is left alone: a missing directory there is more
+        likely a typo, and writing reports it.
+        """
+        if not self.explicit:
+            try:
+                self.ledger.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                why = exc.strerror or str(exc)
+                raise SzbizError(
+                    f"cannot create {self.ledger.parent} for the ledger: {why}"
+                ) from exc
+        return self.ledger
+
+
+def default_ledger() -> Path:
+    """The per-user ledger: the platform's data directory (XDG_DATA_HOME on Linux)."""
+    return platformdirs.user_data_path("szbiz", appauthor=False) / LEDGER_NAME
+
+
+def find_config(cwd: Path) -> Path | None:
+    """The nearest szbiz.toml in ``cwd`` or a directory above it."""
+    start = cwd.absolute()
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def _where(path: Path, text: str, key: str) -> str:
+    """``path:line`` of the line that sets ``key`` (tomllib gives no positions)."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\[\s*{re.escape(key)}\s*\])\s*(?:=|$)")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return f"{path}:{number}"
+    return str(path)
+
+
+def read_config(path: Path) -> dict[str, Path]:
+    """The paths a szbiz.toml names, made absolute against its directory."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SzbizError(f"{path}: not UTF-8 at byte {exc.start}; save it as UTF-8") from exc
+    except OSError as exc:
+        raise SzbizError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = str(path)
+        if m := _TOML_AT.search(message):
+            where = f"{path}:{m.group(1)}:{m.group(2)}"
+            message = message[: m.start()]
+        elif m := _TOML_END.search(message):
+            where = f"{path}:{text.count(chr(10)) + 1}"
+            message = message[: m.start()] + " at the end of the file"
+        raise SzbizError(
+            f"{where}: invalid TOML: {message[:1].lower()}{message[1:]}; "
+            'expected lines like progress = "progress.yaml"'
+        ) from exc
+    out: dict[str, Path] = {}
+    for key, value in data.items():
+        where = _where(path, text, key)
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise SzbizError(f"{where}: unknown key {key!r}; {hint}expected {' or '.join(_KEYS)}")
+        if not isinstance(value, str) or not value.strip():
+            example = LEDGER_NAME if key == "progress" else "tasks.yaml"
+            raise SzbizError(f'{where}: {key} must be a path in quotes, like {key} = "{example}"')
+        out[key] = path.parent / Path(value).expanduser()
+    return out
+
+
+def _env_path(name: str, cwd: Path) -> Path | None:
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return None
+    return cwd / Path(value).expanduser()
+
+
+def resolve(progress_option: Path | None, tasks_option: Path | None, cwd: Path) -> Settings:
+    """The list and ledger in use, and the reason for each."""
+    config: dict[str, Path] | None = None
+    config_path: Path | None = None
+
+    def from_config(key: str) -> Path | None:
+        nonlocal config, config_path
+        if config is None:
+            config_path = find_config(cwd)
+            config = read_config(config_path) if config_path is not None else {}
+        return config.get(key)
+
+    tasks: Path | None
+    if tasks_option is not None:
+        tasks, tasks_reason = cwd / tasks_option, "--tasks"
+    elif (env := _env_path("SZBIZ_TASKS", cwd)) is not None:
+        tasks, tasks_reason = env, "SZBIZ_TASKS"
+    elif (found := from_config("tasks")) is not None:
+        tasks, tasks_reason = found, f"{CONFIG_NAME} at {config_path}"
+    else:
+        tasks, tasks_reason = None, "bundled list"
+
+    explicit = True
+    if progress_option is not None:
+        ledger, ledger_reason = cwd / progress_option, "--progress"
+    elif (env := _env_path("SZBIZ_PROGRESS", cwd)) is not None:
+        ledger, ledger_reason = env, "SZBIZ_PROGRESS"
+    elif (found := from_config("progress")) is not None:
+        ledger, ledger_reason = found, f"{CONFIG_NAME} at {config_path}"
+    else:
+        ledger, ledger_reason, explicit = default_ledger(), "per-user default", False
+    return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit)
+
+
+def _has_union_line(text: str) -> bool:
+    for line in text.splitlines():
+        fields = line.split()
+        if fields and fields[0] in (LEDGER_NAME, "/" + LEDGER_NAME) and "merge=union" in fields:
+            return True
+    return False
+
+
+def init_project(directory: Path) -> list[Path]:
+    """Set ``directory`` up for a shared ledger; the files written or changed.
+
+    Writes szbiz.toml and an empty progress.yaml, and makes .gitattributes merge
+    the ledger with merge=union. Never replaces a file: an existing szbiz.toml is
+    refused, an existing ledger kept, a .gitattributes line added only if missing.
+    """
+    if not directory.is_dir():
+        raise SzbizError(f"cannot set up {directory}: no such directory")
+    config = directory / CONFIG_NAME
+    ledger = directory / LEDGER_NAME
+    attributes = directory / ".gitattributes"
+    if config.exists():
+        raise SzbizError(f"{config} already exists; szbiz init leaves it as it is")
+    old_attributes: str | None = None
+    if attributes.exists():
+        try:
+            old_attributes = attributes.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SzbizError(f"cannot read {attributes}: {exc}") from exc
+    written: list[Path] = []
+    target = config
+    try:
+        with config.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(CONFIG_TEXT)
+        written.append(config)
+        target = ledger
+        if not ledger.exists():
+            atomic_write(ledger, ledger_text(()).encode("utf-8"))
+            written.append(ledger)
+        target = attributes
+        if old_attributes is None or not _has_union_line(old_attributes):
+            text = old_attributes or ""
+            if text and not text.endswith("\n"):
+                text += "\n"
+            atomic_write(attributes, (text + GITATTRIBUTES_LINE + "\n").encode("utf-8"))
+            written.append(attributes)
+    except FileExistsError as exc:  # another szbiz init got there first
+        raise SzbizError(f"{config} already exists; szbiz init leaves it as it is") from exc
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or exc
+        raise SzbizError(f"cannot write {target}: {why}") from exc
+    return written

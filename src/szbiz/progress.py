@@ -1,0 +1,520 @@
+"""The progress ledger: an append-only YAML file of status events, one per line.
+
+The file is a comment header and then a YAML sequence whose every item is a
+flow mapping on one line::
+
+    - {task: 42, status: done, on: 2020-05-20, by: 张三, at: '2026-11-27T18:00:00+08:00'}
+
+Appending adds lines at the end and never changes one above, so git's
+``merge=union`` driver (set by ``szbiz init``) merges two branches that both
+appended into a ledger holding both events.
+
+Writes take an exclusive lock on ``<ledger>.lock`` (never renamed), re-read
+and validate the ledger under it, and replace the file atomically through a
+temporary ``.<ledger>.*.tmp`` in the same directory. Every failure to write
+surfaces as a one-line :class:`SzbizError` (the OSError is its ``__cause__``);
+a corrupt ledger as a :class:`LoadError`. Either way the ledger keeps its old
+bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import getpass
+import os
+import re
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from szbiz.atomic import fsync_directory
+from szbiz.errors import LoadError, Problem, SzbizError, UsageError
+from szbiz.model import Event, History, Status, TaskList
+from szbiz.schema import (
+    INVALID,
+    Context,
+    Date,
+    Integer,
+    Invalid,
+    Key,
+    OneOf,
+    Record,
+    Text,
+    Validator,
+)
+from szbiz.yamlnode import MAP, NULL, SEQ, STR, TIMESTAMP, ComposeError, Node, compose
+
+HEADER = """\
+# szbiz progress ledger: the history of every task's status.
+# Append-only: szbiz adds events at the end and never changes or removes a line.
+# One event per line: - {task, status, on (the day it happened), by (who
+# recorded it), at (when it was recorded), note and ref (evidence) if given}.
+# `szbiz init` sets `merge=union` for this file in .gitattributes, so a git
+# merge of two branches that both added events keeps the events of both.
+"""
+
+TIMEZONE = "Asia/Shanghai"
+
+
+@functools.cache
+def shanghai() -> ZoneInfo:
+    """Asia/Shanghai, the reform office's clock (Windows needs the tzdata package)."""
+    return ZoneInfo(TIMEZONE)
+
+
+def now() -> dt.datetime:
+    """The current time in Asia/Shanghai, to the second."""
+    return dt.datetime.now(shanghai()).replace(microsecond=0)
+
+
+def new_event(
+    task: int,
+    status: Status,
+    on: dt.date,
+    by: str,
+    *,
+    note: str = "",
+    ref: str = "",
+    at: dt.datetime | None = None,
+) -> Event:
+    """An event recorded now (``at`` defaults to the current time in Asia/Shanghai).
+
+    ``by``, ``note`` and ``ref`` lose surrounding whitespace; a blank note or ref is none.
+    """
+    when = at if at is not None else now()
+    return Event(task, Status(status), on, by.strip(), when, note.strip(), ref.strip())
+
+
+# --- who is recording -------------------------------------------------------------
+
+
+def _git_user() -> str:
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=2,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser().strip()
+    except Exception:  # OSError, KeyError: no login name and no passwd entry
+        return ""
+
+
+def who(by: str | None) -> str:
+    """Who records: ``--by``, else SZBIZ_USER, else git's user.name, else the login name."""
+    if by is not None:
+        if not by.strip():
+            raise UsageError(
+                "--by is empty; give a name, or leave it out to use SZBIZ_USER or git's user.name"
+            )
+        return by.strip()
+    return os.environ.get("SZBIZ_USER", "").strip() or _git_user() or _login() or "unknown"
+
+
+# --- writing lines ------------------------------------------------------------------
+
+_WIDE = 2**31 - 1  # never fold a scalar onto a second line
+
+
+def _scalar(text: str) -> str:
+    """``text`` as a YAML flow scalar on one line, quoted only where YAML needs it."""
+    for style in (None, '"'):
+        out = yaml.dump(
+            [text],
+            Dumper=yaml.SafeDumper,
+            default_flow_style=True,
+            default_style=style,
+            allow_unicode=True,
+            width=_WIDE,
+        )
+        core = out[1:-2] if out.startswith("[") and out.endswith("]\n") else ""
+        # Single quotes and plain scalars carry line breaks as real ones; double
+        # quotes escape them (\n, \L, …), which keeps the event on one line.
+        if core and len(core.splitlines()) == 1:
+            return core
+    raise AssertionError(f"cannot write {text!r} as a one-line YAML scalar")  # pragma: no cover
+
+
+def format_event(event: Event) -> str:
+    """One ledger line (without its newline): ``- {task: 42, status: done, …}``."""
+    parts = [
+        f"task: {event.task}",
+        f"status: {_scalar(str(event.status))}",
+        f"on: {event.on.isoformat()}",  # plain: YAML reads 2020-05-20 as a date
+        f"by: {_scalar(event.by)}",
+        f"at: {_scalar(event.at.isoformat())}",
+    ]
+    if event.note:
+        parts.append(f"note: {_scalar(event.note)}")
+    if event.ref:
+        parts.append(f"ref: {_scalar(event.ref)}")
+    return "- {" + ", ".join(parts) + "}"
+
+
+def ledger_text(events: Iterable[Event]) -> str:
+    """A whole ledger: the header, then one line per event."""
+    return HEADER + "".join(format_event(e) + "\n" for e in events)
+
+
+# --- reading ------------------------------------------------------------------------
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass
+class Timestamp(Validator):
+    """A moment with its UTC offset, ``2026-11-27T18:00:00+08:00``."""
+
+    description: str = ""
+
+    def check(self, node: Node, ctx: Context) -> Any:
+        text = node.value if node.kind in (TIMESTAMP, STR) else None
+        if isinstance(text, str) and _ISO_TIME.match(text):
+            try:
+                return dt.datetime.fromisoformat(text)
+            except ValueError:
+                pass
+        got = repr(node.value) if node.kind not in (MAP, SEQ) else f"a {node.kind}"
+        return ctx.report(
+            node,
+            f"expected a time with its UTC offset like '2026-11-27T18:00:00+08:00', got {got}",
+            "datetime",
+        )
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time", "pattern": _ISO_TIME.pattern}
+
+
+EVENT = Record(
+    (
+        Key("task", Integer(what="task id"), description="the task's id (序号)"),
+        Key("status", OneOf(tuple(s.value for s in Status)), description="its new status"),
+        Key("on", Date(), description="the day it happened"),
+        Key("by", Text(), description="who recorded it"),
+        Key("at", Timestamp(), description="when it was recorded, with its UTC offset"),
+        Key("note", Text(), required=False, description="a remark"),
+        Key("ref", Text(), required=False, description="evidence: a document number or URL"),
+    )
+)
+
+
+def _problem(name: str, line: int, column: int, message: str, rule: str) -> Problem:
+    return Problem(name, line, column, message, rule)
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    if b"\0" in data:
+        at = data.index(b"\0")
+        line = data.count(b"\n", 0, at) + 1
+        col = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        return None, [_problem(name, line, col, "NUL byte in the ledger; it is corrupt", "nul")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            _problem(
+                name,
+                line,
+                col,
+                f"not UTF-8 at byte {exc.start}; the ledger must be UTF-8",
+                "encoding",
+            )
+        ]
+
+
+def _label(node: Node, index: int) -> str:
+    task = node.get("task") if node.kind == MAP else None
+    if task is not None and task.plain and re.fullmatch(r"[0-9]+", str(task.value)):
+        return f"task {int(task.value)}"
+    return f"event {index + 1}"
+
+
+def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Problem]]:
+    """Bytes → each valid event with its node, and every problem found."""
+    text, problems = _decode(data, name)
+    if text is None:
+        return [], problems
+    try:
+        root, flaws = compose(text)
+    except ComposeError as exc:
+        f = exc.flaw
+        return [], [_problem(name, f.line, f.column, f.message, f.rule)]
+    problems = [_problem(name, f.line, f.column, f.message, f.rule) for f in flaws]
+    if root is None or root.kind == NULL:  # only the header: no events yet
+        return [], problems
+    if root.kind != SEQ:
+        got = "a mapping" if root.kind == MAP else repr(root.value)
+        message = f"expected a list of events, one '- {{task: …}}' per line; got {got}"
+        return [], [*problems, _problem(name, root.line, root.column, message, "type")]
+    ctx = Context()
+    events: list[tuple[Node, Event]] = []
+    for index, node in enumerate(root.items):
+        raw = EVENT.check(node, ctx.at(_label(node, index)))
+        if not isinstance(raw, dict) or any(
+            v is INVALID or isinstance(v, Invalid) for v in raw.values()
+        ):
+            continue
+        event = Event(
+            task=raw["task"],
+            status=Status(raw["status"]),
+            on=raw["on"],
+            by=raw["by"],
+            at=raw["at"],
+            note=raw.get("note", ""),
+            ref=raw.get("ref", ""),
+        )
+        events.append((node, event))
+    problems += [
+        Problem(name, n.line, n.column, message, rule, trail=trail)
+        for n, message, rule, trail in ctx.problems
+    ]
+    problems.sort(key=lambda p: (p.line, p.column))
+    return events, problems
+
+
+def _read(path: Path) -> bytes | None:
+    """The ledger's bytes; None if there is no ledger yet."""
+    try:
+        if path.is_dir():
+            raise LoadError([Problem(str(path), 0, 0, "is a directory; expected a ledger", "io")])
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else str(exc.strerror or exc)
+        raise LoadError([Problem(str(path), 0, 0, f"cannot read: {why}", "io")]) from exc
+
+
+def _events(path: Path) -> list[tuple[Node, Event]]:
+    data = _read(path)
+    if data is None:
+        return []
+    events, problems = _parse(data, str(path))
+    if problems:
+        raise LoadError(problems)
+    return events
+
+
+def read_ledger(path: Path) -> History:
+    """Every event of the ledger at ``path``; a missing ledger has none.
+
+    Raises LoadError with file:line:column for a ledger that is not valid.
+    """
+    return History(tuple(event for _, event in _events(path)))
+
+
+def _ranges(ids: Sequence[int]) -> str:
+    """``1–210``, or ``1–5, 7, 9–210`` when there are gaps."""
+    spans: list[list[int]] = []
+    for i in sorted(ids):
+        if spans and i == spans[-1][1] + 1:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in spans)
+
+
+def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list[Problem]:
+    """Every problem with the ledger at ``path`` against ``tasks``; never raises."""
+    name = str(path)
+    try:
+        data = _read(path)
+    except LoadError as exc:
+        return list(exc.problems)
+    if data is None:
+        return []
+    events, problems = _parse(data, name)
+    ids = tasks.ids
+    valid = f"ids are {_ranges(ids)}" if ids else "the task list has no tasks"
+    for node, event in events:
+        trail = (f"task {event.task}",)
+        if tasks.task(event.task) is None:
+            where = node.get("task") or node
+            problems.append(
+                Problem(
+                    name,
+                    where.line,
+                    where.column,
+                    f"task {event.task} does not exist; {valid}",
+                    "unknown-task",
+                )
+            )
+        recorded = event.at.astimezone(shanghai()).date()
+        if event.on > recorded:
+            where = node.get("on") or node
+            problems.append(
+                Problem(
+                    name,
+                    where.line,
+                    where.column,
+                    f"on {event.on.isoformat()} is after the day it was recorded "
+                    f"({recorded.isoformat()} in {TIMEZONE}); an event cannot be in the future",
+                    "future-date",
+                    trail=trail,
+                )
+            )
+        if require_ref and event.status is Status.DONE and not event.ref:
+            problems.append(
+                Problem(
+                    name,
+                    node.line,
+                    node.column,
+                    "done without a ref; add ref: the document number or URL that shows it",
+                    "missing-ref",
+                    trail=trail,
+                )
+            )
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+# --- appending ----------------------------------------------------------------------
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside the ledger; it is never renamed or removed."""
+    return path.with_name(path.name + ".lock")
+
+
+def _os_error(path: Path, exc: OSError) -> SzbizError:
+    if isinstance(exc, PermissionError):
+        why = "permission denied"
+    else:
+        why = exc.strerror or str(exc)
+        why = why[:1].lower() + why[1:]
+    error = SzbizError(f"cannot write {path}: {why}")
+    error.__cause__ = exc
+    return error
+
+
+def _check_new(events: Sequence[Event], lines: Sequence[str]) -> None:
+    """Refuse an event that would not read back as itself (empty by, naive time, …)."""
+    for event, line in zip(events, lines, strict=True):
+        parsed, problems = _parse((line + "\n").encode("utf-8"), "event")
+        if problems:
+            p = problems[0]
+            raise SzbizError(f"cannot record the event: {p.text}")
+        if [e for _, e in parsed] != [event]:  # pragma: no cover - a bug in format_event
+            raise SzbizError(f"cannot record the event of task {event.task}: it reads back changed")
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file: flush, fsync, os.replace.
+
+    On any error the temporary file is removed and ``path`` keeps its bytes.
+    An existing file keeps its permission bits.
+    """
+    directory = path.parent
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    # The new ledger is in place; a filesystem that cannot sync a directory
+    # must not turn that into a failure the user would retry (and record twice).
+    with contextlib.suppress(OSError):
+        fsync_directory(directory)
+
+
+def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) -> None:
+    """Add ``events`` at the end of the ledger: all of them or none.
+
+    Raises SzbizError when the ledger cannot be written (missing directory,
+    permission, another writer past ``timeout`` seconds, any OSError) and
+    LoadError when the ledger is corrupt; the ledger then keeps its bytes.
+    """
+    if not events:
+        return
+    lines = [format_event(e) for e in events]
+    _check_new(events, lines)
+    directory = path.parent
+    if not directory.is_dir():
+        raise SzbizError(f"cannot write {path}: directory {directory} does not exist")
+    if path.is_dir():
+        raise SzbizError(f"cannot write {path}: it is a directory")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise SzbizError(f"cannot write {path}: permission denied")
+    # A ledger reached through a symlink is replaced where it really is, and
+    # locked there, so that the link stays a link.
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    import filelock  # here, not at the top: reading the ledger need not pay its import
+
+    lock = filelock.FileLock(lock_path(real), timeout=timeout)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise SzbizError(f"another szbiz is writing {path}; try again") from None
+    except OSError as exc:
+        raise _os_error(path, exc) from exc
+    try:
+        old = _read(real)
+        if old is None or not old.strip():
+            old, eol = HEADER.encode("utf-8"), b"\n"
+        else:
+            # Keep the file's line ends (a Windows checkout may have CRLF).
+            first = old.find(b"\n")
+            eol = b"\r\n" if first > 0 and old[first - 1 : first] == b"\r" else b"\n"
+            if not old.endswith(b"\n"):
+                old += eol
+        data = old + b"".join(line.encode("utf-8") + eol for line in lines)
+        parsed, problems = _parse(data, str(path))
+        if problems:
+            _, old_problems = _parse(old, str(path))
+            if old_problems:  # a corrupt ledger: its own lines are named
+                raise LoadError(old_problems)
+            p = problems[0]
+            raise SzbizError(
+                f"cannot append to {path}: its end does not continue a list of events "
+                f"({p.location()}: {p.text})"
+            )
+        tail = [e for _, e in parsed[-len(events) :]]
+        if len(parsed) < len(events) or tail != list(events):  # pragma: no cover - defensive
+            raise SzbizError(f"cannot append to {path}: its end does not continue a list of events")
+        try:
+            _replace(real, data)
+        except OSError as exc:
+            raise _os_error(path, exc) from exc
+    finally:
+        lock.release()
