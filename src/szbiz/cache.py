@@ -1,0 +1,133 @@
+"""A cache of validated task lists, keyed by the file's content.
+
+Parsing and validating YAML is the slow part of every command; a list that
+has not changed since it was last validated is read back from a private file
+in the user's cache directory instead. The cache holds plain values in
+``marshal`` format (no code runs when it is read), is rebuilt silently when it
+is stale or unreadable, and is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import marshal
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
+
+FORMAT = 1  # bump when the model or this layout changes
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("SZBIZ_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return platformdirs.user_cache_path("szbiz", appauthor=False)
+
+
+def _key(data: bytes) -> str:
+    from szbiz import __version__
+
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(f"{FORMAT}:{__version__}".encode())
+    return digest.hexdigest()
+
+
+def _pack(tasks: TaskList) -> tuple[Any, ...]:
+    d = tasks.document
+    return (
+        FORMAT,
+        (d.title, d.issuer, d.year, d.source, d.principles),
+        tuple((a.number, a.name) for a in tasks.areas),
+        tuple((a.name, a.kind.value, a.aliases, a.code) for a in tasks.agencies),
+        tuple(
+            (
+                t.id,
+                t.area,
+                t.title,
+                t.description,
+                t.lead,
+                t.support,
+                t.deadline.toordinal(),
+                t.deadline_text,
+                t.lead_note,
+                t.support_note,
+            )
+            for t in tasks.tasks
+        ),
+    )
+
+
+def _unpack(value: Any) -> TaskList:
+    version, doc, areas, agencies, tasks = value
+    if version != FORMAT:
+        raise ValueError("another cache format")
+    fromordinal = dt.date.fromordinal
+    kinds = {k.value: k for k in AgencyKind}
+    return TaskList(
+        document=Document(*doc),
+        areas=tuple(Area(*a) for a in areas),
+        agencies=tuple(Agency(n, kinds[k], al, c) for n, k, al, c in agencies),
+        tasks=tuple(
+            Task(i, ar, ti, de, le, su, fromordinal(dl), dt_, ln, sn)
+            for i, ar, ti, de, le, su, dl, dt_, ln, sn in tasks
+        ),
+    )
+
+
+def load_cached(path: Path) -> TaskList:
+    """The list at ``path``, from the cache when its content was validated before.
+
+    Problems with the cache itself are never the user's: anything unreadable
+    is ignored and rebuilt. Problems with the list raise LoadError as
+    ``szbiz.load.load`` does.
+    """
+    from szbiz.errors import LoadError
+    from szbiz.load import read_problems
+
+    data = read_problems(path)
+    if isinstance(data, list):
+        raise LoadError(data)
+    entry = cache_dir() / f"{_key(data)}.marshal"
+    with contextlib.suppress(Exception):
+        return _unpack(marshal.loads(entry.read_bytes()))
+    from szbiz.load import parse
+
+    tasks, problems = parse(data, str(path))
+    if tasks is None:
+        raise LoadError(problems)
+    with contextlib.suppress(OSError):
+        _store(entry, marshal.dumps(_pack(tasks)))
+    return tasks
+
+
+def _store(entry: Path, blob: bytes) -> None:
+    """Write the entry privately (0600) and atomically; old entries are left to expire."""
+    entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, entry)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _prune(entry.parent, keep=entry)
+
+
+def _prune(directory: Path, keep: Path, limit: int = 8) -> None:
+    """Keep the cache small: only the most recent few lists."""
+    with contextlib.suppress(OSError):
+        entries = sorted(directory.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[limit:]:
+            if old != keep:
+                old.unlink()
