@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from typer.core import TyperGroup
 
 from szbiz.errors import ExitCode, SzbizError
 from szbiz.model import TaskList
+
+if TYPE_CHECKING:
+    from szbiz.config import Settings
 
 
 def _debug(ctx: ClickContext | None) -> bool:
@@ -100,22 +103,40 @@ def _root(
     ctx.obj = {"debug": debug}
 
 
+# SZBIZ_TASKS and SZBIZ_PROGRESS are read by szbiz.config, which also says
+# which of option, environment and szbiz.toml chose the file.
 TasksOption = Annotated[
     Path | None,
     typer.Option(
         "--tasks",
-        envvar="SZBIZ_TASKS",
-        help="Read this task list instead of the bundled one (env SZBIZ_TASKS).",
+        help="Read this task list instead of the one in use (env SZBIZ_TASKS, szbiz.toml, "
+        "else the bundled list).",
         show_default=False,
-        dir_okay=True,
+    ),
+]
+ProgressOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--progress",
+        help="The progress ledger (env SZBIZ_PROGRESS, szbiz.toml, else the per-user one; "
+        "see szbiz where).",
+        show_default=False,
     ),
 ]
 
 
+def settings(tasks: Path | None = None, progress: Path | None = None) -> Settings:
+    """Which list and ledger are in use, and why."""
+    from szbiz.config import resolve
+
+    return resolve(progress, tasks, Path.cwd())
+
+
 def tasks_path(option: Path | None) -> Path:
-    """The list in use: ``--tasks`` / SZBIZ_TASKS, else the bundled one."""
-    if option is not None:
-        return option
+    """The list in use: --tasks, SZBIZ_TASKS, szbiz.toml, else the bundled one."""
+    chosen = settings(option).tasks
+    if chosen is not None:
+        return chosen
     from szbiz.paths import bundled_tasks
 
     return bundled_tasks()
@@ -161,4 +182,15 @@ def main() -> None:
         sys.exit(int(exc.exit_code))
 
 
-__all__ = ["ExitCode", "TasksOption", "app", "main", "open_list", "say", "tasks_path", "write"]
+__all__ = [
+    "ExitCode",
+    "ProgressOption",
+    "TasksOption",
+    "app",
+    "main",
+    "open_list",
+    "say",
+    "settings",
+    "tasks_path",
+    "write",
+]

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.app import TasksOption, app, say, tasks_path, write
+from szbiz.cli.app import ProgressOption, TasksOption, app, say, settings, tasks_path, write
 from szbiz.errors import ExitCode, LoadError, Problem
 
 
@@ -91,10 +91,16 @@ def lint(
         ),
     ] = LintFormat.TEXT,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    require_ref: Annotated[
+        bool, typer.Option("--require-ref", help="In the ledger, a done without --ref is an error.")
+    ] = False,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
-    """Check task lists: every problem, with file, line and column.
+    """Check task lists, and the progress ledger against its list.
 
+    Every problem, with file, line and column. With no FILE: the list in use,
+    and the ledger in use if it exists; --progress names a ledger to check.
     Exit codes: 0 clean (warnings allowed unless --strict), 1 problems found,
     2 usage (a file that is missing or cannot be read, a bad option).
     """
@@ -102,6 +108,12 @@ def lint(
     from szbiz.render.problems import PROBLEM_FORMATS
 
     paths = files or [tasks_path(tasks)]
+    ledger: Path | None = progress
+    if ledger is None and not files:
+        in_use = settings(tasks).ledger
+        ledger = in_use if in_use.is_file() else None
+    elif ledger is not None and not ledger.is_file():
+        _report_and_exit((Problem(str(ledger), 0, 0, "no such file", "io"),), ExitCode.USAGE)
     name = fmt.value
     if fmt is LintFormat.AUTO:
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -115,6 +127,8 @@ def lint(
                 say(f"error: {p}")
             continue
         found += problems
+    if ledger is not None:
+        found += _check_ledger(ledger, paths[0], require_ref)
     out = PROBLEM_FORMATS[name](found)
     if out or name == "json":
         write(out)
@@ -123,6 +137,18 @@ def lint(
     failing = [p for p in found if p.level == "error" or strict]
     if failing:
         raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+def _check_ledger(ledger: Path, list_path: Path, require_ref: bool) -> list[Problem]:
+    """The ledger's problems against the list; none to add if the list itself is broken."""
+    from szbiz.load import load
+    from szbiz.progress import check_ledger
+
+    try:
+        task_list = load(list_path).tasks
+    except LoadError:
+        return []  # the list's own problems are reported already
+    return check_ledger(ledger, task_list, require_ref)
 
 
 @app.command()

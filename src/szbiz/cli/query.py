@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.app import TasksOption, app, write
+from szbiz.cli.app import ProgressOption, TasksOption, app, write
 from szbiz.cli.context import (
     Session,
     build_filter,
@@ -68,6 +68,7 @@ def list_(
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """List tasks; every filter given must hold.
 
@@ -75,7 +76,7 @@ def list_(
     -2w, eom, eoq or eoy. No match is not an error: `no tasks match` on stderr,
     exit 0.
     """
-    session = open_session(tasks, as_of)
+    session = open_session(tasks, as_of, progress)
     condition = build_filter(
         session, agency, role, area, status, search, ids, due_before, due_after
     )
@@ -110,6 +111,7 @@ def due(
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Tasks not yet done whose deadline falls in a window, soonest first.
 
@@ -119,7 +121,7 @@ def due(
     """
     import datetime as dt
 
-    session = open_session(tasks, as_of)
+    session = open_session(tasks, as_of, progress)
     day = session.as_of
     latest = date_value(before, day) if before else None
     earliest = date_value(after, day) if after else None
@@ -152,12 +154,13 @@ def show(
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Everything about one task: measure, agencies, deadline, status and history."""
     from szbiz.query import views
     from szbiz.render.views import task_detail, task_json
 
-    session = open_session(tasks, as_of)
+    session = open_session(tasks, as_of, progress)
     number = _task_id(task_id, session)
     view: TaskView = next(
         v for v in views(session.tasks, session.history, session.as_of) if v.task.id == number
@@ -190,13 +193,14 @@ def agencies(
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Every agency with its kind, pinyin code, aliases and counts as lead and support."""
     from szbiz.query import views
     from szbiz.render.views import agencies_sheet
     from szbiz.report import agency_stats
 
-    session = open_session(tasks, as_of)
+    session = open_session(tasks, as_of, progress)
     found = views(session.tasks, session.history, session.as_of)
     stats = agency_stats(session.tasks, found, tuple(kind or ()))
     emit_sheet(agencies_sheet(stats), fmt, as_json, empty="no agencies match")
@@ -208,12 +212,13 @@ def areas(
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """The areas with their task counts and how their deadlines spread over the year."""
     from szbiz.query import views
     from szbiz.render.views import areas_sheet
     from szbiz.report import area_stats
 
-    session = open_session(tasks, as_of)
+    session = open_session(tasks, as_of, progress)
     found = views(session.tasks, session.history, session.as_of)
     emit_sheet(areas_sheet(area_stats(session.tasks, found)), fmt, as_json, empty="no areas")

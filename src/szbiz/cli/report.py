@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.app import TasksOption, app, write
+from szbiz.cli.app import ProgressOption, TasksOption, app, write
 from szbiz.cli.context import open_session, resolve_agencies, resolve_areas
 from szbiz.cli.options import AgencyOption, AreaOption, AsOfOption, JsonOption, style
 from szbiz.model import Role
@@ -49,6 +49,7 @@ def report(
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """The progress report: headline, 红黄绿灯 per area, agencies by overdue, overdue tasks.
 
@@ -59,7 +60,7 @@ def report(
     from szbiz.render.report import REPORT_FORMATS
     from szbiz.report import build_report
 
-    session = open_session(tasks, as_of)
+    session = open_session(tasks, as_of, progress)
     condition = Filter(
         agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
     )
@@ -80,6 +81,7 @@ def sheet(
     ] = ChaseFormat.TABLE,
     as_of: AsOfOption = None,
     tasks: TasksOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """One agency's 督办单: its tasks as lead and as support, with status, days left or
     late, and the last note and reference."""
@@ -87,7 +89,7 @@ def sheet(
     from szbiz.query import SortKey, sort, views
     from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
 
-    session = open_session(tasks, as_of)
+    session = open_session(tasks, as_of, progress)
     who = resolve(agency, session.tasks)
     every = sort(views(session.tasks, session.history, session.as_of), SortKey.DEADLINE)
     chase = ChaseSheet(

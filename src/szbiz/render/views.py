@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from szbiz.model import Status, TaskList
+from szbiz.model import Event, Status, TaskList
 from szbiz.query import OVERDUE, TaskView, role_counts
 from szbiz.render.sheet import Column, Sheet, Style, print_rich
 from szbiz.report import AgencyStats, AreaStats
@@ -236,3 +236,34 @@ def task_json(view: TaskView, history: Sequence[Any]) -> str:
         for e in history
     ]
     return json.dumps(row, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+EVENT_COLUMNS = (
+    Column("on", "日期"),
+    Column("task", "序号", justify="right"),
+    Column("title", "措施", flexible=True),
+    Column("status", "状态"),
+    Column("by", "记录人"),
+    Column("note", "备注", flexible=True),
+    Column("ref", "依据", flexible=True),
+    Column("at", "记录时间", table=False),
+)
+
+
+def events_sheet(events: Sequence[Event], tasks: TaskList) -> Sheet:
+    rows = []
+    for e in events:
+        task = tasks.task(e.task)
+        rows.append(
+            {
+                "on": e.on,
+                "task": e.task,
+                "title": task.title if task else "",
+                "status": e.status.value,
+                "by": e.by,
+                "note": e.note,
+                "ref": e.ref,
+                "at": e.at.isoformat(),
+            }
+        )
+    return Sheet(EVENT_COLUMNS, tuple(rows), _plural(len(rows), "event"))

@@ -1,0 +1,251 @@
+"""Marking progress: done, start, block, drop, reopen; log; init and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from szbiz.cli.app import ProgressOption, TasksOption, app, say, settings, write
+from szbiz.cli.context import Session, open_session
+from szbiz.cli.options import AsOfOption, FormatOption, JsonOption, date_value, emit_sheet
+from szbiz.errors import UsageError
+from szbiz.model import Status
+
+IdsArgument = Annotated[
+    list[str],
+    typer.Argument(metavar="ID...", help="Task ids (序号); recorded together or not at all."),
+]
+OnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--on", help="The day it happened (default: the as-of day, i.e. today).", show_default=False
+    ),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", "-m", help="A note.", show_default=False)]
+RefOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ref",
+        help="Evidence: a document number such as 深府办〔2020〕18号, or a URL.",
+        show_default=False,
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who records it (default: SZBIZ_USER, git's user.name, the login name).",
+        show_default=False,
+    ),
+]
+
+
+def _task_ids(texts: list[str], session: Session) -> list[int]:
+    ids = session.tasks.ids
+    span = f"{ids[0]}–{ids[-1]}" if ids else "none"
+    out: list[int] = []
+    for text in texts:
+        if not text.strip().isdigit():
+            raise UsageError(f"{text!r} is not a task id; ids are {span}")
+        number = int(text)
+        if session.tasks.task(number) is None:
+            raise UsageError(f"task {number} does not exist; ids are {span}")
+        if number not in out:
+            out.append(number)
+    return out
+
+
+def _record(
+    status: Status,
+    ids: list[str],
+    on: str | None,
+    note: str | None,
+    ref: str | None,
+    by: str | None,
+    as_of: str | None,
+    tasks: Path | None,
+    progress: Path | None,
+) -> None:
+    """Append one event per task that changes; all of them or none."""
+    from szbiz.progress import append_events, new_event, who
+
+    if status in (Status.BLOCKED, Status.DROPPED) and not (note and note.strip()):
+        verb = "block" if status is Status.BLOCKED else "drop"
+        raise UsageError(f"szbiz {verb} needs --note saying why")
+    session = open_session(tasks, as_of, progress)
+    numbers = _task_ids(ids, session)
+    today = session.as_of
+    day = date_value(on, today) if on else today
+    if day > today:
+        raise UsageError(
+            f"--on {day.isoformat()} is after today ({today.isoformat()}); "
+            "record progress on or after the day it happens"
+        )
+    recorder = who(by)
+    events = []
+    for number in numbers:
+        current = session.history.status(number, day)
+        if current is status:
+            say(f"task {number} is already {status.value} on {day.isoformat()}; nothing to record")
+            continue
+        events.append(new_event(number, status, day, recorder, note=note or "", ref=ref or ""))
+    if not events:
+        return
+    ledger = settings(tasks, progress).ledger_for_writing()
+    append_events(ledger, events)
+    for event in events:
+        before = session.history.status(event.task, day)
+        write(f"task {event.task}: {before.value} → {event.status.value} on {day.isoformat()}\n")
+    say(f"recorded {len(events)} event{'s' if len(events) != 1 else ''} in {_shown(ledger)}")
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to the working directory if inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@app.command()
+def done(
+    ids: IdsArgument,
+    on: OnOption = None,
+    note: NoteOption = None,
+    ref: RefOption = None,
+    by: ByOption = None,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Mark tasks done. Writes only the progress ledger, never the task list."""
+    _record(Status.DONE, ids, on, note, ref, by, as_of, tasks, progress)
+
+
+@app.command()
+def start(
+    ids: IdsArgument,
+    on: OnOption = None,
+    note: NoteOption = None,
+    ref: RefOption = None,
+    by: ByOption = None,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Mark tasks as being worked on (doing)."""
+    _record(Status.DOING, ids, on, note, ref, by, as_of, tasks, progress)
+
+
+@app.command()
+def block(
+    ids: IdsArgument,
+    note: NoteOption = None,
+    on: OnOption = None,
+    ref: RefOption = None,
+    by: ByOption = None,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Mark tasks blocked; --note says why."""
+    _record(Status.BLOCKED, ids, on, note, ref, by, as_of, tasks, progress)
+
+
+@app.command()
+def drop(
+    ids: IdsArgument,
+    note: NoteOption = None,
+    on: OnOption = None,
+    ref: RefOption = None,
+    by: ByOption = None,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Mark tasks dropped; --note says why."""
+    _record(Status.DROPPED, ids, on, note, ref, by, as_of, tasks, progress)
+
+
+@app.command()
+def reopen(
+    ids: IdsArgument,
+    on: OnOption = None,
+    note: NoteOption = None,
+    ref: RefOption = None,
+    by: ByOption = None,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Put tasks back to todo."""
+    _record(Status.TODO, ids, on, note, ref, by, as_of, tasks, progress)
+
+
+@app.command()
+def log(
+    task_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Only this task.", show_default=False)
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only events on or after this day.", show_default=False),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """The progress history, oldest first."""
+    from szbiz.render.views import events_sheet
+
+    session = open_session(tasks, as_of, progress)
+    wanted = _task_ids([task_id], session)[0] if task_id is not None else None
+    first = date_value(since, session.as_of) if since else None
+    events = [
+        e
+        for e in sorted(session.history.events, key=lambda e: (e.on, e.at))
+        if (wanted is None or e.task == wanted)
+        and (first is None or e.on >= first)
+        and e.on <= session.as_of
+    ]
+    emit_sheet(events_sheet(events, session.tasks), fmt, as_json, empty="no progress recorded")
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="The team repository to set up.", show_default=False)
+    ] = Path("."),
+) -> None:
+    """Set up a team repository: szbiz.toml, an empty ledger, and merge=union for it.
+
+    Two branches that both record progress then merge without conflict.
+    """
+    from szbiz.config import init_project
+
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a directory")
+    for path in init_project(directory):
+        write(f"wrote {path}\n")
+
+
+@app.command()
+def where(
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Which task list and progress ledger are in use, and why."""
+    from szbiz.paths import bundled_tasks
+
+    chosen = settings(tasks, progress)
+    list_path = chosen.tasks or bundled_tasks()
+    ledger = chosen.ledger
+    state = "exists" if ledger.is_file() else "not created yet"
+    write(
+        f"tasks     {list_path}  ({chosen.tasks_reason})\n"
+        f"progress  {ledger}  ({chosen.ledger_reason}; {state})\n"
+    )
