@@ -1,0 +1,171 @@
+"""Exporting: the tasks as a file for Excel, a calendar, a browser or a script."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from szbiz.cli.app import ProgressOption, TasksOption, app, say
+from szbiz.cli.context import build_filter, open_session
+from szbiz.cli.options import (
+    AgencyOption,
+    AreaOption,
+    AsOfOption,
+    DueAfterOption,
+    DueBeforeOption,
+    IdsOption,
+    RoleOption,
+    SearchOption,
+    SortOption,
+    StatusOption,
+    is_terminal,
+)
+from szbiz.errors import ExitCode, SzbizError, UsageError
+from szbiz.model import Role
+from szbiz.query import SortKey
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+    MD = "md"
+    ICS = "ics"
+    HTML = "html"
+
+
+SUFFIXES = {f".{f.value}": f for f in ExportFormat} | {".htm": ExportFormat.HTML}
+BINARY = (ExportFormat.XLSX,)
+
+
+def _format(fmt: ExportFormat | None, output: Path | None) -> ExportFormat:
+    """The format asked for, else the one the output file's extension names."""
+    if fmt is not None:
+        return fmt
+    if output is not None and output.suffix.lower() in SUFFIXES:
+        return SUFFIXES[output.suffix.lower()]
+    names = "|".join(f.value for f in ExportFormat)
+    raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
+
+
+def _check_output(output: Path) -> None:
+    """Fail before any work if the file could not be written where asked."""
+    if output.is_dir():
+        raise UsageError(f"cannot write {output}: it is a directory")
+    if not output.parent.is_dir():
+        raise UsageError(f"cannot write {output}: the directory {output.parent} does not exist")
+
+
+def _write_file(output: Path, data: bytes) -> None:
+    from szbiz.atomic import atomic_write
+
+    try:
+        atomic_write(output, data)
+    except FileNotFoundError:
+        raise UsageError(
+            f"cannot write {output}: the directory {output.parent} does not exist"
+        ) from None
+    except PermissionError:
+        raise SzbizError(
+            f"cannot write {output}: permission denied (is it open in Excel or another program?)"
+        ) from None
+    except OSError as exc:
+        raise SzbizError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _tasks(n: int) -> str:
+    return "1 task" if n == 1 else f"{n} tasks"
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="File format. Default: from the extension of the -o file.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here, atomically (the old file stays whole on failure); "
+            "default or '-': stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    agency: AgencyOption = None,
+    role: RoleOption = Role.ANY,
+    area: AreaOption = None,
+    status: StatusOption = None,
+    search: SearchOption = None,
+    ids: IdsOption = None,
+    due_before: DueBeforeOption = None,
+    due_after: DueAfterOption = None,
+    sort: SortOption = SortKey.ID,
+    as_of: AsOfOption = None,
+    tasks: TasksOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Export the tasks as csv (for Excel), xlsx, json, md, ics (calendar) or html.
+
+    Takes the filters of `szbiz list`. CSV is UTF-8 with a byte-order mark for
+    Excel; ics has one all-day event per task on its deadline; html is one
+    self-contained page with charts and a filterable table. Exit codes: 0
+    written, 1 the file cannot be written or xlsx lacks openpyxl, 2 usage (a bad
+    option, a missing directory, xlsx to a terminal).
+    """
+    from szbiz.query import select, views
+    from szbiz.query import sort as order
+    from szbiz.render.export import EXPORTS, NEEDS, Export
+
+    if output == Path("-"):
+        output = None
+    kind = _format(fmt, output)
+    if output is None and kind in BINARY and is_terminal():
+        raise UsageError(
+            f"{kind.value} is binary and would garble the terminal; "
+            f"write it to a file with -o FILE.{kind.value}"
+        )
+    if output is not None:
+        _check_output(output)
+
+    session = open_session(tasks, as_of, progress)
+    condition = build_filter(
+        session, agency, role, area, status, search, ids, due_before, due_after
+    )
+    found = select(views(session.tasks, session.history, session.as_of), condition)
+    found = order(found, sort, [a.name for a in session.tasks.agencies])
+    data = Export(session.tasks, tuple(found), session.as_of, condition.agencies)
+
+    try:
+        rendered = EXPORTS[kind.value](data)
+    except ModuleNotFoundError as exc:
+        module, extra = NEEDS.get(kind.value, ("", ""))
+        if not module or exc.name != module:
+            raise
+        raise SzbizError(
+            f"{kind.value} export needs {module}: pip install 'szbiz[{extra}]'", ExitCode.PROBLEMS
+        ) from None
+
+    if output is None:
+        if not found:
+            say("no tasks match")
+        _write_stdout(rendered)
+        return
+    _write_file(output, rendered)
+    say(f"wrote {_tasks(len(found))} to {output}")

@@ -1,0 +1,192 @@
+"""Exports of the tasks as files for Excel, calendars, browsers and scripts.
+
+Each exporter takes an :class:`Export` (the tasks as they stood on a day, and
+the list they come from) and returns the file's bytes. Exporters read no files
+and decide no exit codes; the CLI writes what they return. The libraries behind
+xlsx, ics and html are imported only when that format is asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from szbiz.model import Task, TaskList
+from szbiz.query import FINISHED, TaskView
+from szbiz.render import Registry
+
+WARN_DAYS = 30  # a task not done and due within this many days is 临期 (due soon)
+
+
+@dataclass(frozen=True)
+class Export:
+    """What an exporter renders: the chosen tasks as of a day, and their list."""
+
+    tasks: TaskList
+    items: tuple[TaskView, ...]
+    as_of: dt.date
+    agencies: tuple[str, ...] = ()  # the agencies the tasks were chosen by, if any
+
+    @property
+    def name(self) -> str:
+        """The document's title, and the agencies the tasks were chosen by."""
+        chosen = ["、".join(self.agencies)] if self.agencies else []
+        return " · ".join([self.tasks.document.title, *chosen])
+
+    @property
+    def heading(self) -> str:
+        """``深圳市 2020 年…清单 · 市税务局 · 截至 2020-07-01``."""
+        return f"{self.name} · 截至 {self.as_of.isoformat()}"
+
+
+Exporter = Callable[[Export], bytes]
+EXPORTS: Registry[Exporter] = Registry("export")
+
+# Which optional package each format needs, and the extra that brings it.
+NEEDS = {"xlsx": ("openpyxl", "xlsx")}
+
+
+# -- The rows of CSV and xlsx ---------------------------------------------------------------
+
+HEADERS = (
+    "序号",
+    "所属领域",
+    "改革措施",
+    "牵头单位",
+    "责任单位",
+    "完成时限",
+    "状态",
+    "红黄绿灯",
+    "完成日期",
+    "逾期天数",
+    "剩余天数",
+    "最近备注",
+    "依据",
+)
+
+Cell = str | int | dt.date | None
+
+
+def agencies_text(names: tuple[str, ...], note: str) -> str:
+    """Agencies as the document writes them: ``市A、市B等`` or ``…按职责分工负责``."""
+    return "、".join(names) + note
+
+
+def days_late(view: TaskView) -> int | None:
+    """Days past the deadline: of an unfinished task as of the day, or of a late completion."""
+    if view.overdue:
+        return -view.days_left
+    if view.done_late and view.done_on is not None:
+        return (view.done_on - view.task.deadline).days
+    return None
+
+
+def days_left(view: TaskView) -> int | None:
+    """Days until the deadline of a task that is neither finished nor overdue."""
+    if view.status in FINISHED or view.overdue:
+        return None
+    return view.days_left
+
+
+def row(view: TaskView) -> tuple[Cell, ...]:
+    """One task's cells under HEADERS, typed: dates as dates, day counts as numbers."""
+    from szbiz.render.views import state_label
+    from szbiz.report import light
+
+    task: Task = view.task
+    last = view.last
+    return (
+        task.id,
+        view.area_name,
+        task.measure,
+        agencies_text(task.lead, task.lead_note),
+        agencies_text(task.support, task.support_note),
+        task.deadline,
+        state_label(view),
+        light(view, WARN_DAYS).label,
+        view.done_on,
+        days_late(view),
+        days_left(view),
+        last.note if last else "",
+        last.ref if last else "",
+    )
+
+
+# Excel runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell Excel would run as a formula, made text with a leading single quote."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(value)
+
+
+@EXPORTS.register("csv")
+def as_csv(data: Export) -> bytes:
+    """UTF-8 with a byte-order mark, which Excel on Chinese Windows needs to read it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for view in data.items:
+        writer.writerow([_csv_cell(v) for v in row(view)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# -- JSON and Markdown: what `szbiz list` prints ------------------------------------------
+
+
+@EXPORTS.register("json")
+def as_json(data: Export) -> bytes:
+    """The same JSON as ``szbiz list --json``."""
+    from szbiz.render.sheet import SHEET_FORMATS, Style
+    from szbiz.render.views import tasks_sheet
+
+    return SHEET_FORMATS["json"](tasks_sheet(data.items), Style()).encode("utf-8")
+
+
+@EXPORTS.register("md")
+def as_markdown(data: Export) -> bytes:
+    """A heading, then the table of ``szbiz list --format md``."""
+    from szbiz.render.sheet import SHEET_FORMATS, Style
+    from szbiz.render.views import tasks_footer, tasks_sheet
+
+    sheet = tasks_sheet(data.items, tasks_footer(data.items, data.agencies))
+    table = SHEET_FORMATS["md"](sheet, Style())
+    return f"# {data.heading}\n\n{table}".encode()
+
+
+# -- The rest live in their own modules, imported when asked for ---------------------------
+
+
+@EXPORTS.register("xlsx")
+def as_xlsx(data: Export) -> bytes:
+    from szbiz.render.export.xlsx import render
+
+    return render(data)
+
+
+@EXPORTS.register("ics")
+def as_ics(data: Export) -> bytes:
+    from szbiz.render.export.ics import render
+
+    return render(data)
+
+
+@EXPORTS.register("html")
+def as_html(data: Export) -> bytes:
+    from szbiz.render.export.page import render
+
+    return render(data)

@@ -1,0 +1,94 @@
+"""The tasks as an iCalendar file: one all-day event on each task's deadline.
+
+VEVENT rather than VTODO: Outlook and the common web calendars import only
+events from an .ics file and drop to-dos, and a deadline is a day in the
+calendar. Each event is TRANSPARENT, so 210 deadlines do not mark anyone busy.
+
+Each UID is built from the document (its year and a hash of its title) and the
+task's id, so importing a newer export updates the events rather than adding
+copies. DTSTAMP is midnight of the as-of day in Shanghai, so the same list on
+the same day gives the same bytes, and a later day's export is the newer one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from szbiz.model import Status, TaskList
+from szbiz.query import TaskView
+from szbiz.render.export import Export, agencies_text, days_late
+from szbiz.render.views import state_label
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving time
+
+
+def uid_domain(tasks: TaskList) -> str:
+    """The part of every UID after the @: stable for a document, distinct between documents."""
+    digest = hashlib.sha256(tasks.document.title.encode("utf-8")).hexdigest()[:12]
+    return f"{digest}.szbiz"
+
+
+def uid(tasks: TaskList, task_id: int) -> str:
+    """``szbiz-2020-task-42@3f1c….szbiz``."""
+    return f"szbiz-{tasks.document.year}-task-{task_id}@{uid_domain(tasks)}"
+
+
+def stamp(as_of: dt.date) -> dt.datetime:
+    """Midnight of the as-of day in Shanghai, in UTC as DTSTAMP must be."""
+    return dt.datetime.combine(as_of, dt.time(), SHANGHAI).astimezone(dt.UTC)
+
+
+def description(view: TaskView) -> str:
+    task = view.task
+    lines = [
+        task.measure,
+        "",
+        f"所属领域：{task.area} {view.area_name}",
+        f"牵头单位：{agencies_text(task.lead, task.lead_note) or '—'}",
+        f"责任单位：{agencies_text(task.support, task.support_note) or '—'}",
+        f"完成时限：{task.deadline_text}（{task.deadline.isoformat()}）",
+        f"状态：{state_label(view)}（截至 {view.as_of.isoformat()}）",
+    ]
+    late = days_late(view)
+    if view.done_on is not None:
+        lines.append(f"完成日期：{view.done_on.isoformat()}")
+    if late:
+        lines.append(f"逾期天数：{late}")
+    last = view.last
+    if last is not None and last.note:
+        lines.append(f"最近备注：{last.note}")
+    if last is not None and last.ref:
+        lines.append(f"依据：{last.ref}")
+    return "\n".join(lines)
+
+
+def render(data: Export) -> bytes:
+    from icalendar import Calendar, Event
+
+    from szbiz import __version__
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//szbiz//szbiz {__version__}//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", data.name)
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    calendar.add("x-wr-caldesc", data.heading)
+    when = stamp(data.as_of)
+    for view in data.items:
+        task = view.task
+        event = Event()
+        event.add("uid", uid(data.tasks, task.id))
+        event.add("dtstamp", when)
+        event.add("dtstart", task.deadline)
+        event.add("dtend", task.deadline + dt.timedelta(days=1))
+        event.add("summary", f"[{task.id}] {task.title}")
+        event.add("description", description(view))
+        if view.area_name:
+            event.add("categories", [view.area_name])
+        event.add("transp", "TRANSPARENT")
+        event.add("status", "CANCELLED" if view.status is Status.DROPPED else "CONFIRMED")
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,336 @@
+"""The tasks as one self-contained HTML page: charts of the numbers and a filterable table.
+
+Everything is inline (CSS, SVG, a little vanilla JavaScript): the page makes no
+network request and opens the same from a mail attachment or a shared drive.
+Every piece of text from the list is escaped, and a Content-Security-Policy lets
+only the page's own script run (by its hash), so a task title such as
+``<script>…</script>`` shows as text and runs nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from szbiz.model import Role
+from szbiz.query import TaskView
+from szbiz.render.chase import when
+from szbiz.render.export import WARN_DAYS, Export, agencies_text
+from szbiz.render.views import state_label
+from szbiz.report import Light, Tally, build_report, light
+
+# The order lights are stacked in, worst last before the not-yet-due rest.
+ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
+COLOURS = {
+    Light.ON_TIME: "#2e7d32",
+    Light.LATE: "#1565c0",
+    Light.OVERDUE: "#c62828",
+    Light.SOON: "#f2a900",
+    Light.LATER: "#b0bec5",
+    Light.DROPPED: "#616161",
+}
+LABELS = {
+    Light.ON_TIME: "按时完成",
+    Light.LATE: "逾期完成",
+    Light.OVERDUE: "逾期未完成",
+    Light.SOON: f"{WARN_DAYS} 天内到期",
+    Light.LATER: "未到期",
+    Light.DROPPED: "已取消",
+}
+SEPARATOR = "|"  # between agency names in a row's data-lead and data-support
+
+CSS = """
+* { box-sizing: border-box; }
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
+       "WenQuanYi Micro Hei", sans-serif; margin: 0 auto; padding: 1.5em 2em; max-width: 1400px;
+       color: #222; background: #fff; line-height: 1.5; }
+h1 { font-size: 1.5em; margin: 0 0 .2em; }
+h2 { font-size: 1.15em; margin: 1.6em 0 .6em; }
+.sub { color: #555; margin: 0 0 1em; }
+.cards { display: flex; flex-wrap: wrap; gap: 1em; margin: 1em 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: .6em 1em; min-width: 8em; }
+.card b { display: block; font-size: 1.6em; }
+.legend { display: flex; flex-wrap: wrap; gap: .4em 1.2em; margin: .5em 0; padding: 0;
+          list-style: none; }
+.swatch { display: inline-block; width: .9em; height: .9em; border-radius: 2px;
+          vertical-align: -1px; margin-right: .3em; }
+svg { max-width: 100%; height: auto; display: block; }
+svg text { font-size: 13px; fill: #222; }
+svg .area { cursor: pointer; }
+svg .area:hover .label, svg .area:focus .label { text-decoration: underline; }
+.filters { display: flex; flex-wrap: wrap; gap: .6em 1em; align-items: end; margin: 1em 0;
+           padding: .8em 1em; background: #f5f7fa; border-radius: 6px; position: sticky; top: 0;
+           z-index: 1; }
+.filters label { display: flex; flex-direction: column; font-size: .85em; color: #444; }
+.filters select, .filters input { font: inherit; font-size: 1rem; padding: .2em .3em;
+                                  min-width: 10em; }
+#count { margin-left: auto; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #ccc; padding: .35em .5em; vertical-align: top; text-align: left; }
+th { background: #e8edf5; white-space: nowrap; }
+td.num, td.date, td.state, td.when { white-space: nowrap; }
+td.num { text-align: right; }
+.desc { color: #555; font-size: .9em; margin-top: .2em; }
+.badge { display: inline-block; padding: .05em .5em; border-radius: 3px; color: #fff; }
+.badge.l-not_yet_due { color: #222; }
+.badge.l-due_soon { color: #222; }
+#empty { padding: 1em; color: #555; }
+@media print {
+  .filters { display: none; }
+  body { padding: 0; max-width: none; }
+  tr { page-break-inside: avoid; }
+}
+"""
+
+# Filters the table by the choices above it; a bar of the area chart picks its area.
+SCRIPT = """
+(function () {
+  "use strict";
+  var table = document.getElementById("tasks");
+  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var agency = document.getElementById("f-agency");
+  var role = document.getElementById("f-role");
+  var area = document.getElementById("f-area");
+  var light = document.getElementById("f-light");
+  var text = document.getElementById("f-text");
+  var count = document.getElementById("shown");
+  var empty = document.getElementById("empty");
+  function names(row, key) {
+    var value = row.getAttribute("data-" + key);
+    return value ? value.split("|") : [];
+  }
+  function apply() {
+    var shown = 0;
+    var query = text.value.trim().toLowerCase();
+    rows.forEach(function (row) {
+      var ok = true;
+      if (agency.value) {
+        var found = role.value === "support" ? names(row, "support")
+          : role.value === "lead" ? names(row, "lead")
+          : names(row, "lead").concat(names(row, "support"));
+        ok = found.indexOf(agency.value) >= 0;
+      }
+      if (ok && area.value) { ok = row.getAttribute("data-area") === area.value; }
+      if (ok && light.value) { ok = row.getAttribute("data-light") === light.value; }
+      if (ok && query) { ok = row.textContent.toLowerCase().indexOf(query) >= 0; }
+      row.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    count.textContent = String(shown);
+    empty.hidden = shown > 0;
+  }
+  [agency, role, area, light].forEach(function (el) { el.addEventListener("change", apply); });
+  text.addEventListener("input", apply);
+  document.getElementById("f-reset").addEventListener("click", function () {
+    agency.value = ""; role.value = "any"; area.value = ""; light.value = ""; text.value = "";
+    apply();
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("svg .area"), function (bar) {
+    function pick() {
+      area.value = bar.getAttribute("data-area");
+      apply();
+      table.scrollIntoView();
+    }
+    bar.addEventListener("click", pick);
+    bar.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); pick(); }
+    });
+  });
+  apply();
+}());
+"""
+
+
+def e(value: object) -> str:
+    """Text for HTML: in element content and in quoted attributes alike."""
+    return escape(str(value), quote=True)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part * 100 // whole}%" if whole else "–"
+
+
+def _stacked(
+    counts: Tally, x: float, y: float, width: float, height: float, scale: int
+) -> list[str]:
+    """SVG rects of one stacked bar; ``scale`` tasks fill ``width``."""
+    out = []
+    left = x
+    for key in ORDER:
+        n = counts.lights.get(key, 0)
+        if not n:
+            continue
+        w = width * n / scale if scale else 0
+        out.append(
+            f'<rect x="{left:.1f}" y="{y:.1f}" width="{w:.1f}" height="{height:.1f}" '
+            f'fill="{COLOURS[key]}"><title>{e(LABELS[key])} {n}</title></rect>'
+        )
+        left += w
+    return out
+
+
+def _svg(label: str, width: float, height: float) -> str:
+    return (
+        f'<svg role="img" aria-label="{e(label)}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}">'
+    )
+
+
+def overall_chart(total: Tally) -> str:
+    width, height = 720.0, 28.0
+    parts = [
+        _svg("全部任务按状态", width, height),
+        f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#eceff1"/>',
+        *_stacked(total, 0, 0, width, height, total.total),
+        "</svg>",
+    ]
+    return "".join(parts)
+
+
+def area_chart(areas: Sequence[tuple[int, str, Tally]]) -> str:
+    """One row per area: its name, a bar of its tasks by light, and done/total."""
+    label_w, bar_w, tail_w, row_h, bar_h = 300.0, 420.0, 80.0, 28.0, 18.0
+    width = label_w + bar_w + tail_w
+    height = row_h * len(areas) + 4
+    scale = max((t.total for _, _, t in areas), default=0)
+    parts = [_svg("各领域任务按状态", width, height)]
+    for i, (number, name, counts) in enumerate(areas):
+        y = i * row_h + 4
+        parts.append(
+            f'<g class="area" data-area="{number}" tabindex="0" role="button" '
+            f'aria-label="{e(f"只看领域 {number} {name}")}">'
+            f'<text class="label" x="0" y="{y + bar_h - 4:.1f}">{e(f"{number}. {name}")}</text>'
+            f'<rect x="{label_w:.0f}" y="{y:.1f}" width="{bar_w:.0f}" height="{bar_h:.0f}" '
+            f'fill="#f5f5f5"/>'
+        )
+        parts += _stacked(counts, label_w, y, bar_w, bar_h, scale)
+        parts.append(
+            f'<text x="{label_w + bar_w + 8:.0f}" y="{y + bar_h - 4:.1f}">'
+            f"{counts.done}/{counts.total}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend(total: Tally) -> str:
+    items = "".join(
+        f'<li><span class="swatch" style="background:{COLOURS[k]}"></span>'
+        f"{e(LABELS[k])} {total.lights.get(k, 0)}</li>"
+        for k in ORDER
+        if k is not Light.DROPPED or total.lights.get(k, 0)
+    )
+    return f'<ul class="legend">{items}</ul>'
+
+
+def _options(choices: Iterable[tuple[str, str]], everything: str) -> str:
+    first = f'<option value="">{e(everything)}</option>'
+    return first + "".join(f'<option value="{e(v)}">{e(t)}</option>' for v, t in choices)
+
+
+def filters(data: Export, rows: Sequence[tuple[TaskView, Light]]) -> str:
+    items = [view for view, _ in rows]
+    involved: Counter[str] = Counter()
+    for view in items:
+        involved.update(list(dict.fromkeys(view.task.lead + view.task.support)))
+    agencies = [(a.name, f"{a.name}（{involved[a.name]}）") for a in data.tasks.agencies]
+    agencies = [pair for pair in agencies if involved[pair[0]]]
+    in_area = Counter(v.task.area for v in items)
+    areas = [
+        (str(a.number), f"{a.number}. {a.name}（{in_area[a.number]}）")
+        for a in data.tasks.areas
+        if in_area[a.number]
+    ]
+    by_light = Counter(state for _, state in rows)
+    states = [(k.value, f"{LABELS[k]}（{by_light[k]}）") for k in ORDER]
+    roles = '<option value="any">任意</option><option value="lead">牵头</option>'
+    roles += '<option value="support">配合</option>'
+    return (
+        '<div class="filters" id="filters" role="search">'
+        f'<label>单位<select id="f-agency">{_options(agencies, "全部单位")}</select></label>'
+        f'<label>角色<select id="f-role">{roles}</select></label>'
+        f'<label>领域<select id="f-area">{_options(areas, "全部领域")}</select></label>'
+        f'<label>状态<select id="f-light">{_options(states, "全部状态")}</select></label>'
+        '<label>搜索<input id="f-text" type="search" placeholder="措施、单位中的字词"></label>'
+        '<button type="button" id="f-reset">重置</button>'
+        f'<span id="count">显示 <span id="shown">{len(items)}</span> / {len(items)} 项</span>'
+        "</div>"
+    )
+
+
+def task_row(view: TaskView, state: Light) -> str:
+    task = view.task
+    desc = f'<div class="desc">{e(task.description)}</div>' if task.description else ""
+    return (
+        f'<tr data-lead="{e(SEPARATOR.join(task.lead))}" '
+        f'data-support="{e(SEPARATOR.join(task.support))}" '
+        f'data-area="{task.area}" data-light="{e(state.value)}">'
+        f'<td class="num">{task.id}</td>'
+        f"<td>{e(view.area_name)}</td>"
+        f"<td><strong>{e(task.title)}</strong>{desc}</td>"
+        f"<td>{e(agencies_text(task.lead, task.lead_note))}</td>"
+        f"<td>{e(agencies_text(task.support, task.support_note))}</td>"
+        f'<td class="date" title="{e(task.deadline_text)}">{task.deadline.isoformat()}</td>'
+        f'<td class="state"><span class="badge l-{e(state.value)}" '
+        f'style="background:{COLOURS[state]}" title="{e(LABELS[state])}">'
+        f"{e(state_label(view))}</span></td>"
+        f'<td class="when">{e(when(view))}</td>'
+        "</tr>"
+    )
+
+
+HEADERS = ("序号", "所属领域", "改革措施", "牵头单位", "责任单位", "完成时限", "状态", "剩余/逾期")
+
+
+def render(data: Export) -> bytes:
+    items = data.items
+    report = build_report(data.tasks, items, data.as_of, WARN_DAYS, Role.ANY)
+    total = report.overall
+    lit = [(view, light(view, WARN_DAYS)) for view in items]
+    areas = [(area.number, area.name, tally) for area, tally in report.areas]
+    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
+    policy = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    )
+    rows = "\n".join(task_row(view, state) for view, state in lit)
+    head = "".join(f"<th>{e(h)}</th>" for h in HEADERS)
+    page = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{e(policy)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
+        f"<title>{e(data.heading)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{e(data.name)}</h1>",
+        f'<p class="sub">截至 {data.as_of.isoformat()} · 共 {total.total} 项任务 · '
+        f"{e(data.tasks.document.issuer)}</p>",
+        '<div class="cards">',
+        f'<div class="card">完成<b>{total.done}/{total.total}</b>'
+        f"{_percent(total.done, total.total)}</div>",
+        f'<div class="card">逾期未完成<b>{total.lights.get(Light.OVERDUE, 0)}</b>截至当日</div>',
+        f'<div class="card">{WARN_DAYS} 天内到期<b>{total.lights.get(Light.SOON, 0)}</b>尚未完成'
+        "</div>",
+        f'<div class="card">逾期完成<b>{total.lights.get(Light.LATE, 0)}</b>已完成但晚于时限</div>',
+        "</div>",
+        overall_chart(total),
+        legend(total),
+        "<h2>各领域</h2>",
+        area_chart(areas) if areas else "<p>没有任务。</p>",
+        "<h2>任务</h2>",
+        filters(data, lit),
+        f'<table id="tasks"><thead><tr>{head}</tr></thead>',
+        f"<tbody>\n{rows}\n</tbody></table>",
+        '<p id="empty" hidden>没有符合条件的任务。</p>',
+        f"<script>{SCRIPT}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return ("\n".join(page) + "\n").encode("utf-8")
