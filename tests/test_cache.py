@@ -24,7 +24,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def entries(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.marshal"))
+    return sorted(directory.glob("tasks-*.marshal"))
 
 
 def test_cached_list_equals_the_loaded_one(cache: Path) -> None:

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
+from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Status, Task, TaskList
 
 FORMAT = 1  # bump when the model or this layout changes
 
@@ -90,12 +90,19 @@ def load_cached(path: Path) -> TaskList:
     ``szbiz.load.load`` does.
     """
     from szbiz.errors import LoadError
-    from szbiz.load import read_problems
 
-    data = read_problems(path)
-    if isinstance(data, list):
-        raise LoadError(data)
-    entry = cache_dir() / f"{_key(data)}.marshal"
+    try:
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        data = None
+    if data is None or not data.strip():
+        from szbiz.load import read_problems  # says what is wrong with the file
+
+        found = read_problems(path)
+        if isinstance(found, list):
+            raise LoadError(found)
+        data = found
+    entry = cache_dir() / f"tasks-{_key(data)}.marshal"
     with contextlib.suppress(Exception):
         return _unpack(marshal.loads(entry.read_bytes()))
     from szbiz.load import parse
@@ -131,3 +138,55 @@ def _prune(directory: Path, keep: Path, limit: int = 8) -> None:
         for old in entries[limit:]:
             if old != keep:
                 old.unlink()
+
+
+def _pack_history(history: History) -> tuple[Any, ...]:
+    return (
+        FORMAT,
+        tuple(
+            (e.task, e.status.value, e.on.toordinal(), e.by, e.at.isoformat(), e.note, e.ref)
+            for e in history.events
+        ),
+    )
+
+
+def _unpack_history(value: Any) -> History:
+    version, events = value
+    if version != FORMAT:
+        raise ValueError("another cache format")
+    statuses = {s.value: s for s in Status}
+    fromordinal = dt.date.fromordinal
+    fromiso = dt.datetime.fromisoformat
+    return History(
+        tuple(
+            Event(task, statuses[st], fromordinal(on), by, fromiso(at), note, ref)
+            for task, st, on, by, at, note, ref in events
+        )
+    )
+
+
+def load_history_cached(path: Path) -> History:
+    """The ledger's events, from the cache when its content was read before.
+
+    A missing ledger has none; a corrupt one raises LoadError as
+    ``szbiz.progress.read_ledger`` does and is never cached.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return History()
+    except (OSError, ValueError):
+        data = b""
+    if not data.strip():
+        from szbiz.progress import read_ledger  # a directory, unreadable, or empty
+
+        return read_ledger(path)
+    entry = cache_dir() / f"ledger-{_key(data)}.marshal"
+    with contextlib.suppress(Exception):
+        return _unpack_history(marshal.loads(entry.read_bytes()))
+    from szbiz.progress import parse_ledger
+
+    history = parse_ledger(data, str(path))
+    with contextlib.suppress(OSError):
+        _store(entry, marshal.dumps(_pack_history(history)))
+    return history

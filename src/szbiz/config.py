@@ -12,15 +12,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from szbiz.atomic import atomic_write
 from szbiz.errors import SzbizError
-from szbiz.progress import ledger_text
 
 CONFIG_NAME = "szbiz.toml"
 LEDGER_NAME = "progress.yaml"
@@ -70,6 +65,8 @@ class Settings:
 
 def default_ledger() -> Path:
     """The per-user ledger: the platform's data directory (XDG_DATA_HOME on Linux)."""
+    import platformdirs
+
     return platformdirs.user_data_path("szbiz", appauthor=False) / LEDGER_NAME
 
 
@@ -83,8 +80,9 @@ def find_config(cwd: Path) -> Path | None:
     return None
 
 
-_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_TOML_END = re.compile(r"\s*\(at end of document\)$")
+# Where tomllib says an error is; used only when reporting one.
+_TOML_AT = r"\s*\(at line (\d+), column (\d+)\)$"
+_TOML_END = r"\s*\(at end of document\)$"
 
 
 def _where(path: Path, text: str, key: str) -> str:
@@ -104,15 +102,17 @@ def read_config(path: Path) -> dict[str, Path]:
         raise SzbizError(f"{path}: not UTF-8 at byte {exc.start}; save it as UTF-8") from exc
     except OSError as exc:
         raise SzbizError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    import tomllib  # only when there is a szbiz.toml to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = str(path)
-        if m := _TOML_AT.search(message):
+        if m := re.search(_TOML_AT, message):
             where = f"{path}:{m.group(1)}:{m.group(2)}"
             message = message[: m.start()]
-        elif m := _TOML_END.search(message):
+        elif m := re.search(_TOML_END, message):
             where = f"{path}:{text.count(chr(10)) + 1}"
             message = message[: m.start()] + " at the end of the file"
         raise SzbizError(
@@ -189,6 +189,9 @@ def init_project(directory: Path) -> list[Path]:
     the ledger with merge=union. Never replaces a file: an existing szbiz.toml is
     refused, an existing ledger kept, a .gitattributes line added only if missing.
     """
+    from szbiz.atomic import atomic_write
+    from szbiz.progress import ledger_text
+
     if not directory.is_dir():
         raise SzbizError(f"cannot set up {directory}: no such directory")
     config = directory / CONFIG_NAME

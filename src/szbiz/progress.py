@@ -34,8 +34,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from szbiz.atomic import fsync_directory
 from szbiz.errors import LoadError, Problem, SzbizError, UsageError
 from szbiz.model import Event, History, Status, TaskList
@@ -139,6 +137,8 @@ _WIDE = 2**31 - 1  # never fold a scalar onto a second line
 
 def _scalar(text: str) -> str:
     """``text`` as a YAML flow scalar on one line, quoted only where YAML needs it."""
+    import yaml
+
     for style in (None, '"'):
         out = yaml.dump(
             [text],
@@ -316,6 +316,14 @@ def _events(path: Path) -> list[tuple[Node, Event]]:
     if problems:
         raise LoadError(problems)
     return events
+
+
+def parse_ledger(data: bytes, name: str) -> History:
+    """The events in a ledger's bytes; LoadError with file:line:column if it is not valid."""
+    events, problems = _parse(data, name)
+    if problems:
+        raise LoadError(problems)
+    return History(tuple(event for _, event in events))
 
 
 def read_ledger(path: Path) -> History:

@@ -8,9 +8,7 @@ import re
 # curly quotes Chinese text uses).
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
-_WRAP_SPACE = re.compile(
-    rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+(?=[{_CJK}{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}])\s+"
-)
+_WRAP_SPACE = rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+(?=[{_CJK}{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}])\s+"
 _HALF_TO_FULL = str.maketrans({"(": "（", ")": "）"})
 
 
@@ -20,7 +18,7 @@ def unwrap(text: str) -> str:
     ``市政务服务数据 管理局`` → ``市政务服务数据管理局``; ``时间。 推动`` → ``时间。推动``.
     Spaces between CJK and Latin text or digits (``整合为 1 个``) are kept.
     """
-    return _WRAP_SPACE.sub("", text.strip())
+    return re.sub(_WRAP_SPACE, "", text.strip())  # compiled on first use, then cached by re
 
 
 def normalize_name(name: str) -> str:

@@ -7,16 +7,15 @@ what a strict loader needs to report. The C parser is used where available.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-try:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# PyYAML is imported when a text is composed, not with this module: a command
+# that reads its list from the cache never pays for it.
+if TYPE_CHECKING:
+    import yaml
 
 MAX_DEPTH = 32
 
@@ -32,7 +31,6 @@ SEQ = "seq"
 # a validator that meets one says nothing more about it.
 REPORTED = "reported"
 
-_RESOLVER = yaml.resolver.Resolver()
 _CORE = "tag:yaml.org,2002:"
 
 
@@ -75,10 +73,26 @@ class ComposeError(Exception):
         self.flaw = flaw
 
 
+@functools.cache
+def _resolver() -> Any:
+    import yaml
+
+    return yaml.resolver.Resolver()
+
+
 def _resolve(value: str) -> str:
     """The tag YAML 1.1 gives a plain scalar: bool for ``yes``, int for ``010``, …"""
-    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    import yaml
+
+    tag: str = _resolver().resolve(yaml.ScalarNode, value, (True, False))
     return tag
+
+
+def _loader() -> Any:
+    """PyYAML's C parser where it was built with libyaml, else the Python one."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _pos(event: Any) -> tuple[int, int]:
@@ -124,6 +138,8 @@ def _character_flaw(text: str, index: int) -> Flaw:
 
 
 def _tag_message(event: Any) -> str:
+    import yaml
+
     tag = str(event.tag)
     if tag.startswith(_CORE):
         tag = "!!" + tag[len(_CORE) :]
@@ -169,6 +185,8 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
     and a collection nested too deep are flaws: each stands in the tree as a
     REPORTED node, so that the rest of the document is still checked.
     """
+    import yaml
+
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
         raise ComposeError(_character_flaw(text, bad.start()))
@@ -219,7 +237,7 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
             parent.pairs.append((key, node))
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=_loader()):
             if skipping:
                 if isinstance(event, yaml.CollectionStartEvent):
                     skipping += 1

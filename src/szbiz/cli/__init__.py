@@ -1,6 +1,66 @@
-"""szbiz's command line: ``szbiz COMMAND``."""
+"""szbiz's command line: ``szbiz COMMAND``.
 
-from szbiz.cli import data, export, progress, query, report  # noqa: F401  (registers the commands)
-from szbiz.cli.app import app, main
+Each command group lives in its own module; ``main`` imports only the module
+of the command it runs, so that ``szbiz list`` does not pay for importing
+the exporters. ``from szbiz.cli import app`` gives the app with every command.
+"""
 
-__all__ = ["app", "main"]
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import typer
+
+# Which module defines each command.
+COMMANDS = {
+    "import": "data",
+    "lint": "data",
+    "schema": "data",
+    "list": "query",
+    "due": "query",
+    "show": "query",
+    "agencies": "query",
+    "areas": "query",
+    "done": "progress",
+    "start": "progress",
+    "block": "progress",
+    "drop": "progress",
+    "reopen": "progress",
+    "log": "progress",
+    "init": "progress",
+    "where": "progress",
+    "report": "report",
+    "sheet": "report",
+    "export": "export",
+}
+
+
+def load_commands(modules: list[str] | None = None) -> typer.Typer:
+    """The app, with the commands of ``modules`` (default: every module) registered."""
+    from szbiz.cli.core import app
+
+    for module in modules or sorted(set(COMMANDS.values())):
+        importlib.import_module(f"szbiz.cli.{module}")
+    return app
+
+
+def main() -> None:
+    """Console-script entry point: register the command asked for, then run."""
+    from szbiz.cli.core import run
+
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    module = COMMANDS.get(command or "")
+    load_commands([module] if module else None)
+    run()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return load_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "app", "load_commands", "main"]

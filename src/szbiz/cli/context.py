@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from szbiz.cli.app import settings
+from szbiz.cli.core import settings
 from szbiz.cli.options import StateChoice, as_of_day, date_value
 from szbiz.model import History, Role, TaskList
 from szbiz.query import Filter
@@ -22,14 +22,13 @@ class Session:
 
 def open_session(tasks: Path | None, as_of: str | None, progress: Path | None = None) -> Session:
     """The list in use, its ledger, and the day to look at them on."""
-    from szbiz.cache import load_cached
+    from szbiz.cache import load_cached, load_history_cached
     from szbiz.paths import bundled_tasks
-    from szbiz.progress import read_ledger
 
     day = as_of_day(as_of)
     chosen = settings(tasks, progress)
     task_list = load_cached(chosen.tasks or bundled_tasks())
-    return Session(task_list, read_ledger(chosen.ledger), day, chosen.ledger)
+    return Session(task_list, load_history_cached(chosen.ledger), day, chosen.ledger)
 
 
 def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.app import ProgressOption, TasksOption, app, say, settings, tasks_path, write
+from szbiz.cli.core import ProgressOption, TasksOption, app, say, settings, tasks_path, write
 from szbiz.errors import ExitCode, LoadError, Problem
 
 

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.app import ProgressOption, TasksOption, app, say
 from szbiz.cli.context import build_filter, open_session
+from szbiz.cli.core import ProgressOption, TasksOption, app, say
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.app import ProgressOption, TasksOption, app, say, settings, write
 from szbiz.cli.context import Session, open_session
+from szbiz.cli.core import ProgressOption, TasksOption, app, say, settings, write
 from szbiz.cli.options import AsOfOption, FormatOption, JsonOption, date_value, emit_sheet
 from szbiz.errors import UsageError
 from szbiz.model import Status

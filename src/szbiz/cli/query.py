@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.app import ProgressOption, TasksOption, app, write
 from szbiz.cli.context import (
     Session,
     build_filter,
@@ -14,6 +13,7 @@ from szbiz.cli.context import (
     resolve_agencies,
     resolve_areas,
 )
+from szbiz.cli.core import ProgressOption, TasksOption, app, write
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -129,6 +127,8 @@ def tsv(sheet: Sheet, style: Style) -> str:
 
 @SHEET_FORMATS.register("csv")
 def as_csv(sheet: Sheet, style: Style) -> str:
+    import csv
+
     shown = [c for c in sheet.columns if c.text]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -140,6 +140,8 @@ def as_csv(sheet: Sheet, style: Style) -> str:
 
 @SHEET_FORMATS.register("json")
 def as_json(sheet: Sheet, style: Style) -> str:
+    import json
+
     shown = [c.key for c in sheet.columns if c.text]
     rows = [{key: row.get(key) for key in shown} for row in sheet.rows]
     return json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default) + "\n"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from szbiz.model import Event, Status, TaskList
 from szbiz.query import OVERDUE, TaskView, role_counts
 from szbiz.render.sheet import Column, Sheet, Style, print_rich
-from szbiz.report import AgencyStats, AreaStats
+
+if TYPE_CHECKING:
+    from szbiz.report import AgencyStats, AreaStats
 
 STATE_LABELS = {
     Status.TODO.value: "未开始",

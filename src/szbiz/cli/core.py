@@ -160,8 +160,8 @@ def say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def main() -> None:
-    """Console-script entry point."""
+def run() -> None:
+    """Run the app on sys.argv, as the console script does (see szbiz.cli.main)."""
     if os.name == "nt":  # pragma: no cover - Windows pipes default to the ANSI code page
         for stream in (sys.stdout, sys.stderr):
             if not stream.isatty() and hasattr(stream, "reconfigure"):
@@ -187,8 +187,8 @@ __all__ = [
     "ProgressOption",
     "TasksOption",
     "app",
-    "main",
     "open_list",
+    "run",
     "say",
     "settings",
     "tasks_path",

@@ -1,0 +1,74 @@
+"""Start-up: each command imports only what it needs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from szbiz.cli import COMMANDS, app
+
+
+def test_every_command_is_mapped_to_its_module() -> None:
+    from typer.main import get_command
+
+    group = get_command(app)
+    assert set(group.commands) == set(COMMANDS)  # type: ignore[attr-defined]
+    for name, module in COMMANDS.items():
+        callback = group.commands[name].callback  # type: ignore[attr-defined]
+        assert callback.__module__ == f"szbiz.cli.{module}", name
+
+
+def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SZBIZ_")}
+    env["SZBIZ_CACHE_DIR"] = str(tmp_path / "cache")
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+
+
+PROBE = """
+import sys, atexit
+sys.argv = {argv!r}
+atexit.register(lambda: sys.__stderr__.write(repr(sorted(sys.modules)) + "\\n"))
+from szbiz.cli import main
+main()
+"""
+
+
+def _modules(argv: list[str], tmp_path: Path) -> set[str]:
+    result = _python(PROBE.format(argv=argv), tmp_path)
+    assert result.returncode == 0, result.stderr
+    return set(eval(result.stderr.strip().splitlines()[-1]))
+
+
+def test_a_warm_list_needs_no_yaml_rich_or_exporters(tmp_path: Path) -> None:
+    argv = ["szbiz", "list", "--agency", "swj", "--format", "tsv"]
+    _modules(argv, tmp_path)  # the first run fills the cache
+    loaded = _modules(argv, tmp_path)
+    for heavy in ("yaml", "rich", "openpyxl", "icalendar", "szbiz.cli.export", "szbiz.load"):
+        assert heavy not in loaded, heavy
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    result = _python(
+        "import sys; sys.argv = ['szbiz', '--help']\nfrom szbiz.cli import main\nmain()", tmp_path
+    )
+    assert result.returncode == 0
+    for name in COMMANDS:
+        assert f" {name} " in result.stdout
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_each_command_runs_alone(command: str, tmp_path: Path) -> None:
+    code = (
+        f"import sys; sys.argv = ['szbiz', {command!r}, '--help']\n"
+        "from szbiz.cli import main\nmain()"
+    )
+    result = _python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: szbiz" in result.stdout
