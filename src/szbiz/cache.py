@@ -33,11 +33,26 @@ def cache_dir() -> Path:
 
 
 def _key(data: bytes) -> str:
+    digest = hashlib.blake2b(data, digest_size=20)
+    return _finish(digest)
+
+
+def _finish(digest: Any) -> str:
     from szbiz import __version__
 
-    digest = hashlib.blake2b(data, digest_size=20)
     digest.update(f"{FORMAT}:{__version__}".encode())
-    return digest.hexdigest()
+    return str(digest.hexdigest())
+
+
+def _file_key(path: Path) -> str | None:
+    """The key of a file's content, read in chunks (a long list need not sit in memory)."""
+    try:
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=20))
+            size = handle.tell()
+    except (OSError, ValueError):
+        return None
+    return _finish(digest) if size else None
 
 
 def _pack(tasks: TaskList) -> tuple[Any, ...]:
@@ -91,21 +106,16 @@ def load_cached(path: Path) -> TaskList:
     """
     from szbiz.errors import LoadError
 
-    try:
-        data = path.read_bytes()
-    except (OSError, ValueError):
-        data = None
-    if data is None or not data.strip():
-        from szbiz.load import read_problems  # says what is wrong with the file
+    key = _file_key(path)
+    if key is not None:
+        with contextlib.suppress(Exception):
+            return _unpack(marshal.loads((cache_dir() / f"tasks-{key}.marshal").read_bytes()))
+    from szbiz.load import parse, read_problems
 
-        found = read_problems(path)
-        if isinstance(found, list):
-            raise LoadError(found)
-        data = found
+    data = read_problems(path)  # says what is wrong with a file it cannot read
+    if isinstance(data, list):
+        raise LoadError(data)
     entry = cache_dir() / f"tasks-{_key(data)}.marshal"
-    with contextlib.suppress(Exception):
-        return _unpack(marshal.loads(entry.read_bytes()))
-    from szbiz.load import parse
 
     tasks, problems = parse(data, str(path))
     if tasks is None:
@@ -177,7 +187,7 @@ def load_history_cached(path: Path) -> History:
         return History()
     except (OSError, ValueError):
         data = b""
-    if not data.strip():
+    if not data or data.isspace():
         from szbiz.progress import read_ledger  # a directory, unreadable, or empty
 
         return read_ledger(path)

@@ -54,16 +54,20 @@ class TaskView:
         return OVERDUE if self.overdue else self.status.value
 
 
-def views(tasks: TaskList, history: History, as_of: dt.date) -> list[TaskView]:
+def views(
+    tasks: TaskList, history: History, as_of: dt.date, only: Iterable[Task] | None = None
+) -> list[TaskView]:
+    """The tasks (or ``only`` these of them) as they stood on ``as_of``."""
+    area_names = {a.number: a.name for a in tasks.areas}
+    last_of = history.last
     out = []
-    for task in tasks.tasks:
-        area = tasks.area(task.area)
-        last = history.last(task.id, as_of)
+    for task in tasks.tasks if only is None else only:
+        last = last_of(task.id, as_of)
         status = last.status if last is not None else Status.TODO
         out.append(
             TaskView(
                 task=task,
-                area_name=area.name if area else "",
+                area_name=area_names.get(task.area, ""),
                 status=status,
                 as_of=as_of,
                 last=last,
@@ -71,6 +75,16 @@ def views(tasks: TaskList, history: History, as_of: dt.date) -> list[TaskView]:
             )
         )
     return out
+
+
+def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -> list[TaskView]:
+    """The tasks that meet ``condition`` on ``as_of``.
+
+    What the task alone decides (agency, area, ids, deadline, words) is checked
+    before a view is made, so a narrow query over a long list stays cheap.
+    """
+    candidates = [t for t in tasks.tasks if condition.admits(t)]
+    return [v for v in views(tasks, history, as_of, candidates) if condition.holds(v)]
 
 
 def parse_ids(text: str, valid: Sequence[int]) -> frozenset[int]:
@@ -111,7 +125,10 @@ class Filter:
     unfinished: bool = False  # leave out done and dropped tasks
 
     def __call__(self, view: TaskView) -> bool:
-        task = view.task
+        return self.admits(view.task) and self.holds(view)
+
+    def admits(self, task: Task) -> bool:
+        """The conditions on the task itself, whatever its progress."""
         if self.ids is not None and task.id not in self.ids:
             return False
         if self.areas and task.area not in self.areas:
@@ -122,15 +139,17 @@ class Filter:
             return False
         if self.due_after is not None and task.deadline < self.due_after:
             return False
-        if self.unfinished and view.status in FINISHED:
-            return False
-        if self.states and not any(_has_state(view, s) for s in self.states):
-            return False
         if self.words:
             text = (task.title + task.description).casefold()
             if not all(w.casefold() in text for w in self.words):
                 return False
         return True
+
+    def holds(self, view: TaskView) -> bool:
+        """The conditions on the task's progress as of the view's day."""
+        if self.unfinished and view.status in FINISHED:
+            return False
+        return not self.states or any(_has_state(view, s) for s in self.states)
 
 
 def _has_state(view: TaskView, state: str) -> bool:

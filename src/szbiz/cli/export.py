@@ -129,7 +129,7 @@ def export(
     written, 1 the file cannot be written or xlsx lacks openpyxl, 2 usage (a bad
     option, a missing directory, xlsx to a terminal).
     """
-    from szbiz.query import select, views
+    from szbiz.query import find
     from szbiz.query import sort as order
     from szbiz.render.export import EXPORTS, NEEDS, Export
 
@@ -148,7 +148,7 @@ def export(
     condition = build_filter(
         session, agency, role, area, status, search, ids, due_before, due_after
     )
-    found = select(views(session.tasks, session.history, session.as_of), condition)
+    found = find(session.tasks, session.history, session.as_of, condition)
     found = order(found, sort, [a.name for a in session.tasks.agencies])
     data = Export(session.tasks, tuple(found), session.as_of, condition.agencies)
 

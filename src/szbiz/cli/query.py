@@ -33,7 +33,7 @@ from szbiz.cli.options import (
 )
 from szbiz.errors import UsageError
 from szbiz.model import AgencyKind, Role
-from szbiz.query import Filter, SortKey, TaskView
+from szbiz.query import Filter, SortKey
 
 
 def _show(
@@ -43,11 +43,11 @@ def _show(
     fmt: FormatOption,
     as_json: bool,
 ) -> None:
-    from szbiz.query import select, views
+    from szbiz.query import find
     from szbiz.query import sort as order
     from szbiz.render.views import tasks_footer, tasks_sheet
 
-    found = select(views(session.tasks, session.history, session.as_of), condition)
+    found = find(session.tasks, session.history, session.as_of, condition)
     found = order(found, sort, [a.name for a in session.tasks.agencies])
     footer = tasks_footer(found, condition.agencies)
     emit_sheet(tasks_sheet(found, footer), fmt, as_json)
@@ -162,9 +162,9 @@ def show(
 
     session = open_session(tasks, as_of, progress)
     number = _task_id(task_id, session)
-    view: TaskView = next(
-        v for v in views(session.tasks, session.history, session.as_of) if v.task.id == number
-    )
+    task = session.tasks.task(number)
+    assert task is not None
+    (view,) = views(session.tasks, session.history, session.as_of, [task])
     history = [e for e in session.history.of(number) if e.on <= session.as_of]
     if as_json:
         write(task_json(view, history))

@@ -56,7 +56,7 @@ def report(
     🟢 done on time, 🔵 done late, 🟡 not done and due within --warn-days,
     🔴 overdue, ⚪ not yet due. --agency and --area narrow the tasks counted.
     """
-    from szbiz.query import select, views
+    from szbiz.query import find
     from szbiz.render.report import REPORT_FORMATS
     from szbiz.report import build_report
 
@@ -64,7 +64,7 @@ def report(
     condition = Filter(
         agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
     )
-    found = select(views(session.tasks, session.history, session.as_of), condition)
+    found = find(session.tasks, session.history, session.as_of, condition)
     numbers = build_report(session.tasks, found, session.as_of, warn_days, role)
     name = "json" if as_json else fmt.value
     write(REPORT_FORMATS[name](numbers, session.tasks.document.title, style()))
@@ -91,7 +91,8 @@ def sheet(
 
     session = open_session(tasks, as_of, progress)
     who = resolve(agency, session.tasks)
-    every = sort(views(session.tasks, session.history, session.as_of), SortKey.DEADLINE)
+    mine = [t for t in session.tasks.tasks if who.name in t.lead + t.support]
+    every = sort(views(session.tasks, session.history, session.as_of, mine), SortKey.DEADLINE)
     chase = ChaseSheet(
         title=session.tasks.document.title,
         agency=who,
