@@ -133,18 +133,22 @@ def test_explicit_ledger_in_missing_directory(
 ) -> None:
     monkeypatch.setenv("SZBIZ_TODAY", "2020-06-01")
     target = tmp_path / "typo" / "progress.yaml"
-    result = run("done", "5", "--progress", str(target))
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"error: cannot write {target}: directory {target.parent} does not exist\n"
+    message = (
+        f"error: the ledger {target} (--progress) is in a directory that does not exist; "
+        "check the path\n"
     )
+    for args in (("done", "5"), ("list",), ("show", "5")):
+        result = run(*args, "--progress", str(target))
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
     assert not target.parent.exists()
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root may write anything")
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
 def test_read_only_ledger(ledger: Path) -> None:
     run("done", "5")
     ledger.chmod(0o444)
+    if os.access(ledger, os.W_OK):
+        pytest.skip("this user may write a read-only file (root)")
     before = ledger.read_bytes()
     result = run("done", "6")
     assert (result.exit_code, result.stderr) == (
@@ -217,3 +221,57 @@ def test_lint_checks_the_ledger(ledger: Path) -> None:
     assert bad.exit_code == 1
     assert "task 300 does not exist; ids are 1–210 [unknown-task]" in bad.stdout
     assert run("lint", str(TASKS)).exit_code == 0  # a named list alone leaves the ledger out
+
+
+def test_on_may_not_pass_the_real_today(ledger: Path) -> None:
+    from szbiz.dates import today
+
+    real = today()
+    result = run("done", "5", "--as-of", "2099-01-01")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: --as-of 2099-01-01 is after today ({real.isoformat()}); "
+        "record progress on or after the day it happens\n"
+    )
+    later = run("done", "5", "--as-of", "2099-01-01", "--on", "2098-12-01")
+    assert later.stderr.startswith("error: --on 2098-12-01 is after today")
+    assert not ledger.exists()
+
+
+def test_evidence_can_follow_a_done(ledger: Path) -> None:
+    run("done", "146", "--on", "2020-05-15")
+    assert run("lint", "--require-ref").exit_code == 1
+    result = run("done", "146", "--on", "2020-05-15", "--ref", "深府办〔2020〕1号")
+    assert result.stdout == "task 146: done, evidence added on 2020-05-15\n"
+    assert run("done", "146", "--ref", "深府办〔2020〕1号").stderr == (
+        "task 146 is already done on 2020-06-01; nothing to record\n"
+    )
+    history = json.loads(run("show", "146", "--json").stdout)["history"]
+    assert [e["ref"] for e in history] == ["", "深府办〔2020〕1号"]
+
+
+def test_ids_must_be_plain_digits(ledger: Path) -> None:
+    for text in ("²", "４２"):
+        result = run("show", text)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"error: {text!r} is not a task id; ids are 1–210\n",
+        )
+
+
+def test_import_to_an_unwritable_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import szbiz.atomic
+
+    def refuse(path: Path, data: bytes, **_: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(szbiz.atomic, "atomic_write", refuse)
+    from .conftest import SOURCE
+
+    out = tmp_path / "tasks.yaml"
+    result = run("import", str(SOURCE), "-o", str(out))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: cannot write {out}: permission denied (is it open in Excel or another program?)\n",
+    )
+    assert not out.exists()

@@ -194,7 +194,7 @@ def test_no_match_is_not_an_error() -> None:
         (
             ("list", "--agency", "务局"),
             "error: '务局' matches 5 agencies: 市税务局、市商务局、市水务局、市中小企业服务局、"
-            "市退役军人事务局; give more of the name\n",
+            "市退役军人事务局; give more of the name (szbiz agencies lists them all)\n",
         ),
         (
             ("due", "--before", "2020-13-01"),
@@ -206,13 +206,17 @@ def test_no_match_is_not_an_error() -> None:
         ),
         (
             ("list", "--ids", "1-x"),
-            "error: cannot read '1-x' in --ids '1-x'; write ids and ranges like 1-16,42\n",
+            "error: --ids '1-x': cannot read '1-x'; write ids and ranges like 1-16,42\n",
         ),
-        (("list", "--ids", "300"), "error: task 300 does not exist; ids are 1–210\n"),
-        (("list", "--area", "99"), "error: area 99 does not exist; areas are 1–14 (szbiz areas)\n"),
+        (("list", "--ids", "300"), "error: --ids '300': task 300 does not exist; ids are 1–210\n"),
+        (
+            ("list", "--area", "99"),
+            "error: area 99 does not exist; areas are 1–14 (szbiz areas lists them)\n",
+        ),
         (
             ("list", "--area", "火星"),
-            "error: unknown area '火星'; give a number 1–14 or part of a name (szbiz areas)\n",
+            "error: unknown area '火星'; give a number 1–14 or part of a name "
+            "(szbiz areas lists them)\n",
         ),
         (("show", "211"), "error: task 211 does not exist; ids are 1–210\n"),
         (("show", "abc"), "error: 'abc' is not a task id; ids are 1–210\n"),
@@ -352,3 +356,61 @@ def test_terminal_gets_a_table_and_colour_unless_no_color(no_color: bool) -> Non
     out = b"".join(chunks).decode("utf-8")
     assert "序号" in out and "升级“开办企业一窗通”平台" in out
     assert ("\x1b[" in out) is (not no_color)
+
+
+def test_within_a_bare_number_counts_days() -> None:
+    days = run("due", "--within", "30", "--as-of", "2020-06-01", "-f", "ids")
+    assert days.stdout == run("due", "--within", "30d", "--as-of", "2020-06-01", "-f", "ids").stdout
+    assert len(lines(days.stdout)) == 125
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("list", "--due-before", ""),
+            "error: cannot read '' as a date; try 2020-06-30, 2020年6月底 or +30d\n",
+        ),
+        (
+            ("due", "--within", "30d", "--overdue"),
+            "error: --within and --overdue exclude each other: one looks ahead, one back\n",
+        ),
+    ],
+)
+def test_more_bad_input(args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_excel_style_dates() -> None:
+    slash = run("due", "--before", "2020/6/30", *AS_OF, "-f", "ids")
+    assert len(lines(slash.stdout)) == 153
+
+
+@pytest.mark.parametrize("how", [("--debug",), ()])
+def test_debug_shows_the_traceback(how: tuple[str, ...]) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SZBIZ_DEBUG"}
+    result = subprocess.run(
+        [sys.executable, "-m", "szbiz", *how, "list", "--agency", "火星局"],
+        capture_output=True,
+        text=True,
+        env={**env, **({} if how else {"SZBIZ_DEBUG": "1"})},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "AgencyError: unknown agency '火星局'" in result.stderr
+
+
+def test_without_debug_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "szbiz", "list", "--agency", "火星局"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "SZBIZ_DEBUG"},
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "error: unknown agency '火星局' (szbiz agencies lists them all)\n",
+    )

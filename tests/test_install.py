@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -18,7 +19,21 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def _tracked_copy(target: Path) -> Path:
+    """The repository's tracked files only, so that no build/ left in the tree is installed."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
+    if listed.returncode != 0:  # not a git checkout: copy the tree as it is
+        shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".venv", "build", "*.egg-info"))
+        return target
+    for name in listed.stdout.decode("utf-8").split("\0"):
+        if name and (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
 def test_install_run_anywhere_reinstall_keeps_progress(tmp_path: Path) -> None:
+    source = _tracked_copy(tmp_path / "source")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
@@ -29,7 +44,7 @@ def test_install_run_anywhere_reinstall_keeps_progress(tmp_path: Path) -> None:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SZBIZ_", "VIRTUAL_ENV", "PYTHON"))
     }
-    subprocess.run([*pip, str(ROOT)], check=True, cwd=tmp_path, env=env)
+    subprocess.run([*pip, str(source)], check=True, cwd=tmp_path, env=env)
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -68,7 +83,7 @@ def test_install_run_anywhere_reinstall_keeps_progress(tmp_path: Path) -> None:
 
     assert szbiz_run("done", "42").returncode == 0
     subprocess.run(
-        [*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True, cwd=tmp_path, env=env
+        [*pip, "--force-reinstall", "--no-deps", str(source)], check=True, cwd=tmp_path, env=env
     )
     shown = json.loads(szbiz_run("show", "42", "--json").stdout)
     assert shown["status"] == "done"

@@ -109,11 +109,11 @@ def test_parse_ids(text: str, expected: set[int]) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("1-x", "cannot read '1-x' in --ids '1-x'; write ids and ranges like 1-16,42"),
+        ("1-x", "cannot read '1-x'; write ids and ranges like 1-16,42"),
         ("5-3", "the range '5-3' runs backwards; write 3-5"),
         ("0", "task 0 does not exist; ids are 1–210"),
         ("200-211", "task 211 does not exist; ids are 1–210"),
-        ("", "cannot read '' in --ids ''; write ids and ranges like 1-16,42"),
+        ("", "cannot read ''; write ids and ranges like 1-16,42"),
     ],
 )
 def test_bad_ids(text: str, message: str) -> None:

@@ -48,7 +48,7 @@ def resolve(query: str, tasks: TaskList) -> Agency:
     """
     text = normalize_name(query)
     if not text:
-        raise AgencyError("an empty agency name; szbiz agencies lists them all")
+        raise AgencyError("an empty agency name")
     for agency in tasks.agencies:
         if text in (normalize_name(s) for s in spellings(agency)):
             return agency
@@ -71,11 +71,13 @@ def resolve(query: str, tasks: TaskList) -> Agency:
             f"{query!r} matches {len(candidates)} agencies: {_names(candidates)}; "
             "give more of the name"
         )
-    raise AgencyError(f"unknown agency {query!r}; {suggest(query, tasks)}")
+    close = suggest(query, tasks)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise AgencyError(f"unknown agency {query!r}{hint}")
 
 
-def suggest(query: str, tasks: TaskList) -> str:
-    """``did you mean 市税务局?``, or where to find every name."""
+def suggest(query: str, tasks: TaskList) -> list[str]:
+    """The names closest to ``query`` (at most three), for a did-you-mean."""
     text = query.strip()
     choices: dict[str, Agency] = {}
     # Latin letters are compared with pinyin codes, anything else with names.
@@ -88,7 +90,4 @@ def suggest(query: str, tasks: TaskList) -> str:
                 choices[spelled] = agency
     cutoff = 0.7 if latin else 0.5
     close = difflib.get_close_matches(text.lower() if latin else text, list(choices), 3, cutoff)
-    names = list(dict.fromkeys(choices[c].name for c in close))
-    if names:
-        return f"did you mean {' or '.join(names)}? (szbiz agencies lists them all)"
-    return "szbiz agencies lists them all"
+    return list(dict.fromkeys(choices[c].name for c in close))

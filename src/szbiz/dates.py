@@ -31,8 +31,9 @@ def parse_document_deadline(text: str, default_year: int | None = None) -> dt.da
 
 SHANGHAI = "Asia/Shanghai"
 
-_ISO_DAY = r"^(\d{4})-(\d{1,2})-(\d{1,2})$"
-_ISO_MONTH = r"^(\d{4})-(\d{1,2})$"
+_ISO_DAY = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"  # also 2020/6/30, as Excel shows dates
+_COMPACT_DAY = r"^(\d{4})(\d{2})(\d{2})$"
+_ISO_MONTH = r"^(\d{4})[-/](\d{1,2})$"
 _DOC_DAY = r"^\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$"
 _RELATIVE = r"^([+-])(\d+)\s*([dwmy])$"
 HINT = "try 2020-06-30, 2020年6月底 or +30d"
@@ -43,10 +44,8 @@ HINT = "try 2020-06-30, 2020年6月底 or +30d"
 _SHANGHAI_OFFSET = dt.timezone(dt.timedelta(hours=8), SHANGHAI)
 
 
-def today(env_value: str | None = None) -> dt.date:
-    """Today in Asia/Shanghai, where the deadlines are kept, or ``env_value`` if given."""
-    if env_value:
-        return parse_date(env_value, dt.date.today())
+def today() -> dt.date:
+    """Today in Asia/Shanghai, where the deadlines are kept."""
     return dt.datetime.now(_SHANGHAI_OFFSET).date()
 
 
@@ -57,7 +56,8 @@ class DateError(ValueError):
 def parse_date(text: str, base: dt.date) -> dt.date:
     """Read a date as people type it; relative forms count from ``base``.
 
-    ``2020-06-30``; ``2020-06`` (end of that month); ``2020年6月底``,
+    ``2020-06-30`` (also ``2020/6/30``, ``2020.6.30``, ``20200630``);
+    ``2020-06`` (end of that month); ``2020年6月底``,
     ``2020年6月``, ``6月底`` (in ``base``'s year), ``2020年6月30日``;
     ``today``, ``+30d``, ``-2w``, ``+1m``, ``+1y``; ``eom``, ``eoq``, ``eoy``
     (end of ``base``'s month, quarter, year).
@@ -86,7 +86,7 @@ def parse_date(text: str, base: dt.date) -> dt.date:
             }[unit]
             result: dt.date = base + delta
             return result
-        m = re.match(_ISO_DAY, value)
+        m = re.match(_ISO_DAY, value) or re.match(_COMPACT_DAY, value)
         if m:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         m = re.match(_ISO_MONTH, value)

@@ -96,9 +96,7 @@ def parse_ids(text: str, valid: Sequence[int]) -> frozenset[int]:
         part = part.strip()
         m = re.fullmatch(r"(\d+)\s*(?:[-–~]\s*(\d+))?", part)
         if not m:
-            raise UsageError(
-                f"cannot read {part!r} in --ids {text!r}; write ids and ranges like 1-16,42"
-            )
+            raise UsageError(f"cannot read {part!r}; write ids and ranges like 1-16,42")
         start = int(m.group(1))
         end = int(m.group(2)) if m.group(2) else start
         if end < start:
@@ -201,7 +199,7 @@ def resolve_area(query: str, tasks: TaskList) -> int:
     number = int(text) if text.isdigit() else chinese_numeral(text)
     if number is not None:
         if tasks.area(number) is None:
-            raise UsageError(f"area {text} does not exist; areas are {span} (szbiz areas)")
+            raise UsageError(f"area {text} does not exist; areas are {span}")
         return number
     matches = [a for a in tasks.areas if text and text in a.name]
     if len(matches) == 1:
@@ -209,6 +207,53 @@ def resolve_area(query: str, tasks: TaskList) -> int:
     if matches:
         names = "、".join(f"{a.number} {a.name}" for a in matches)
         raise UsageError(f"{query!r} matches {len(matches)} areas: {names}; give more of the name")
-    raise UsageError(
-        f"unknown area {query!r}; give a number {span} or part of a name (szbiz areas)"
-    )
+    raise UsageError(f"unknown area {query!r}; give a number {span} or part of a name")
+
+
+def plan(
+    history: History, ids: Sequence[int], status: Status, day: dt.date, note: str, ref: str
+) -> tuple[list[int], list[int]]:
+    """Which of ``ids`` a new event would change, and which already stand so.
+
+    A task that already has ``status`` on ``day`` still takes the event when
+    it brings a note or evidence its last event lacks (a ``done`` whose
+    document number arrives later).
+    """
+    change: list[int] = []
+    unchanged: list[int] = []
+    for task_id in ids:
+        last = history.last(task_id, day)
+        current = last.status if last is not None else Status.TODO
+        new_evidence = last is not None and (
+            (note and note != last.note) or (ref and ref != last.ref)
+        )
+        (change if current is not status or new_evidence else unchanged).append(task_id)
+    return change, unchanged
+
+
+DEFAULT_DUE_DAYS = 30
+
+
+def due_window(
+    as_of: dt.date,
+    before: dt.date | None = None,
+    after: dt.date | None = None,
+    within: dt.date | None = None,
+    overdue: bool = False,
+) -> tuple[dt.date | None, dt.date | None]:
+    """The deadlines ``szbiz due`` looks at, as (earliest, latest), both inclusive.
+
+    ``within`` is the end of a look-ahead from ``as_of``; ``overdue`` keeps
+    deadlines before ``as_of`` (a deadline runs to the end of its day). With
+    nothing given: everything overdue or due within 30 days.
+    """
+    earliest, latest = after, before
+    if within is not None:
+        latest = min(latest, within) if latest else within
+        earliest = max(earliest, as_of) if earliest else as_of
+    if overdue:
+        yesterday = as_of - dt.timedelta(days=1)
+        latest = min(latest, yesterday) if latest else yesterday
+    if earliest is None and latest is None:
+        latest = as_of + dt.timedelta(days=DEFAULT_DUE_DAYS)
+    return earliest, latest

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from szbiz.cli.core import settings
 from szbiz.cli.options import StateChoice, as_of_day, date_value
+from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
 from szbiz.query import Filter
 
@@ -27,20 +29,42 @@ def open_session(tasks: Path | None, as_of: str | None, progress: Path | None = 
 
     day = as_of_day(as_of)
     chosen = settings(tasks, progress)
+    if chosen.explicit and not chosen.ledger.parent.is_dir():
+        # Reading nothing from a mistyped path would show every task as todo.
+        raise UsageError(
+            f"the ledger {chosen.ledger} ({chosen.ledger_reason}) is in a directory that "
+            "does not exist; check the path"
+        )
     task_list = load_cached(chosen.tasks or bundled_tasks())
     return Session(task_list, load_history_cached(chosen.ledger), day, chosen.ledger)
 
 
 def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
-    from szbiz.agencies import resolve
+    """Canonical names for what was typed; an error says where to see them all."""
+    from szbiz.agencies import AgencyError, resolve
 
-    return tuple(dict.fromkeys(resolve(n, session.tasks).name for n in names or ()))
+    try:
+        return tuple(dict.fromkeys(resolve(n, session.tasks).name for n in names or ()))
+    except AgencyError as exc:
+        raise UsageError(f"{exc.message} (szbiz agencies lists them all)") from exc
 
 
 def resolve_areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:
     from szbiz.query import resolve_area
 
-    return tuple(resolve_area(a, session.tasks) for a in areas or ())
+    try:
+        return tuple(resolve_area(a, session.tasks) for a in areas or ())
+    except UsageError as exc:
+        raise UsageError(f"{exc.message} (szbiz areas lists them)") from exc
+
+
+def _ids(text: str, session: Session) -> frozenset[int]:
+    from szbiz.query import parse_ids
+
+    try:
+        return parse_ids(text, session.tasks.ids)
+    except UsageError as exc:
+        raise UsageError(f"--ids {text!r}: {exc.message}") from exc
 
 
 def build_filter(
@@ -55,8 +79,6 @@ def build_filter(
     due_after: str | None = None,
 ) -> Filter:
     """The filter the listing options describe (list, export): all must hold."""
-    from szbiz.query import parse_ids
-
     day = session.as_of
     return Filter(
         agencies=resolve_agencies(session, agency),
@@ -64,7 +86,24 @@ def build_filter(
         areas=resolve_areas(session, area),
         states=tuple(s.value for s in status or ()),
         words=tuple(search.split()) if search else (),
-        ids=parse_ids(ids, session.tasks.ids) if ids is not None else None,
-        due_before=date_value(due_before, day) if due_before else None,
-        due_after=date_value(due_after, day) if due_after else None,
+        ids=_ids(ids, session) if ids is not None else None,
+        due_before=date_value(due_before, day) if due_before is not None else None,
+        due_after=date_value(due_after, day) if due_after is not None else None,
     )
+
+
+def task_ids(texts: Sequence[str], session: Session) -> list[int]:
+    """Task ids as typed (``42``), each checked against the list, without repeats."""
+    ids = session.tasks.ids
+    span = f"{ids[0]}–{ids[-1]}" if ids else "none"
+    out: list[int] = []
+    for text in texts:
+        value = text.strip()
+        if not (value.isascii() and value.isdigit()):
+            raise UsageError(f"{text!r} is not a task id; ids are {span}")
+        number = int(value)
+        if session.tasks.task(number) is None:
+            raise UsageError(f"task {number} does not exist; ids are {span}")
+        if number not in out:
+            out.append(number)
+    return out

@@ -5,6 +5,7 @@ This package is the only place that reads argv, writes stdout and decides exit c
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -18,15 +19,18 @@ from typer._click import Context as ClickContext
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
-from szbiz.errors import ExitCode, SzbizError
-from szbiz.model import TaskList
+from szbiz.errors import ExitCode, SzbizError, UsageError
 
 if TYPE_CHECKING:
     from szbiz.config import Settings
 
 
-def _debug(ctx: ClickContext | None) -> bool:
-    if os.environ.get("SZBIZ_DEBUG", "") not in ("", "0"):
+_debug_flag = False  # set by --debug
+
+
+def _debug(ctx: ClickContext | None = None) -> bool:
+    """Whether errors should show their traceback: --debug or SZBIZ_DEBUG=1."""
+    if _debug_flag or os.environ.get("SZBIZ_DEBUG", "") not in ("", "0"):
         return True
     root = ctx.find_root() if ctx is not None else None
     return bool(root is not None and isinstance(root.obj, dict) and root.obj.get("debug"))
@@ -97,9 +101,12 @@ def _root(
 ) -> None:
     """Track Shenzhen's 2020 business-environment reform task list (210 tasks, 14 areas).
 
-    Exit codes: 0 success, 1 invalid data or a state that forbids the change,
-    2 a usage error (unknown option, bad value, missing file).
+    Exit codes: 0 success; 1 a list or ledger that is invalid or cannot be read
+    or written, or a state that forbids the change; 2 a usage error (unknown
+    option, a value that cannot be read, a ledger in a missing directory).
     """
+    global _debug_flag
+    _debug_flag = debug
     ctx.obj = {"debug": debug}
 
 
@@ -142,17 +149,28 @@ def tasks_path(option: Path | None) -> Path:
     return bundled_tasks()
 
 
-def open_list(option: Path | None) -> TaskList:
-    """Load the list in use; its problems become one error line and exit 1."""
-    from szbiz.load import load
-
-    return load(tasks_path(option)).tasks
-
-
 def write(text: str) -> None:
     """Write to stdout; the only way commands print their results."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def write_file(output: Path, data: bytes) -> None:
+    """Replace ``output`` atomically; a failure is one line and the old file stays whole."""
+    from szbiz.atomic import atomic_write
+
+    try:
+        atomic_write(output, data)
+    except FileNotFoundError:
+        raise UsageError(
+            f"cannot write {output}: the directory {output.parent} does not exist"
+        ) from None
+    except PermissionError:
+        raise SzbizError(
+            f"cannot write {output}: permission denied (is it open in Excel or another program?)"
+        ) from None
+    except OSError as exc:
+        raise SzbizError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def say(text: str) -> None:
@@ -168,18 +186,38 @@ def run() -> None:
                 stream.reconfigure(encoding="utf-8")
     try:
         app()
-    except BrokenPipeError:
-        # The reader (head, less) went away: stop quietly, and keep Python from
-        # complaining when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         sys.exit(130)
-    except SzbizError as exc:  # raised outside a command, e.g. while parsing
+    except OSError as exc:
+        # The reader (head, more, findstr) went away: stop quietly, and keep
+        # Python from complaining when it flushes stdout at exit. Windows says
+        # EINVAL where POSIX says EPIPE.
+        if isinstance(exc, BrokenPipeError) or exc.errno in (errno.EPIPE, errno.EINVAL):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+        if _debug():
+            raise
+        sys.stderr.write(f"error: {exc.strerror or exc}{_where(exc)}\n")
+        sys.exit(int(ExitCode.PROBLEMS))
+    except SzbizError as exc:
+        if _debug():
+            raise
         sys.stderr.write(f"error: {exc.message}\n")
         sys.exit(int(exc.exit_code))
+    except Exception as exc:  # a bug: one line, the traceback behind --debug
+        if _debug():
+            raise
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "run again with --debug for the traceback, and please report it\n"
+        )
+        sys.exit(int(ExitCode.PROBLEMS))
+
+
+def _where(exc: OSError) -> str:
+    return f": {exc.filename}" if exc.filename else ""
 
 
 __all__ = [
@@ -187,10 +225,10 @@ __all__ = [
     "ProgressOption",
     "TasksOption",
     "app",
-    "open_list",
     "run",
     "say",
     "settings",
     "tasks_path",
     "write",
+    "write_file",
 ]

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.core import ProgressOption, TasksOption, app, say, settings, tasks_path, write
+from szbiz.cli.core import (
+    ProgressOption,
+    TasksOption,
+    app,
+    say,
+    settings,
+    tasks_path,
+    write,
+    write_file,
+)
 from szbiz.errors import ExitCode, LoadError, Problem
 
 
@@ -55,9 +64,7 @@ def import_(
     if output is None:
         write(text)
         return
-    from szbiz.atomic import atomic_write
-
-    atomic_write(output, text.encode("utf-8"))
+    write_file(output, text.encode("utf-8"))
     say(
         f"wrote {len(tasks.tasks)} tasks, {len(tasks.areas)} areas and "
         f"{len(tasks.agencies)} agencies to {output}"

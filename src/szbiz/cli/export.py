@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from szbiz.cli.context import build_filter, open_session
-from szbiz.cli.core import ProgressOption, TasksOption, app, say
+from szbiz.cli.core import ProgressOption, TasksOption, app, say, write_file
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
@@ -58,23 +58,6 @@ def _check_output(output: Path) -> None:
         raise UsageError(f"cannot write {output}: it is a directory")
     if not output.parent.is_dir():
         raise UsageError(f"cannot write {output}: the directory {output.parent} does not exist")
-
-
-def _write_file(output: Path, data: bytes) -> None:
-    from szbiz.atomic import atomic_write
-
-    try:
-        atomic_write(output, data)
-    except FileNotFoundError:
-        raise UsageError(
-            f"cannot write {output}: the directory {output.parent} does not exist"
-        ) from None
-    except PermissionError:
-        raise SzbizError(
-            f"cannot write {output}: permission denied (is it open in Excel or another program?)"
-        ) from None
-    except OSError as exc:
-        raise SzbizError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def _write_stdout(data: bytes) -> None:
@@ -167,5 +150,5 @@ def export(
             say("no tasks match")
         _write_stdout(rendered)
         return
-    _write_file(output, rendered)
+    write_file(output, rendered)
     say(f"wrote {_tasks(len(found))} to {output}")

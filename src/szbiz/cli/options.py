@@ -126,12 +126,33 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def colour() -> bool:
+    """Colour only on a terminal that shows it, and never with NO_COLOR set."""
+    if not is_terminal() or "NO_COLOR" in os.environ:
+        return False
+    return sys.platform != "win32" or _windows_escape_codes()
+
+
+def _windows_escape_codes() -> bool:  # pragma: no cover - Windows only
+    """Ask the Windows console to interpret colour codes; False where it cannot."""
+    if sys.platform != "win32":
+        return True
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.GetStdHandle(-11)  # standard output
+    mode = ctypes.c_uint32()
+    if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+        return False
+    return bool(kernel32.SetConsoleMode(handle, mode.value | 0x0004))  # VT processing
+
+
 def style() -> Style:
-    """How output looks here: the terminal's width (or COLUMNS), colour only on a terminal."""
+    """How output looks here: the terminal's width (or COLUMNS), colour where it shows."""
     from szbiz.render.sheet import Style
 
     width = shutil.get_terminal_size((100, 24)).columns
-    return Style(width=width, color=is_terminal() and "NO_COLOR" not in os.environ)
+    return Style(width=width, color=colour())
 
 
 def emit_sheet(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import Session, open_session
+from szbiz.cli.context import open_session, task_ids
 from szbiz.cli.core import ProgressOption, TasksOption, app, say, settings, write
 from szbiz.cli.options import AsOfOption, FormatOption, JsonOption, date_value, emit_sheet
 from szbiz.errors import UsageError
@@ -42,21 +42,6 @@ ByOption = Annotated[
 ]
 
 
-def _task_ids(texts: list[str], session: Session) -> list[int]:
-    ids = session.tasks.ids
-    span = f"{ids[0]}–{ids[-1]}" if ids else "none"
-    out: list[int] = []
-    for text in texts:
-        if not text.strip().isdigit():
-            raise UsageError(f"{text!r} is not a task id; ids are {span}")
-        number = int(text)
-        if session.tasks.task(number) is None:
-            raise UsageError(f"task {number} does not exist; ids are {span}")
-        if number not in out:
-            out.append(number)
-    return out
-
-
 def _record(
     status: Status,
     ids: list[str],
@@ -69,42 +54,52 @@ def _record(
     progress: Path | None,
 ) -> None:
     """Append one event per task that changes; all of them or none."""
+    from szbiz.dates import today as real_today
     from szbiz.progress import append_events, new_event, who
+    from szbiz.query import plan
 
     if status in (Status.BLOCKED, Status.DROPPED) and not (note and note.strip()):
         verb = "block" if status is Status.BLOCKED else "drop"
         raise UsageError(f"szbiz {verb} needs --note saying why")
     session = open_session(tasks, as_of, progress)
-    numbers = _task_ids(ids, session)
-    today = session.as_of
-    day = date_value(on, today) if on else today
-    if day > today:
-        raise UsageError(
-            f"--on {day.isoformat()} is after today ({today.isoformat()}); "
-            "record progress on or after the day it happens"
-        )
-    recorder = who(by)
-    events = []
-    for number in numbers:
-        current = session.history.status(number, day)
-        if current is status:
-            say(f"task {number} is already {status.value} on {day.isoformat()}; nothing to record")
-            continue
-        events.append(new_event(number, status, day, recorder, note=note or "", ref=ref or ""))
-    if not events:
+    numbers = task_ids(ids, session)
+    day = date_value(on, session.as_of) if on else session.as_of
+    # Not after the as-of day, nor after today itself: the ledger records what happened.
+    for limit in (session.as_of, real_today()):
+        if day > limit:
+            what = f"--on {day.isoformat()}" if on else f"--as-of {day.isoformat()}"
+            raise UsageError(
+                f"{what} is after today ({limit.isoformat()}); "
+                "record progress on or after the day it happens"
+            )
+    note_text, ref_text = (note or "").strip(), (ref or "").strip()
+    change, unchanged = plan(session.history, numbers, status, day, note_text, ref_text)
+    for number in unchanged:
+        say(f"task {number} is already {status.value} on {day.isoformat()}; nothing to record")
+    if not change:
         return
+    recorder = who(by)
+    events = [
+        new_event(number, status, day, recorder, note=note_text, ref=ref_text) for number in change
+    ]
     ledger = settings(tasks, progress).ledger_for_writing()
     append_events(ledger, events)
     for event in events:
         before = session.history.status(event.task, day)
-        write(f"task {event.task}: {before.value} → {event.status.value} on {day.isoformat()}\n")
+        if before is status:
+            write(f"task {event.task}: {status.value}, evidence added on {day.isoformat()}\n")
+        else:
+            write(f"task {event.task}: {before.value} → {status.value} on {day.isoformat()}\n")
     say(f"recorded {len(events)} event{'s' if len(events) != 1 else ''} in {_shown(ledger)}")
 
 
 def _shown(path: Path) -> str:
     """A path as short as it can be said: relative to the working directory if inside it."""
+    here = Path.cwd()
+    if here.parent == here:  # at the root, a relative path would only lose its slash
+        return str(path)
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(path.relative_to(here))
     except ValueError:
         return str(path)
 
@@ -203,7 +198,7 @@ def log(
     from szbiz.render.views import events_sheet
 
     session = open_session(tasks, as_of, progress)
-    wanted = _task_ids([task_id], session)[0] if task_id is not None else None
+    wanted = task_ids([task_id], session)[0] if task_id is not None else None
     first = date_value(since, session.as_of) if since else None
     events = [
         e

@@ -12,6 +12,7 @@ from szbiz.cli.context import (
     open_session,
     resolve_agencies,
     resolve_areas,
+    task_ids,
 )
 from szbiz.cli.core import ProgressOption, TasksOption, app, write
 from szbiz.cli.options import (
@@ -119,24 +120,27 @@ def due(
     2020-06-30 is not overdue on 2020-06-30. With no window, shows what is
     overdue or due within 30 days.
     """
-    import datetime as dt
+    from szbiz.query import due_window
 
     session = open_session(tasks, as_of, progress)
     day = session.as_of
-    latest = date_value(before, day) if before else None
-    earliest = date_value(after, day) if after else None
+    if within is not None and overdue:
+        raise UsageError("--within and --overdue exclude each other: one looks ahead, one back")
+    end = None
     if within is not None:
         spec = within.strip()
+        if spec.isdigit():
+            spec += "d"  # a bare number counts days
         end = date_value(spec if spec[:1] in "+-" else "+" + spec, day)
         if end < day:
             raise UsageError(f"--within {within!r} lies in the past; write a span such as 30d")
-        latest = min(latest, end) if latest else end
-        earliest = max(earliest, day) if earliest else day
-    if overdue:
-        yesterday = day - dt.timedelta(days=1)
-        latest = min(latest, yesterday) if latest else yesterday
-    if latest is None and earliest is None:
-        latest = date_value("+30d", day)
+    earliest, latest = due_window(
+        day,
+        before=date_value(before, day) if before is not None else None,
+        after=date_value(after, day) if after is not None else None,
+        within=end,
+        overdue=overdue,
+    )
     condition = Filter(
         agencies=resolve_agencies(session, agency),
         role=role,
@@ -161,7 +165,7 @@ def show(
     from szbiz.render.views import task_detail, task_json
 
     session = open_session(tasks, as_of, progress)
-    number = _task_id(task_id, session)
+    (number,) = task_ids([task_id], session)
     task = session.tasks.task(number)
     assert task is not None
     (view,) = views(session.tasks, session.history, session.as_of, [task])
@@ -170,17 +174,6 @@ def show(
         write(task_json(view, history))
         return
     write(task_detail(view, session.tasks, history, style()))
-
-
-def _task_id(text: str, session: Session) -> int:
-    ids = session.tasks.ids
-    span = f"{ids[0]}–{ids[-1]}" if ids else "none"
-    if not text.strip().isdigit():
-        raise UsageError(f"{text!r} is not a task id; ids are {span}")
-    number = int(text)
-    if session.tasks.task(number) is None:
-        raise UsageError(f"task {number} does not exist; ids are {span}")
-    return number
 
 
 @app.command()
