@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from szbiz.cache import cache_dir, load_cached
+import szbiz.cache
+import szbiz.progress
+from szbiz.cache import (
+    cache_dir,
+    known_ledger,
+    learn_append,
+    load_cached,
+    load_history_cached,
+    remember_ledger,
+)
 from szbiz.errors import LoadError
 from szbiz.load import load
+from szbiz.model import Event, History, Status
+from szbiz.progress import Appended, append_events, ledger_text, read_ledger
 
 from .conftest import TASKS, TEST_DATA, run
 
@@ -98,3 +111,134 @@ def test_the_cache_holds_only_a_few_lists(cache: Path, tmp_path: Path) -> None:
         path.write_text(text + f"# copy {n}\n", encoding="utf-8")
         load_cached(path)
     assert len(entries(cache)) == 8
+
+
+# --- the ledger -----------------------------------------------------------------------
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def event(task: int, status: Status = Status.DOING) -> Event:
+    return Event(task, status, dt.date(2020, 6, 1), "甲", dt.datetime(2026, 11, 27, 18, tzinfo=CST))
+
+
+def ledger_entries(directory: Path) -> list[Path]:
+    return sorted(directory.glob("ledger-*.marshal"))
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("the ledger was parsed")
+
+    monkeypatch.setattr(szbiz.progress, "parse_ledger", refuse)
+    monkeypatch.setattr(szbiz.progress, "_parse", refuse)
+
+
+def test_a_ledger_read_once_is_known(cache: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "progress.yaml"
+    append_events(ledger, [event(7)])
+    data = ledger.read_bytes()
+    assert not known_ledger(data)
+    assert load_history_cached(ledger).events == (event(7),)
+    assert known_ledger(data)
+    assert not known_ledger(data + b"# one more byte\n")
+    assert not known_ledger(b"")
+    assert not known_ledger(b"  \n")
+
+
+def test_a_broken_ledger_is_never_known(cache: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "progress.yaml"
+    ledger.write_text("- {task: 1, status: finished}\n", encoding="utf-8")
+    with pytest.raises(LoadError):
+        load_history_cached(ledger)
+    assert not known_ledger(ledger.read_bytes())
+    assert ledger_entries(cache) == []
+
+
+def test_remember_ledger_is_read_back_without_parsing(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = tmp_path / "progress.yaml"
+    ledger.write_text(ledger_text([event(7), event(8)]), encoding="utf-8")
+    history = History((event(7), event(8)))
+    remember_ledger(ledger.read_bytes(), history)
+    assert known_ledger(ledger.read_bytes())
+    (entry,) = ledger_entries(cache)
+    if os.name != "nt":
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    no_parsing(monkeypatch)
+    assert load_history_cached(ledger) == history
+
+
+@pytest.mark.parametrize("same_process", [True, False])
+def test_an_append_is_learned_without_parsing_again(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same_process: bool
+) -> None:
+    ledger = tmp_path / "progress.yaml"
+    append_events(ledger, [event(7)])
+    load_history_cached(ledger)  # what a command reads first
+    if not same_process:  # the old ledger's events come from its entry
+        szbiz.cache._recent.clear()
+    written = append_events(ledger, [event(8), event(9)], trusted=known_ledger)
+    assert written is not None and written.history is None  # the old lines were not parsed
+    learn_append(written)
+    assert known_ledger(ledger.read_bytes())
+    expected = read_ledger(ledger)
+    no_parsing(monkeypatch)
+    assert load_history_cached(ledger) == expected
+    assert expected.events == (event(7), event(8), event(9))
+
+
+def test_an_append_to_an_unknown_ledger_is_learned_from_its_parse(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = tmp_path / "progress.yaml"
+    ledger.write_text(ledger_text([event(7)]), encoding="utf-8")
+    written = append_events(ledger, [event(8)], trusted=known_ledger)
+    assert written is not None and written.history is not None  # parsed whole
+    learn_append(written)
+    no_parsing(monkeypatch)
+    assert load_history_cached(ledger).events == (event(7), event(8))
+
+
+def test_nothing_is_learned_about_a_ledger_nobody_knows(cache: Path) -> None:
+    before = ledger_text([event(7)]).encode()
+    after = ledger_text([event(7), event(8)]).encode()
+    learn_append(Appended(before, after, (event(8),)))
+    learn_append(None)
+    assert ledger_entries(cache) == []
+    learn_append(Appended(b"", after, (event(8),)))  # a new ledger: nothing before
+    assert known_ledger(after)
+
+
+def test_an_unwritable_cache_learns_nothing_and_says_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("SZBIZ_CACHE_DIR", str(blocker / "cache"))
+    data = ledger_text([event(7)]).encode()
+    remember_ledger(data, History((event(7),)))
+    assert not known_ledger(data)
+
+
+def test_ledgers_never_push_the_list_out(cache: Path, tmp_path: Path) -> None:
+    load_cached(TASKS)
+    ledger = tmp_path / "progress.yaml"
+    for task in range(1, 13):
+        append_events(ledger, [event(task)])
+        load_history_cached(ledger)
+    assert len(entries(cache)) == 1
+    assert len(ledger_entries(cache)) == 8
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert load_cached(TASKS) == load(TASKS).tasks
+    monkeypatch.undo()
+    assert list(cache.iterdir()) == []

@@ -212,7 +212,7 @@ def test_lint_checks_the_ledger(ledger: Path) -> None:
     assert run("lint").exit_code == 0
     strict = run("lint", "--require-ref")
     assert strict.exit_code == 1
-    assert "task 6: done without a ref" in strict.stdout
+    assert "task 6: done without evidence; record it with szbiz done 6 --ref REF" in strict.stdout
     with ledger.open("a", encoding="utf-8") as handle:
         handle.write(
             "- {task: 300, status: done, on: 2020-05-01, by: x, at: '2020-05-02T00:00:00+08:00'}\n"
@@ -246,6 +246,7 @@ def test_evidence_can_follow_a_done(ledger: Path) -> None:
     assert run("done", "146", "--ref", "深府办〔2020〕1号").stderr == (
         "task 146 is already done on 2020-06-01; nothing to record\n"
     )
+    assert run("lint", "--require-ref").exit_code == 0
     history = json.loads(run("show", "146", "--json").stdout)["history"]
     assert [e["ref"] for e in history] == ["", "深府办〔2020〕1号"]
 

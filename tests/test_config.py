@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ import szbiz
 from szbiz.config import CONFIG_TEXT, Settings, default_ledger, init_project, resolve
 from szbiz.errors import SzbizError
 from szbiz.model import Status
-from szbiz.progress import HEADER, append_events, new_event, read_ledger
+from szbiz.progress import HEADER, append_events, lock_path, new_event, read_ledger
 
 
 @pytest.fixture
@@ -166,14 +167,17 @@ def test_toml_that_is_not_utf8(tmp_path: Path) -> None:
 # --- init ---------------------------------------------------------------------------
 
 
-def test_init_writes_settings_ledger_and_gitattributes(tmp_path: Path) -> None:
+def test_init_writes_settings_ledger_gitattributes_and_gitignore(tmp_path: Path) -> None:
     written = init_project(tmp_path)
-    toml, ledger, attributes = (
+    toml, ledger, attributes, ignore = (
         tmp_path / "szbiz.toml",
         tmp_path / "progress.yaml",
         tmp_path / ".gitattributes",
+        tmp_path / ".gitignore",
     )
-    assert written == [toml, ledger, attributes]
+    assert written == [toml, ledger, attributes, ignore]
+    assert ignore.read_bytes() == b"progress.yaml.lock\n"
+    assert ignore.read_bytes().decode().strip() == lock_path(ledger).name
     assert toml.read_bytes() == CONFIG_TEXT.encode("utf-8")
     assert 'progress = "progress.yaml"\n' in CONFIG_TEXT
     assert '# tasks = "tasks.yaml"\n' in CONFIG_TEXT
@@ -201,16 +205,19 @@ def test_init_keeps_an_existing_ledger_and_gitattributes(tmp_path: Path) -> None
     append_events(ledger, [event])
     attributes = tmp_path / ".gitattributes"
     attributes.write_bytes(b"*.png binary\n/progress.yaml   merge=union text")
+    ignore = tmp_path / ".gitignore"
+    ignore.write_bytes(b"build/\n/progress.yaml.lock")
     before = ledger.read_bytes()
     assert init_project(tmp_path) == [tmp_path / "szbiz.toml"]
     assert ledger.read_bytes() == before
     assert attributes.read_bytes() == b"*.png binary\n/progress.yaml   merge=union text"
+    assert ignore.read_bytes() == b"build/\n/progress.yaml.lock"
 
 
 def test_init_adds_the_line_to_other_attributes(tmp_path: Path) -> None:
     attributes = tmp_path / ".gitattributes"
     attributes.write_bytes(b"*.png binary\nprogress.yaml text")
-    assert init_project(tmp_path)[-1] == attributes
+    assert init_project(tmp_path)[-2] == attributes
     assert (
         attributes.read_bytes() == b"*.png binary\nprogress.yaml text\nprogress.yaml merge=union\n"
     )
@@ -220,3 +227,72 @@ def test_init_needs_an_existing_directory(tmp_path: Path) -> None:
     with pytest.raises(SzbizError) as info:
         init_project(tmp_path / "nowhere")
     assert info.value.message == f"cannot set up {tmp_path / 'nowhere'}: no such directory"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"*.pyc", b"*.pyc\nprogress.yaml.lock\n"),  # no final newline
+        (
+            b"\xef\xbb\xbf*.pyc\r\nbuild/\r\n",
+            b"\xef\xbb\xbf*.pyc\r\nbuild/\r\nprogress.yaml.lock\r\n",
+        ),
+        (b"", b"progress.yaml.lock\n"),
+        (b"*.lock\n!progress.yaml.lock\n", b"*.lock\n!progress.yaml.lock\nprogress.yaml.lock\n"),
+        (b"sub/progress.yaml.lock\n", b"sub/progress.yaml.lock\nprogress.yaml.lock\n"),
+        (b"# progress.yaml.lock\n", b"# progress.yaml.lock\nprogress.yaml.lock\n"),
+    ],
+    ids=["no newline", "BOM and CRLF", "empty", "negated", "elsewhere", "comment"],
+)
+def test_init_adds_the_lock_to_gitignore_keeping_every_byte(
+    tmp_path: Path, old: bytes, new: bytes
+) -> None:
+    ignore = tmp_path / ".gitignore"
+    ignore.write_bytes(old)
+    assert init_project(tmp_path)[-1] == ignore
+    assert ignore.read_bytes() == new
+
+
+@pytest.mark.parametrize(
+    "old",
+    [b"progress.yaml.lock\n", b"/progress.yaml.lock\n", b"*.lock\n", b"*.yaml.*\n  \n"],
+)
+def test_init_leaves_a_gitignore_that_covers_the_lock(tmp_path: Path, old: bytes) -> None:
+    ignore = tmp_path / ".gitignore"
+    ignore.write_bytes(old)
+    assert ignore not in init_project(tmp_path)
+    assert ignore.read_bytes() == old
+
+
+def test_init_refuses_an_unreadable_gitignore_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ignore = tmp_path / ".gitignore"
+    ignore.write_bytes(b"*.pyc\n")
+    real_open = Path.open
+
+    def guarded(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == ignore:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", guarded)
+    with pytest.raises(SzbizError) as info:
+        init_project(tmp_path)
+    assert info.value.message == f"cannot read {ignore}: permission denied"
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == [".gitignore"]
+
+
+def test_init_in_a_read_only_directory_injected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(SzbizError) as info:
+        init_project(tmp_path)
+    assert info.value.message == f"cannot write {tmp_path / 'progress.yaml'}: permission denied"

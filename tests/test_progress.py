@@ -17,6 +17,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import szbiz.atomic
 import szbiz.progress
 from szbiz.config import init_project
 from szbiz.errors import LoadError, SzbizError, UsageError
@@ -34,6 +36,7 @@ from szbiz.load import load
 from szbiz.model import Event, History, Status, TaskList
 from szbiz.progress import (
     HEADER,
+    Appended,
     append_events,
     check_ledger,
     format_event,
@@ -146,6 +149,19 @@ def test_round_trip_through_append(ledger: Path) -> None:
     assert history.status(42, dt.date(2020, 5, 19)) is Status.TODO
 
 
+def test_same_day_events_are_ordered_by_when_recorded(ledger: Path) -> None:
+    # A union merge may write the later-recorded event first.
+    doing = Event(42, Status.DOING, MAY_1, "甲", AT.replace(hour=9))
+    done = _done(42, MAY_1, 18, ref="r")
+    for order in ([done, doing], [doing, done]):
+        ledger.write_text(ledger_text(order), encoding="utf-8")
+        history = read_ledger(ledger)
+        assert history.events == tuple(order)  # the file's order
+        assert history.of(42) == (doing, done)
+        assert history.status(42, MAY_1) is Status.DONE
+        assert history.done_on(42, MAY_2) == MAY_1
+
+
 def test_missing_ledger_reads_empty(ledger: Path) -> None:
     assert read_ledger(ledger) == History()
 
@@ -230,16 +246,54 @@ def test_invalid_yaml_is_located(ledger: Path) -> None:
     assert info.value.message.startswith(f"{ledger}:9:1: invalid YAML: ")
 
 
-def test_not_utf8_is_located(ledger: Path) -> None:
-    ledger.write_bytes(HEADER.encode() + b"- {task: 1, by: \xff}\n")
+NOT_UTF8 = "the file is not UTF-8: byte 0x{:02x} here is not valid UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"- {task: 1, by: \xff}\n",
+            f"7:17: {NOT_UTF8.format(0xFF)}; save it as UTF-8",
+        ),
+        (  # the column counts characters, not bytes
+            "- {task: 1, by: 张三, note: ".encode() + b"\xff}\n",
+            f"7:27: {NOT_UTF8.format(0xFF)}; save it as UTF-8",
+        ),
+        (  # the same hint as for the task list
+            "- {task: 7, status: doing, on: 2020-03-01, by: 李四, at: x, note: 已上线}\n".encode(
+                "gb18030"
+            ),
+            f"7:48: {NOT_UTF8.format(0xC0)}; it looks like GBK/GB18030: save it as UTF-8 "
+            "(iconv -f GB18030 -t UTF-8 converts it)",
+        ),
+        (
+            b"- {task: 1, by: a\x00}\n",
+            "7:18: a NUL byte: the file is binary or corrupt, not UTF-8 text",
+        ),
+    ],
+    ids=["ascii", "after Chinese", "GBK", "NUL"],
+)
+def test_not_utf8_is_located(ledger: Path, data: bytes, message: str) -> None:
+    ledger.write_bytes(HEADER.encode() + data)
     before = ledger.read_bytes()
     with pytest.raises(LoadError) as info:
         read_ledger(ledger)
-    at = len(HEADER.encode()) + len("- {task: 1, by: ")
-    assert info.value.message == f"{ledger}:7:17: not UTF-8 at byte {at}; the ledger must be UTF-8"
-    with pytest.raises(LoadError):
+    assert info.value.message == f"{ledger}:{message}"
+    with pytest.raises(LoadError) as info:
         append_events(ledger, [DOING_7])
+    assert info.value.message == f"{ledger}:{message}"
     assert ledger.read_bytes() == before
+
+
+def test_a_utf16_ledger_is_named_as_such(ledger: Path) -> None:
+    ledger.write_bytes(ledger_text([DOING_7]).encode("utf-16"))
+    with pytest.raises(LoadError) as info:
+        read_ledger(ledger)
+    assert info.value.message == (
+        f"{ledger}:1:1: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
+        "save it as UTF-8"
+    )
 
 
 def test_a_ledger_that_is_a_directory(ledger: Path) -> None:
@@ -282,10 +336,52 @@ def test_check_reports_unknown_task_future_day_and_missing_ref(
     assert [p.rule for p in problems] == ["unknown-task", "future-date"]
     strict = check_ledger(ledger, tasks, require_ref=True)
     assert [str(p) for p in strict][2:] == [
-        f"{ledger}:10:3: task 5: done without a ref; add ref: the document number "
-        "or URL that shows it",
+        f"{ledger}:10:3: task 5: done without evidence; record it with szbiz done 5 --ref REF",
     ]
     assert strict[2].rule == "missing-ref"
+
+
+def _done(task: int, on: dt.date, hour: int, ref: str = "") -> Event:
+    return Event(task, Status.DONE, on, "甲", AT.replace(hour=hour), ref=ref)
+
+
+MAY_1, MAY_2 = dt.date(2020, 5, 1), dt.date(2020, 5, 2)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        _done(146, MAY_2, 9, ref="深府办〔2020〕1号"),  # evidence recorded afterwards
+        _done(146, MAY_1, 19, ref="深府办〔2020〕1号"),  # the same day, recorded later
+        Event(146, Status.TODO, MAY_2, "甲", AT),  # reopened: not done any more
+    ],
+    ids=["done with ref", "same day", "reopened"],
+)
+def test_a_superseded_done_without_ref_passes(ledger: Path, tasks: TaskList, later: Event) -> None:
+    # The ledger is append-only: what a later event puts right must pass for good.
+    ledger.write_text(ledger_text([_done(146, MAY_1, 18), later]), encoding="utf-8")
+    assert check_ledger(ledger, tasks, require_ref=True) == []
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [_done(146, MAY_1, 18, ref="r"), _done(146, MAY_2, 9)],
+        # Written in the other order, as a merge may: the later `at` still counts.
+        [_done(146, MAY_1, 19), _done(146, MAY_1, 18, ref="r")],
+    ],
+    ids=["later day", "same day, merged in reverse"],
+)
+def test_only_the_done_that_counts_must_have_a_ref(
+    ledger: Path, tasks: TaskList, events: list[Event]
+) -> None:
+    ledger.write_text(ledger_text(events), encoding="utf-8")
+    line = 7 + next(i for i, e in enumerate(events) if not e.ref)
+    assert [str(p) for p in check_ledger(ledger, tasks, require_ref=True)] == [
+        f"{ledger}:{line}:3: task 146: done without evidence; "
+        "record it with szbiz done 146 --ref REF"
+    ]
+    assert check_ledger(ledger, tasks) == []
 
 
 def test_check_clean_missing_and_corrupt(ledger: Path, tasks: TaskList) -> None:
@@ -333,6 +429,22 @@ def test_an_event_that_would_not_read_back_is_refused(ledger: Path) -> None:
     with pytest.raises(SzbizError, match=r"^cannot record the event: task 7 → by: must not"):
         append_events(ledger, [blank])
     assert not ledger.exists()
+
+
+def test_an_event_lint_would_reject_is_refused(ledger: Path, tasks: TaskList) -> None:
+    append_events(ledger, [DOING_7])
+    before = ledger.read_bytes()
+    future = Event(3, Status.DOING, dt.date(2026, 11, 28), "甲", AT)
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42, future])
+    assert info.value.message == (
+        "cannot record task 3 on 2026-11-28: that is after today (2026-11-27 in Asia/Shanghai)"
+    )
+    assert ledger.read_bytes() == before
+    # 16:30 UTC on the 27th is 00:30 on the 28th in Shanghai: that day may be recorded.
+    late = Event(3, Status.DOING, dt.date(2026, 11, 28), "甲", AT.replace(hour=16, tzinfo=dt.UTC))
+    append_events(ledger, [late])
+    assert check_ledger(ledger, tasks) == []
 
 
 def test_nothing_to_append_writes_nothing(ledger: Path) -> None:
@@ -531,10 +643,252 @@ def test_failed_directory_sync_after_the_replace_is_not_a_failure(
 ) -> None:
     # The new ledger is already in place: an error would invite a retry that records twice.
     monkeypatch.setattr(
-        szbiz.progress, "fsync_directory", _failing("fsync", OSError(errno.EINVAL, "x"))
+        szbiz.atomic, "fsync_directory", _failing("fsync", OSError(errno.EINVAL, "x"))
     )
     append_events(ledger, [DOING_7])
     assert read_ledger(ledger).events == (DOING_7,)
+
+
+# --- permissions, injected: root (as in CI) may write anything, so fake the refusal ------
+
+DENIED = PermissionError(errno.EACCES, "Permission denied")
+
+
+def _deny_for(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """Path.open of ``target`` fails as for a file its user may not read."""
+    real_open = Path.open
+
+    def guarded(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", guarded)
+
+
+def test_read_only_ledger_injected(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    append_events(ledger, [DOING_7])
+    before = ledger.read_bytes()
+    monkeypatch.setattr(os, "access", lambda path, mode, **_: mode != os.W_OK)
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42])
+    assert info.value.message == f"cannot write {ledger}: permission denied"
+    assert ledger.read_bytes() == before
+    assert leftovers(ledger.parent) == set()
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["ledger", "new ledger"])
+@pytest.mark.parametrize("call", ["mkstemp", "replace"])
+def test_read_only_directory_injected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exists: bool, call: str
+) -> None:
+    ledger = tmp_path / "progress.yaml"
+    if exists:
+        append_events(ledger, [DOING_7])
+    before = ledger.read_bytes() if exists else None
+    owner = tempfile if call == "mkstemp" else os
+    monkeypatch.setattr(owner, call, _failing(call, DENIED))
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42])
+    monkeypatch.undo()
+    assert info.value.message == f"cannot write {ledger}: permission denied"
+    assert info.value.__cause__ is DENIED
+    assert (ledger.read_bytes() if ledger.exists() else None) == before
+    assert leftovers(tmp_path) == set()
+
+
+def test_lock_in_a_read_only_directory_injected(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = os.open
+
+    def guarded(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path) == str(lock_path(ledger)):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", guarded)
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42])
+    assert info.value.message == f"cannot write {ledger}: permission denied"
+    assert list(ledger.parent.iterdir()) == []
+
+
+def test_unreadable_ledger_injected(
+    ledger: Path, tasks: TaskList, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from szbiz.cache import load_history_cached
+
+    append_events(ledger, [DOING_7])
+    before = ledger.read_bytes()
+    _deny_for(monkeypatch, ledger)
+    message = f"{ledger}: cannot read: permission denied"
+    for read in (read_ledger, load_history_cached):
+        with pytest.raises(LoadError) as info:
+            read(ledger)
+        assert info.value.message == message
+    assert [str(p) for p in check_ledger(ledger, tasks)] == [message]
+    with pytest.raises(LoadError) as info:
+        append_events(ledger, [DONE_42], trusted=lambda _: True)
+    assert info.value.message == message
+    monkeypatch.undo()
+    assert ledger.read_bytes() == before
+    assert leftovers(ledger.parent) == set()
+
+
+@POSIX_ONLY
+def test_unreadable_ledger(ledger: Path, tasks: TaskList) -> None:
+    append_events(ledger, [DOING_7])
+    before = ledger.read_bytes()
+    ledger.chmod(0o200)
+    try:
+        if os.access(ledger, os.R_OK):
+            pytest.skip("this user may read an unreadable file (root)")
+        with pytest.raises(LoadError) as info:
+            append_events(ledger, [DONE_42])
+        assert info.value.message == f"{ledger}: cannot read: permission denied"
+        assert [p.message for p in check_ledger(ledger, tasks)] == [
+            "cannot read: permission denied"
+        ]
+    finally:
+        ledger.chmod(0o644)
+    assert ledger.read_bytes() == before
+
+
+# --- appending to a ledger the caller vouches for --------------------------------------
+
+
+def _never_parse_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("parsed the whole ledger")
+
+    monkeypatch.setattr(szbiz.progress, "_check_whole", refuse)
+
+
+def test_a_trusted_ledger_is_not_parsed_again(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    append_events(ledger, [DOING_7])
+    old = ledger.read_bytes()
+    asked: list[bytes] = []
+
+    def trusted(data: bytes) -> bool:
+        asked.append(data)
+        return True
+
+    _never_parse_whole(monkeypatch)
+    written = append_events(ledger, [DONE_42], trusted=trusted)
+    new = old + LINE_42.encode("utf-8") + b"\n"
+    assert asked == [old]
+    assert ledger.read_bytes() == new
+    assert written == Appended(old, new, (DONE_42,), None)
+    assert read_ledger(ledger).events == (DOING_7, DONE_42)
+
+
+def test_a_trusted_crlf_ledger_keeps_its_line_ends(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = ("\ufeff" + ledger_text([DOING_7]).replace("\n", "\r\n")).encode("utf-8")
+    ledger.write_bytes(old)
+    _never_parse_whole(monkeypatch)
+    append_events(ledger, [DONE_42], trusted=lambda _: True)
+    assert ledger.read_bytes() == old + LINE_42.encode("utf-8") + b"\r\n"
+
+
+def test_an_untrusted_append_parses_the_whole_ledger(ledger: Path) -> None:
+    append_events(ledger, [DOING_7])
+    old = ledger.read_bytes()
+    written = append_events(ledger, [DONE_42], trusted=lambda _: False)
+    assert written is not None and written.before == old
+    assert written.history == History((DOING_7, DONE_42))
+    assert append_events(ledger, []) is None
+
+
+@pytest.mark.parametrize("trust", [True, False], ids=["trusted", "untrusted"])
+def test_trust_never_lets_a_bad_new_line_in(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch, trust: bool
+) -> None:
+    append_events(ledger, [DOING_7])
+    before = ledger.read_bytes()
+    naive = Event(7, Status.DONE, dt.date(2020, 3, 1), "李四", dt.datetime(2026, 11, 27, 18))
+    message = (
+        "cannot record the event: task 7 → at: expected a time with its UTC offset like "
+        "'2026-11-27T18:00:00+08:00', got '2026-11-27T18:00:00'"
+    )
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42, naive], trusted=lambda _: trust)
+    assert info.value.message == message
+    # Even past the check of each event on its own, the new lines are parsed before writing.
+    monkeypatch.setattr(szbiz.progress, "_check_new", lambda *args: None)
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42, naive], trusted=lambda _: trust)
+    assert info.value.message == message
+    assert ledger.read_bytes() == before
+    assert leftovers(ledger.parent) == set()
+
+
+@pytest.mark.parametrize("case", ["unknown status", "bad date", "not a list"])
+def test_a_corrupt_untrusted_ledger_is_still_refused(ledger: Path, case: str) -> None:
+    text, message = CORRUPT[case]
+    ledger.write_text(HEADER + text, encoding="utf-8")
+    before = ledger.read_bytes()
+    with pytest.raises(LoadError) as info:
+        append_events(ledger, [DOING_7], trusted=lambda _: False)
+    assert info.value.message == f"{ledger}:{message}"
+    assert ledger.read_bytes() == before
+
+
+NO_DOCUMENT_START = "invalid YAML: did not find expected <document start>"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # The document ends: a new line would start another.
+        (HEADER + LINE_7 + "\n...\n", f"9:1: {NO_DOCUMENT_START}"),
+        (
+            HEADER + "~\n",  # valid, and empty: a null document
+            "8:8: invalid YAML: mapping values are not allowed in this context; "
+            "quote a value that holds ': '",
+        ),
+        ("[" + LINE_7[2:] + "]\n", f"2:1: {NO_DOCUMENT_START}"),  # a flow list
+        ("  " + LINE_7 + "\n", f"2:1: {NO_DOCUMENT_START}"),  # an indented list
+    ],
+    ids=["document end", "null", "flow list", "indented"],
+)
+def test_trust_is_not_enough_for_an_end_that_does_not_continue(
+    ledger: Path, text: str, where: str
+) -> None:
+    ledger.write_text(text, encoding="utf-8")
+    before = ledger.read_bytes()
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42], trusted=lambda _: True)
+    assert info.value.message == (
+        f"cannot append to {ledger}: its end does not continue a list of events ({ledger}:{where})"
+    )
+    assert ledger.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "continues"),
+    [
+        ("", True),
+        (HEADER, True),
+        (HEADER + LINE_7 + "\n\n# a remark\n" + LINE_42 + "  \n", True),
+        ("\ufeff" + (HEADER + LINE_7 + "\n").replace("\n", "\r\n"), True),
+        (HEADER + LINE_7 + "\n...\n", False),
+        (HEADER + LINE_7 + "\n---\n", False),
+        (HEADER + "- task: 7\n  status: doing\n", False),
+        ("[{task: 7}]\n", False),
+        ("  " + LINE_7 + "\n", False),
+        (HEADER + LINE_7 + "  # a remark\n", False),
+        (LINE_7 + "\r" + LINE_42 + "\n", False),  # a lone CR is a line break to YAML
+        (LINE_7 + "\u2028...\n", False),
+        (LINE_7 + "\x85" + LINE_42 + "\n", False),
+    ],
+)
+def test_which_ledgers_a_new_line_continues(text: str, continues: bool) -> None:
+    assert szbiz.progress._continues(text.encode("utf-8")) is continues
 
 
 # --- other processes ----------------------------------------------------------------
@@ -691,12 +1045,15 @@ def test_union_merge_of_two_branches_keeps_both_events(
     git(repo, "checkout", "-q", "-b", "a")
     append_events(ledger, [DONE_42])
     git(repo, "commit", "-q", "-am", "a: task 42 done")
+    # The lock file stays behind; .gitignore keeps it out of the way.
+    assert lock_path(ledger).exists()
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
     git(repo, "checkout", "-q", main)
     git(repo, "checkout", "-q", "-b", "b")
     append_events(ledger, [DOING_7])
     git(repo, "commit", "-q", "-am", "b: task 7 doing")
     git(repo, "merge", "-q", "--no-edit", "a")
-    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
     assert ledger.read_text(encoding="utf-8") == HEADER + LINE_7 + "\n" + LINE_42 + "\n"
     assert set(read_ledger(ledger).events) == {DONE_42, DOING_7}
     assert check_ledger(ledger, tasks) == []

@@ -1,4 +1,8 @@
-"""Replace a file's contents all at once: readers see the old bytes or the new, never a mix."""
+"""Replace a file's contents all at once: readers see the old bytes or the new, never a mix.
+
+The one implementation used by every writer: the ledger, the cache, exports,
+``szbiz import -o`` and ``szbiz init``.
+"""
 
 from __future__ import annotations
 
@@ -20,34 +24,48 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
+def _new_file_mode() -> int:
+    """What ``open()`` would give a new file: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
-    Flush, fsync, ``os.replace``, fsync the directory. On any error the
-    temporary file is removed and ``path`` keeps its old bytes. An existing
-    file keeps its permission bits.
+
+def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary ``.<name>.*.tmp`` in the same directory.
+
+    Write, fsync, ``os.replace``, then fsync the directory. An existing file
+    keeps its permission bits; a new one gets ``mode``, or the umask's default.
+    On any error before the replace the temporary file is removed, ``path``
+    keeps its old bytes, and the OSError propagates. A failure to sync the
+    directory after the replace is ignored: the new bytes are already in
+    place, and reporting an error would invite a retry (for the ledger, a
+    second copy of the same events).
+
+    ``path`` is replaced as named: a symlink there becomes a file. A caller
+    that must keep the link resolves it first.
     """
     directory = path.parent
     try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+        final_mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = None
+        final_mode = mode if mode is not None else _new_file_mode()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+        try:
+            # os.write straight to the descriptor: there is no user-space buffer to flush.
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, final_mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_directory(directory)
+    with contextlib.suppress(OSError):
+        fsync_directory(directory)

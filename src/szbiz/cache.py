@@ -5,6 +5,12 @@ has not changed since it was last validated is read back from a private file
 in the user's cache directory instead. The cache holds plain values in
 ``marshal`` format (no code runs when it is read), is rebuilt silently when it
 is stale or unreadable, and is safe to delete at any time.
+
+The progress ledger is cached the same way. An entry exists only for bytes
+that were validated (or written by szbiz after validating what it added), so
+``known_ledger`` tells ``szbiz done`` that a ledger need not be parsed again
+before appending to it, and ``remember_ledger`` lets the cache learn the
+ledger it has just written.
 """
 
 from __future__ import annotations
@@ -14,13 +20,20 @@ import datetime as dt
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from szbiz.atomic import atomic_write
 from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Status, Task, TaskList
 
+if TYPE_CHECKING:
+    from szbiz.progress import Appended
+
 FORMAT = 1  # bump when the model or this layout changes
+
+# The ledger this process last read or wrote, by key: appending to it then
+# needs no second read of its entry.
+_recent: dict[str, History] = {}
 
 
 def cache_dir() -> Path:
@@ -128,23 +141,21 @@ def load_cached(path: Path) -> TaskList:
 def _store(entry: Path, blob: bytes) -> None:
     """Write the entry privately (0600) and atomically; old entries are left to expire."""
     entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, entry)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(entry, blob, mode=0o600)
     _prune(entry.parent, keep=entry)
 
 
 def _prune(directory: Path, keep: Path, limit: int = 8) -> None:
-    """Keep the cache small: only the most recent few lists."""
+    """Keep the cache small: only the most recent few lists, and apart, the few ledgers.
+
+    Each kind is counted on its own, so that recording progress (a new ledger
+    entry each time) never pushes out the list, which is far slower to rebuild.
+    """
+    kind = keep.name.split("-", 1)[0]
     with contextlib.suppress(OSError):
-        entries = sorted(directory.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(
+            directory.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
         for old in entries[limit:]:
             if old != keep:
                 old.unlink()
@@ -175,6 +186,15 @@ def _unpack_history(value: Any) -> History:
     )
 
 
+def _ledger_entry(data: bytes) -> Path:
+    return cache_dir() / f"ledger-{_key(data)}.marshal"
+
+
+def _remember_here(key: str, history: History) -> None:
+    _recent.clear()
+    _recent[key] = history
+
+
 def load_history_cached(path: Path) -> History:
     """The ledger's events, from the cache when its content was read before.
 
@@ -191,12 +211,75 @@ def load_history_cached(path: Path) -> History:
         from szbiz.progress import read_ledger  # a directory, unreadable, or empty
 
         return read_ledger(path)
-    entry = cache_dir() / f"ledger-{_key(data)}.marshal"
+    key = _key(data)
+    entry = cache_dir() / f"ledger-{key}.marshal"
     with contextlib.suppress(Exception):
-        return _unpack_history(marshal.loads(entry.read_bytes()))
+        history = _unpack_history(marshal.loads(entry.read_bytes()))
+        _remember_here(key, history)
+        return history
     from szbiz.progress import parse_ledger
 
     history = parse_ledger(data, str(path))
     with contextlib.suppress(OSError):
         _store(entry, marshal.dumps(_pack_history(history)))
+    _remember_here(key, history)
     return history
+
+
+def known_ledger(data: bytes) -> bool:
+    """Whether the cache holds an entry for exactly these ledger bytes: they were validated.
+
+    Meant as ``append_events(..., trusted=known_ledger)``. Any problem with the
+    cache itself is an answer of no, never an error.
+    """
+    if not data or data.isspace():
+        return False
+    try:
+        return _ledger_entry(data).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def remember_ledger(data: bytes, history: History) -> None:
+    """Record that the ledger bytes ``data`` hold ``history``, so that nothing parses them again.
+
+    Only for bytes szbiz has itself validated or written: ``history`` is taken
+    on trust. A cache that cannot be written is not the user's problem.
+    """
+    if not data or data.isspace():
+        return
+    key = _key(data)
+    _remember_here(key, history)
+    with contextlib.suppress(OSError, ValueError):
+        _store(cache_dir() / f"ledger-{key}.marshal", marshal.dumps(_pack_history(history)))
+
+
+def _cached_history(data: bytes) -> History | None:
+    """The events of ledger bytes the cache knows; None if it does not."""
+    if not data or data.isspace():
+        return History()
+    key = _key(data)
+    if key in _recent:
+        return _recent[key]
+    try:
+        return _unpack_history(marshal.loads((cache_dir() / f"ledger-{key}.marshal").read_bytes()))
+    except Exception:  # unreadable, stale or absent: the cache does not know them
+        return None
+
+
+def learn_append(appended: Appended | None) -> None:
+    """After ``append_events``: cache the new ledger without parsing it.
+
+    Its events are those ``append_events`` parsed, or else the old ledger's
+    (from the cache) followed by the new ones. Nothing is learned when neither
+    is known.
+    """
+    if appended is None:
+        return
+    history = appended.history
+    if history is None:
+        old = _cached_history(appended.before)
+        if old is None:
+            return
+        history = History(old.events + appended.events)
+    remember_ledger(appended.after, history)

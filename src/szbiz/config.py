@@ -10,6 +10,7 @@ working directory.
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import os
 import re
 from dataclasses import dataclass
@@ -182,29 +183,74 @@ def _has_union_line(text: str) -> bool:
     return False
 
 
+def _ignores(text: str, name: str) -> bool:
+    """Whether a .gitignore already ignores the file ``name`` beside it.
+
+    Reads the patterns that can name a file in this directory (no slash but a
+    leading one); the last that matches wins, as in git, so ``!`` is honoured.
+    """
+    ignored = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        pattern = line[1:] if negated else line
+        pattern = pattern.removeprefix("/")
+        if "/" in pattern:
+            continue
+        if fnmatch.fnmatchcase(name, pattern):
+            ignored = not negated
+    return ignored
+
+
+def _read_existing(path: Path) -> tuple[bytes, str] | None:
+    """A small UTF-8 file's bytes and text; None if there is none."""
+    if not path.exists():
+        return None
+    try:
+        data = path.read_bytes()
+        return data, data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SzbizError(f"cannot read {path}: not UTF-8 at byte {exc.start}") from exc
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or exc
+        raise SzbizError(f"cannot read {path}: {why}") from exc
+
+
+def _with_line(old: bytes, line: str) -> bytes:
+    """``old`` byte for byte, then ``line`` on a line of its own, with the file's line ends."""
+    eol = b"\r\n" if b"\r\n" in old else b"\n"
+    if old and not old.endswith(b"\n"):
+        old += eol
+    return old + line.encode("utf-8") + eol
+
+
 def init_project(directory: Path) -> list[Path]:
     """Set ``directory`` up for a shared ledger; the files written or changed.
 
-    Writes szbiz.toml and an empty progress.yaml, and makes .gitattributes merge
-    the ledger with merge=union. Never replaces a file: an existing szbiz.toml is
-    refused, an existing ledger kept, a .gitattributes line added only if missing.
+    Writes szbiz.toml and an empty progress.yaml, makes .gitattributes merge
+    the ledger with merge=union, and makes .gitignore ignore the ledger's lock
+    file (progress.yaml.lock, which szbiz leaves in place). Never replaces a
+    file: an existing szbiz.toml is refused, an existing ledger kept, a line
+    added to .gitattributes or .gitignore only if missing.
     """
     from szbiz.atomic import atomic_write
-    from szbiz.progress import ledger_text
+    from szbiz.progress import ledger_text, lock_path
 
     if not directory.is_dir():
         raise SzbizError(f"cannot set up {directory}: no such directory")
     config = directory / CONFIG_NAME
     ledger = directory / LEDGER_NAME
     attributes = directory / ".gitattributes"
+    ignore = directory / ".gitignore"
     if config.exists():
         raise SzbizError(f"{config} already exists; szbiz init leaves it as it is")
-    old_attributes: str | None = None
-    if attributes.exists():
-        try:
-            old_attributes = attributes.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SzbizError(f"cannot read {attributes}: {exc}") from exc
+    # Both are read before anything is written: a file that cannot be read stops
+    # init with nothing changed.
+    old_attributes = _read_existing(attributes)
+    old_ignore = _read_existing(ignore)
+    lock_name = lock_path(ledger).name
     written: list[Path] = []
     target = config
     try:
@@ -216,12 +262,15 @@ def init_project(directory: Path) -> list[Path]:
             atomic_write(ledger, ledger_text(()).encode("utf-8"))
             written.append(ledger)
         target = attributes
-        if old_attributes is None or not _has_union_line(old_attributes):
-            text = old_attributes or ""
-            if text and not text.endswith("\n"):
-                text += "\n"
-            atomic_write(attributes, (text + GITATTRIBUTES_LINE + "\n").encode("utf-8"))
+        if old_attributes is None or not _has_union_line(old_attributes[1]):
+            old = old_attributes[0] if old_attributes else b""
+            atomic_write(attributes, _with_line(old, GITATTRIBUTES_LINE))
             written.append(attributes)
+        target = ignore
+        if old_ignore is None or not _ignores(old_ignore[1], lock_name):
+            old = old_ignore[0] if old_ignore else b""
+            atomic_write(ignore, _with_line(old, lock_name))
+            written.append(ignore)
     except FileExistsError as exc:  # another szbiz init got there first
         raise SzbizError(f"{config} already exists; szbiz init leaves it as it is") from exc
     except OSError as exc:

@@ -137,7 +137,7 @@ class Event:
 
 @dataclass(frozen=True)
 class History:
-    """Every event of the ledger, by task, in the order they happened."""
+    """Every event of the ledger: ``events`` in file order; ``of`` a task's by (on, at)."""
 
     events: tuple[Event, ...] = ()
     _by_task: dict[int, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
@@ -149,8 +149,10 @@ class History:
         object.__setattr__(
             self,
             "_by_task",
-            # Stable sort: events on the same day keep the order they were recorded in.
-            {k: tuple(sorted(v, key=lambda e: e.on)) for k, v in by_task.items()},
+            # By day, then by when recorded: a git merge (merge=union) may put two
+            # branches' lines in either order, and the status must not depend on it.
+            # Stable: events recorded at the same second keep their order in the file.
+            {k: tuple(sorted(v, key=lambda e: (e.on, e.at))) for k, v in by_task.items()},
         )
 
     def of(self, task_id: int) -> tuple[Event, ...]:

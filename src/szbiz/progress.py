@@ -15,26 +15,28 @@ temporary ``.<ledger>.*.tmp`` in the same directory. Every failure to write
 surfaces as a one-line :class:`SzbizError` (the OSError is its ``__cause__``);
 a corrupt ledger as a :class:`LoadError`. Either way the ledger keeps its old
 bytes.
+
+Validating a long ledger under the lock is the slow part of an append; a
+caller that can vouch for the old bytes (``szbiz.cache.known_ledger``: they
+were validated before) passes ``trusted``, and then only the new lines are
+parsed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import getpass
 import os
 import re
-import stat
 import subprocess
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from szbiz.atomic import fsync_directory
+from szbiz.atomic import atomic_write
 from szbiz.errors import LoadError, Problem, SzbizError, UsageError
 from szbiz.model import Event, History, Status, TaskList
 from szbiz.schema import (
@@ -224,25 +226,19 @@ def _problem(name: str, line: int, column: int, message: str, rule: str) -> Prob
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
-    if b"\0" in data:
-        at = data.index(b"\0")
-        line = data.count(b"\n", 0, at) + 1
-        col = at - (data.rfind(b"\n", 0, at) + 1) + 1
-        return None, [_problem(name, line, col, "NUL byte in the ledger; it is corrupt", "nul")]
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [
-            _problem(
-                name,
-                line,
-                col,
-                f"not UTF-8 at byte {exc.start}; the ledger must be UTF-8",
-                "encoding",
-            )
-        ]
+    """The ledger's text; else the one problem ``szbiz.load`` reports for the task list.
+
+    Valid UTF-8 is decoded here; only a ledger that is not pays for importing
+    the loader, whose message names NUL bytes, UTF-16 and GBK for what they are.
+    """
+    if b"\0" not in data:
+        try:
+            return data.decode("utf-8-sig"), []
+        except UnicodeDecodeError:
+            pass
+    from szbiz.load import _decode as decode_text
+
+    return decode_text(data, name)
 
 
 def _label(node: Node, index: int) -> str:
@@ -345,8 +341,29 @@ def _ranges(ids: Sequence[int]) -> str:
     return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in spans)
 
 
+def _recorded_on(event: Event) -> dt.date:
+    """The day an event was recorded, in Asia/Shanghai."""
+    return event.at.astimezone(shanghai()).date()
+
+
+def _effective(events: Sequence[tuple[Node, Event]]) -> dict[int, tuple[Node, Event]]:
+    """Each task's last event by (on, at): the one that sets its status (a tie: the later line)."""
+    last: dict[int, tuple[Node, Event]] = {}
+    for node, event in events:
+        seen = last.get(event.task)
+        if seen is None or (event.on, event.at) >= (seen[1].on, seen[1].at):
+            last[event.task] = (node, event)
+    return last
+
+
 def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list[Problem]:
-    """Every problem with the ledger at ``path`` against ``tasks``; never raises."""
+    """Every problem with the ledger at ``path`` against ``tasks``; never raises.
+
+    With ``require_ref``, a task whose status is done must have been made done
+    by an event with a ref. Only that last event counts: the ledger is
+    append-only, so a done without a ref is put right by recording the done
+    again with one (or by reopening the task), never by editing the line.
+    """
     name = str(path)
     try:
         data = _read(path)
@@ -370,7 +387,7 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
                     "unknown-task",
                 )
             )
-        recorded = event.at.astimezone(shanghai()).date()
+        recorded = _recorded_on(event)
         if event.on > recorded:
             where = node.get("on") or node
             problems.append(
@@ -384,17 +401,19 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
                     trail=trail,
                 )
             )
-        if require_ref and event.status is Status.DONE and not event.ref:
-            problems.append(
-                Problem(
-                    name,
-                    node.line,
-                    node.column,
-                    "done without a ref; add ref: the document number or URL that shows it",
-                    "missing-ref",
-                    trail=trail,
+    if require_ref:
+        for node, event in _effective(events).values():
+            if event.status is Status.DONE and not event.ref:
+                problems.append(
+                    Problem(
+                        name,
+                        node.line,
+                        node.column,
+                        f"done without evidence; record it with szbiz done {event.task} --ref REF",
+                        "missing-ref",
+                        trail=(f"task {event.task}",),
+                    )
                 )
-            )
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 
@@ -419,7 +438,11 @@ def _os_error(path: Path, exc: OSError) -> SzbizError:
 
 
 def _check_new(events: Sequence[Event], lines: Sequence[str]) -> None:
-    """Refuse an event that would not read back as itself (empty by, naive time, …)."""
+    """Refuse an event that would not read back as itself, or that lint would reject.
+
+    That is: an empty ``by``, a time without its UTC offset, …, or an ``on``
+    after the day the event is recorded (``at``, in Asia/Shanghai).
+    """
     for event, line in zip(events, lines, strict=True):
         parsed, problems = _parse((line + "\n").encode("utf-8"), "event")
         if problems:
@@ -427,54 +450,65 @@ def _check_new(events: Sequence[Event], lines: Sequence[str]) -> None:
             raise SzbizError(f"cannot record the event: {p.text}")
         if [e for _, e in parsed] != [event]:  # pragma: no cover - a bug in format_event
             raise SzbizError(f"cannot record the event of task {event.task}: it reads back changed")
+        recorded = _recorded_on(event)
+        if event.on > recorded:
+            raise SzbizError(
+                f"cannot record task {event.task} on {event.on.isoformat()}: that is after "
+                f"today ({recorded.isoformat()} in {TIMEZONE})"
+            )
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file: flush, fsync, os.replace.
-
-    On any error the temporary file is removed and ``path`` keeps its bytes.
-    An existing file keeps its permission bits.
-    """
-    directory = path.parent
-    try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    # The new ledger is in place; a filesystem that cannot sync a directory
-    # must not turn that into a failure the user would retry (and record twice).
-    with contextlib.suppress(OSError):
-        fsync_directory(directory)
+# A ledger every line of which is blank, a comment, or one ``- {…}`` item at the
+# left margin. For such a ledger that is valid, YAML's state at its end is the
+# top-level block list, between items: a ``- {…}`` line added there is one more
+# item. (Any line of another shape, such as ``...``, an indented or block-style
+# item, or a flow list, sends the append through a full parse instead.)
+_ONE_ITEM_PER_LINE = re.compile(
+    rb"(?:\xef\xbb\xbf)?"  # a UTF-8 byte order mark
+    rb"(?:(?:[ \t]*|#[^\n]*|- \{[^\n]*\}[ \t]*)\r?\n)*"  # blank, comment, item
+)
+# Line breaks YAML sees that a split on \n does not: a lone CR, NEL, LS, PS.
+_OTHER_BREAK = re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")
 
 
-def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) -> None:
+def _continues(old: bytes) -> bool:
+    """Whether ``- {…}`` lines added after ``old`` (valid, ending in a newline) extend its list."""
+    return _ONE_ITEM_PER_LINE.fullmatch(old) is not None and _OTHER_BREAK.search(old) is None
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What ``append_events`` wrote, for ``szbiz.cache.learn_append``."""
+
+    before: bytes  # the ledger's bytes as read under the lock; b"" when there was none
+    after: bytes  # its bytes now
+    events: tuple[Event, ...]  # the events added, in order
+    history: History | None = None  # every event of ``after``, when it was parsed whole
+
+
+def append_events(
+    path: Path,
+    events: Sequence[Event],
+    timeout: float = 10.0,
+    *,
+    trusted: Callable[[bytes], bool] | None = None,
+) -> Appended | None:
     """Add ``events`` at the end of the ledger: all of them or none.
 
     Raises SzbizError when the ledger cannot be written (missing directory,
-    permission, another writer past ``timeout`` seconds, any OSError) and
-    LoadError when the ledger is corrupt; the ledger then keeps its bytes.
+    permission, another writer past ``timeout`` seconds, any OSError) or an
+    event cannot be recorded, and LoadError when the ledger is corrupt; the
+    ledger then keeps its bytes.
+
+    The whole ledger is parsed under the lock, so that nothing is ever appended
+    to a corrupt one, unless ``trusted(old_bytes)`` vouches for the bytes read
+    there (they were validated before), they end in a newline, and every line
+    is a comment or a one-line item: then only the new lines are parsed, and
+    the cost no longer grows with the ledger. Returns what was written (None
+    when there was nothing to add).
     """
     if not events:
-        return
+        return None
     lines = [format_event(e) for e in events]
     _check_new(events, lines)
     directory = path.parent
@@ -498,31 +532,62 @@ def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) ->
         raise _os_error(path, exc) from exc
     try:
         old = _read(real)
+        before = old if old is not None else b""
         if old is None or not old.strip():
-            old, eol = HEADER.encode("utf-8"), b"\n"
+            base, eol = HEADER.encode("utf-8"), b"\n"
         else:
             # Keep the file's line ends (a Windows checkout may have CRLF).
             first = old.find(b"\n")
             eol = b"\r\n" if first > 0 and old[first - 1 : first] == b"\r" else b"\n"
-            if not old.endswith(b"\n"):
-                old += eol
-        data = old + b"".join(line.encode("utf-8") + eol for line in lines)
-        parsed, problems = _parse(data, str(path))
-        if problems:
-            _, old_problems = _parse(old, str(path))
-            if old_problems:  # a corrupt ledger: its own lines are named
-                raise LoadError(old_problems)
-            p = problems[0]
-            raise SzbizError(
-                f"cannot append to {path}: its end does not continue a list of events "
-                f"({p.location()}: {p.text})"
-            )
-        tail = [e for _, e in parsed[-len(events) :]]
-        if len(parsed) < len(events) or tail != list(events):  # pragma: no cover - defensive
-            raise SzbizError(f"cannot append to {path}: its end does not continue a list of events")
+            base = old if old.endswith(b"\n") else old + eol
+        added = b"".join(line.encode("utf-8") + eol for line in lines)
+        data = base + added
+        history: History | None = None
+        vouched = (
+            trusted is not None
+            and bool(before.strip())
+            and before.endswith(b"\n")
+            and _continues(before)
+            and trusted(before)
+        )
+        if vouched:
+            _check_added(added, events)
+        else:
+            history = _check_whole(data, base, added, events, path)
         try:
-            _replace(real, data)
+            atomic_write(real, data)
         except OSError as exc:
             raise _os_error(path, exc) from exc
     finally:
         lock.release()
+    return Appended(before, data, tuple(events), history)
+
+
+def _check_added(added: bytes, events: Sequence[Event]) -> None:
+    """The new lines on their own: a list of exactly ``events``."""
+    parsed, problems = _parse(added, "event")
+    if problems:
+        raise SzbizError(f"cannot record the event: {problems[0].text}")
+    if [e for _, e in parsed] != list(events):  # pragma: no cover - a bug in format_event
+        raise SzbizError("cannot record the events: they read back changed")
+
+
+def _check_whole(
+    data: bytes, base: bytes, added: bytes, events: Sequence[Event], path: Path
+) -> History:
+    """The ledger as it would be, parsed whole; its history, or the error that stops it."""
+    parsed, problems = _parse(data, str(path))
+    if problems:
+        _, old_problems = _parse(base, str(path))
+        if old_problems:  # a corrupt ledger: its own lines are named
+            raise LoadError(old_problems)
+        _check_added(added, events)  # the new lines themselves
+        p = problems[0]
+        raise SzbizError(
+            f"cannot append to {path}: its end does not continue a list of events "
+            f"({p.location()}: {p.text})"
+        )
+    found = tuple(event for _, event in parsed)
+    if found[len(found) - len(events) :] != tuple(events):  # pragma: no cover - defensive
+        raise SzbizError(f"cannot append to {path}: its end does not continue a list of events")
+    return History(found)

@@ -83,7 +83,11 @@ def _record(
         new_event(number, status, day, recorder, note=note_text, ref=ref_text) for number in change
     ]
     ledger = settings(tasks, progress).ledger_for_writing()
-    append_events(ledger, events)
+    from szbiz.cache import known_ledger, learn_append
+
+    # A ledger whose exact bytes were validated before need not be parsed again
+    # under the lock; the cache then learns the new ledger for the next command.
+    learn_append(append_events(ledger, events, trusted=known_ledger))
     for event in events:
         before = session.history.status(event.task, day)
         if before is status:
