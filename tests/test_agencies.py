@@ -67,3 +67,17 @@ def test_unknown_without_suggestion(tasks: TaskList) -> None:
 def test_empty(tasks: TaskList) -> None:
     with pytest.raises(AgencyError):
         resolve("  ", tasks)
+
+
+def test_other_spellings_have_codes_too(tasks: TaskList) -> None:
+    assert resolve("rlzyshbzj", tasks).name == "市人力资源保障局"  # 市人力资源社会保障局
+    assert resolve("whlygdtyj", tasks).name == "市文化广电旅游体育局"  # 市文化旅游广电体育局
+
+
+def test_a_code_two_agencies_share_is_ambiguous(tasks: TaskList) -> None:
+    # zjj is 深圳证监局's own code and the initials of 市住建局, a spelling of 市住房建设局.
+    with pytest.raises(AgencyError) as info:
+        resolve("zjj", tasks)
+    assert info.value.message == (
+        "'zjj' matches 2 agencies: 市住房建设局、深圳证监局; give more of the name"
+    )

@@ -155,6 +155,9 @@ def test_agency_codes_unique(imported) -> None:  # type: ignore[no-untyped-def]
     code = {a.name: a.code for a in imported.agencies}
     assert code["市税务局"] == "swj"
     assert code["市水务局"] == "shuiwj"
+    alias_codes = {a.name: a.alias_codes for a in imported.agencies}
+    assert alias_codes["市住房建设局"] == ("zjj",)  # 市住建局
+    assert alias_codes["市税务局"] == ()
 
 
 def test_split_agencies() -> None:

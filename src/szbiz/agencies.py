@@ -22,12 +22,16 @@ def spellings(agency: Agency) -> tuple[str, ...]:
 
 
 def _codes(agency: Agency) -> set[str]:
-    if not agency.code:
-        return set()
-    codes = {agency.code}
-    for prefix, letters in _PREFIX_CODES:
-        if agency.name.startswith(prefix):
-            codes.add(letters + agency.code)
+    """Every code that means the agency: its own and its other spellings' initials,
+    each with or without the 市/深圳 prefix (swj, sswj)."""
+    codes: set[str] = set()
+    for code in (agency.code, *agency.alias_codes):
+        if not code:
+            continue
+        codes.add(code)
+        for prefix, letters in _PREFIX_CODES:
+            if agency.name.startswith(prefix):
+                codes.add(letters + code)
     return codes
 
 

@@ -29,7 +29,7 @@ from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Stat
 if TYPE_CHECKING:
     from szbiz.progress import Appended
 
-FORMAT = 1  # bump when the model or this layout changes
+FORMAT = 2  # bump when the model or this layout changes
 
 # The ledger this process last read or wrote, by key: appending to it then
 # needs no second read of its entry.
@@ -74,7 +74,7 @@ def _pack(tasks: TaskList) -> tuple[Any, ...]:
         FORMAT,
         (d.title, d.issuer, d.year, d.source, d.principles),
         tuple((a.number, a.name) for a in tasks.areas),
-        tuple((a.name, a.kind.value, a.aliases, a.code) for a in tasks.agencies),
+        tuple((a.name, a.kind.value, a.aliases, a.code, a.alias_codes) for a in tasks.agencies),
         tuple(
             (
                 t.id,
@@ -102,7 +102,7 @@ def _unpack(value: Any) -> TaskList:
     return TaskList(
         document=Document(*doc),
         areas=tuple(Area(*a) for a in areas),
-        agencies=tuple(Agency(n, kinds[k], al, c) for n, k, al, c in agencies),
+        agencies=tuple(Agency(n, kinds[k], al, c, ac) for n, k, al, c, ac in agencies),
         tasks=tuple(
             Task(i, ar, ti, de, le, su, fromordinal(dl), dt_, ln, sn)
             for i, ar, ti, de, le, su, dl, dt_, ln, sn in tasks

@@ -76,6 +76,8 @@ def dump_tasklist(tasks: TaskList) -> str:
         entry["code"] = agency.code
         if agency.aliases:
             entry["aliases"] = list(agency.aliases)
+        if agency.alias_codes:
+            entry["alias_codes"] = list(agency.alias_codes)
         agencies.append(entry)
     parts.append(_section("agencies", agencies))
     # One block per task, a blank line between blocks, so a diff shows which task changed.

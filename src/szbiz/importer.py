@@ -83,6 +83,18 @@ def _pinyin(name: str) -> list[str]:
     return [p.lower() for p in lazy_pinyin(name, errors="ignore") if p.isalpha()]
 
 
+def _stem(name: str) -> str:
+    for prefix in PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            return name[len(prefix) :]
+    return name
+
+
+def initials(name: str) -> str:
+    """The pinyin initials of a name less its 市/深圳 prefix: zjj for 市住建局."""
+    return "".join(s[0] for s in _pinyin(_stem(normalize_name(name))))
+
+
 def agency_codes(names: Iterable[str]) -> dict[str, str]:
     """A short, unique ASCII code per agency, for typing without a Chinese keyboard.
 
@@ -93,12 +105,7 @@ def agency_codes(names: Iterable[str]) -> dict[str, str]:
     codes: dict[str, str] = {}
     taken: set[str] = set()
     for name in names:
-        stem = name
-        for prefix in PREFIXES:
-            if stem.startswith(prefix) and len(stem) > len(prefix) + 1:
-                stem = stem[len(prefix) :]
-                break
-        syllables = _pinyin(stem) or ["x"]
+        syllables = _pinyin(_stem(name)) or ["x"]
         candidates = ["".join(s[0] for s in syllables)]
         candidates.append(syllables[0] + "".join(s[0] for s in syllables[1:]))
         code = next((c for c in candidates if c not in taken), "")
@@ -126,10 +133,15 @@ class _Registry:
 
     def agencies(self) -> tuple[Agency, ...]:
         codes = agency_codes(self.spellings)
-        return tuple(
-            Agency(name, agency_kind(name), tuple(aliases), codes[name])
-            for name, aliases in self.spellings.items()
-        )
+        out = []
+        for name, aliases in self.spellings.items():
+            # Another spelling may read differently (市住建局 is zjj, 市住房建设局
+            # zfjsj): its initials find the agency too, or show it among the
+            # candidates where they are another agency's code.
+            others = dict.fromkeys(initials(a) for a in aliases)
+            alias_codes = tuple(c for c in others if c and c != codes[name])
+            out.append(Agency(name, agency_kind(name), tuple(aliases), codes[name], alias_codes))
+        return tuple(out)
 
 
 def split_agencies(cell: str) -> tuple[list[str], str]:

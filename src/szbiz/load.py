@@ -307,7 +307,11 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                 )
             spelling.setdefault(spelled, (agency_name, where))
         agencies[agency_name] = Agency(
-            agency_name, AgencyKind(item["kind"]), aliases, item.get("code") or ""
+            agency_name,
+            AgencyKind(item["kind"]),
+            aliases,
+            item.get("code") or "",
+            tuple(item.get("alias_codes") or ()),
         )
         agency_nodes[agency_name] = node
 

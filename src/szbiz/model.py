@@ -65,6 +65,7 @@ class Agency:
     kind: AgencyKind
     aliases: tuple[str, ...] = ()
     code: str = ""  # short unique pinyin code, e.g. swj for 市税务局 (typed as swj or sswj)
+    alias_codes: tuple[str, ...] = ()  # the initials of other spellings, e.g. zjj for 市住建局
 
 
 @dataclass(frozen=True, slots=True)

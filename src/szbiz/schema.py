@@ -332,6 +332,12 @@ AGENCY = Record(
         Key("kind", OneOf(tuple(k.value for k in AgencyKind))),
         Key("code", Text(), required=False, description="short pinyin code, e.g. swj"),
         Key("aliases", ListOf(AGENCY_NAME), required=False, description="other spellings"),
+        Key(
+            "alias_codes",
+            ListOf(Text()),
+            required=False,
+            description="pinyin initials of other spellings, e.g. zjj for 市住建局",
+        ),
     )
 )
 
