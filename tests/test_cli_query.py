@@ -294,7 +294,17 @@ def test_agencies_counts() -> None:
     assert tax["overdue"] == 15
     assert rows["市住房建设局"]["aliases"] == ["市住房建 设局", "市住建局"]
     central = run("agencies", "--kind", "central", "-f", "ids")
-    assert central.stdout == ""  # agencies have no ids
+    assert central.stdout.splitlines() == [  # an agency's id is its name, for xargs
+        "市税务局",
+        "人民银行深圳中心支行",
+        "深圳海关",
+        "市通信管理局",
+        "深圳银保监局",
+        "证券登记结算机构",
+        "深圳海事局",
+        "深圳证监局",
+        "深圳边检总站",
+    ]
     kinds = json.loads(run("agencies", "--kind", "judicial", "--json").stdout)
     assert [r["name"] for r in kinds] == ["市中级人民法院", "深圳国际仲裁院", "市检察院"]
 

@@ -589,7 +589,15 @@ def test_renderers_show_progress(progressed: Any) -> None:
     assert shown[1] == ("已完成", "按时完成", "2020-01-20", "", "", "已上线", "深府办〔2020〕18号")
     assert shown[2] == ("已完成(逾期)", "逾期完成", "2020-03-05", "34", "", "晚了", "")
     assert shown[3] == ("已取消", "已取消", "", "", "", "并入第 2 项", "")
-    assert shown[4] == ("逾期", "逾期未完成", "", "1", "", "等上级批复", "")  # blocked, and late
+    assert shown[4] == (
+        "受阻·逾期",
+        "逾期未完成",
+        "",
+        "1",
+        "",
+        "等上级批复",
+        "",
+    )  # blocked, and late
     assert shown[5][:4] == ("逾期", "逾期未完成", "", "152")
     assert shown[74] == ("受阻", "未到期", "", "", "183", "等财政部答复", "")
 

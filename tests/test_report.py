@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
 import pytest
 
 from szbiz.load import load
-from szbiz.model import Event, History, Role, Status, TaskList
+from szbiz.model import Area, Event, History, Role, Status, TaskList
 from szbiz.query import views
 from szbiz.render.report import REPORT_FORMATS
-from szbiz.render.sheet import Style
-from szbiz.report import Light, build_report, light
+from szbiz.render.sheet import Style, percent
+from szbiz.report import Light, Scope, Tally, build_report, light
 
 from .conftest import TASKS
 
@@ -107,23 +108,82 @@ def test_json_carries_the_numbers(tasks: TaskList) -> None:
 
 def test_markdown(tasks: TaskList) -> None:
     mine = [v for v in views(tasks, HISTORY, AS_OF) if v.task.area == 10]
-    report = build_report(tasks, mine, AS_OF, 30, Role.LEAD)
+    report = build_report(tasks, mine, AS_OF, 30, Role.LEAD, areas=[10])
     md = REPORT_FORMATS["md"](report, "清单", Style())
-    assert md.splitlines()[:4] == [
+    assert md.splitlines()[:7] == [
         "# 清单 · 截至 2020-07-01",
         "",
+        "范围：领域 10 加强劳动力市场监管",
+        "",
         "- 完成 3/6 (50%)",
+        "- 未开始 1 · 进行中 0 · 已完成 3 · 受阻 1 · 已取消 1",
         "- 🟢 按时完成 2 · 🔵 逾期完成 1 · 🔴 逾期未完成 1 · 🟡 30 天内到期 0 · ⚪ 未到期 1"
         " · ⚫ 已取消 1",
     ]
-    assert "| 10 | 加强劳动力市场监管 | 🔴 | 3/6 | 2 | 1 | 0 | 1 | 1 |" in md
-    assert "| 149 | 推进人力资源服务业加快发展 | 市人力资源保障局 | 2020-06-30 | 1 |" in md
+    assert (
+        "| 10 | 加强劳动力市场监管 | 🔴 | 3/6 | 1 | 0 | 1 | 1 | 2 | 1 | 0 | 1 | 1 | 1 | 50% |" in md
+    )
+    assert "| 149 | 推进人力资源服务业加快发展 | 市人力资源保障局 | 2020-06-30 | 未开始 | 1 |" in md
 
 
 def test_table_has_bars_and_lights(tasks: TaskList) -> None:
     mine = [v for v in views(tasks, HISTORY, AS_OF) if v.task.area == 10]
     report = build_report(tasks, mine, AS_OF, 30, Role.LEAD)
-    text = REPORT_FORMATS["table"](report, "清单", Style(width=100))
-    assert "完成 3/6 (50%) ███████████████░░░░░░░░░░░░░░░" in text
-    assert "  10   加强劳动力市场监管   🔴   ██████░░░░░░    3/6    2    1    0    1    1" in text
-    assert "\x1b[" not in text
+    text = REPORT_FORMATS["table"](report, "清单", Style(width=100)).splitlines()
+    assert text[2] == "完成 3/6 (50%) ███████████████░░░░░░░░░░░░░░░"
+    assert (
+        "  10   加强劳动力市场监管   🔴   ██████░░░░░░    3/6        1        0      1        1"
+        in text
+    )
+    assert "  10   加强劳动力市场监管    2    1    0    1    1    1      50%" in text
+    assert not any("\x1b[" in line for line in text)
+
+
+def test_every_row_adds_up(tasks: TaskList) -> None:
+    """By status and by light, each area's and agency's counts add up to its total."""
+    report = build_report(tasks, views(tasks, HISTORY, AS_OF), AS_OF, 30, Role.ANY)
+    for _, t in (*report.areas, *report.agencies, (None, report.overall)):
+        assert sum(t.statuses.values()) == sum(t.lights.values()) == t.total
+    assert report.overall.total == 210
+    assert sum(t.total for _, t in report.areas) == 210
+
+
+def test_scope_is_part_of_the_report(tasks: TaskList) -> None:
+    report = build_report(
+        tasks, [], AS_OF, 30, Role.ANY, agencies=["市残联", "市残联"], areas=[1, 10, 1]
+    )
+    assert report.scope == Scope(
+        ("市残联",), (Area(1, "深化商事登记制度改革"), Area(10, "加强劳动力市场监管")), Role.ANY
+    )
+    assert report.empty and report.overall.total == 0
+    assert (report.areas, report.agencies, report.overdue) == ((), (), ())
+    assert build_report(tasks, [], AS_OF).scope == Scope()
+
+
+def test_an_agency_both_lead_and_support_counts_once(tasks: TaskList) -> None:
+    task = tasks.task(149)
+    assert task is not None
+    both = dataclasses.replace(task, support=("市人力资源保障局", "市残联"))
+    view = views(tasks, HISTORY, AS_OF, [both])
+    report = build_report(tasks, view, AS_OF, 30, Role.ANY)
+    assert [(a.name, t.total) for a, t in report.agencies] == [
+        ("市人力资源保障局", 1),
+        ("市残联", 1),
+    ]
+
+
+def test_rates_round_half_up() -> None:
+    """1 of 8 is 12.5%: 13%, not 12% (floor, or Python's round to even)."""
+    statuses = {s: 0 for s in Status}
+    lights = {k: 0 for k in Light} | {Light.ON_TIME: 1, Light.LATE: 3, Light.OVERDUE: 4}
+    statuses[Status.DONE], statuses[Status.TODO] = 4, 4
+    counts = Tally(8, statuses, lights)
+    assert (counts.on_time, counts.due, counts.on_time_rate) == (1, 8, 0.125)
+    assert [percent(n, 8) for n in (0, 1, 3, 4, 5, 8)] == ["0%", "13%", "38%", "50%", "63%", "100%"]
+    assert (percent(2, 3), percent(1, 3), percent(1, 200), percent(1, 201)) == (
+        "67%",
+        "33%",
+        "1%",
+        "0%",
+    )
+    assert percent(0, 0) == "–"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 
 from szbiz.model import Agency, AgencyKind, Area, Role, Status, TaskList
 from szbiz.query import TaskView
@@ -61,20 +62,26 @@ def agency_stats(
 
 def area_stats(tasks: TaskList, items: Sequence[TaskView]) -> list[AreaStats]:
     """The areas in order, each with its counts and how its deadlines spread."""
-    out = []
-    for area in tasks.areas:
-        mine = [v for v in items if v.task.area == area.number]
-        spread = Counter(v.task.deadline for v in mine)
-        out.append(
-            AreaStats(
-                area,
-                total=len(mine),
-                done=sum(v.status is Status.DONE for v in mine),
-                overdue=sum(v.overdue for v in mine),
-                deadlines=dict(sorted(spread.items())),
-            )
+    total: Counter[int] = Counter()
+    done: Counter[int] = Counter()
+    overdue: Counter[int] = Counter()
+    spread: dict[int, Counter[dt.date]] = defaultdict(Counter)
+    for view in items:
+        number = view.task.area
+        total[number] += 1
+        done[number] += view.status is Status.DONE
+        overdue[number] += view.overdue
+        spread[number][view.task.deadline] += 1
+    return [
+        AreaStats(
+            area,
+            total=total[area.number],
+            done=done[area.number],
+            overdue=overdue[area.number],
+            deadlines=dict(sorted(spread[area.number].items())),
         )
-    return out
+        for area in tasks.areas
+    ]
 
 
 class Light(StrEnum):
@@ -115,15 +122,15 @@ _LABELS = {
 
 
 def light(view: TaskView, warn_days: int) -> Light:
-    if view.status is Status.DROPPED:
+    status = view.status
+    if status is Status.DROPPED:
         return Light.DROPPED
-    if view.status is Status.DONE:
+    if status is Status.DONE:
         return Light.LATE if view.done_late else Light.ON_TIME
-    if view.overdue:
+    days = view.days_left  # not finished: overdue when negative
+    if days < 0:
         return Light.OVERDUE
-    if view.days_left <= warn_days:
-        return Light.SOON
-    return Light.LATER
+    return Light.SOON if days <= warn_days else Light.LATER
 
 
 def worst(lights: Counter[Light]) -> Light:
@@ -136,7 +143,7 @@ def worst(lights: Counter[Light]) -> Light:
 
 @dataclass(frozen=True)
 class Tally:
-    """Counts of a set of tasks by status and by light."""
+    """Counts of a set of tasks by status and by light; each adds up to ``total``."""
 
     total: int
     statuses: dict[Status, int]
@@ -147,24 +154,49 @@ class Tally:
         return self.statuses.get(Status.DONE, 0)
 
     @property
+    def due(self) -> int:
+        """The tasks that are done or should be by now: on time, late, or overdue."""
+        return sum(self.lights.get(k, 0) for k in (Light.ON_TIME, Light.LATE, Light.OVERDUE))
+
+    @property
+    def on_time(self) -> int:
+        return self.lights.get(Light.ON_TIME, 0)
+
+    @property
     def on_time_rate(self) -> float | None:
         """Of the tasks that are done or should be by now, the share done on time."""
-        counted = sum(self.lights.get(k, 0) for k in (Light.ON_TIME, Light.LATE, Light.OVERDUE))
-        return self.lights.get(Light.ON_TIME, 0) / counted if counted else None
+        return self.on_time / self.due if self.due else None
 
     @property
     def light(self) -> Light:
         return worst(Counter(self.lights))
 
 
-def tally(items: Sequence[TaskView], warn_days: int) -> Tally:
-    statuses = Counter(v.status for v in items)
-    lights = Counter(light(v, warn_days) for v in items)
+def _tally(counts: Counter[tuple[Status, Light]]) -> Tally:
+    """A tally from counts of (status, light) pairs."""
+    statuses: Counter[Status] = Counter()
+    lights: Counter[Light] = Counter()
+    for (status, lit), n in counts.items():
+        statuses[status] += n
+        lights[lit] += n
     return Tally(
-        len(items),
+        sum(counts.values()),
         {s: statuses[s] for s in Status},
         {k: lights[k] for k in Light},
     )
+
+
+def tally(items: Sequence[TaskView], warn_days: int) -> Tally:
+    return _tally(Counter((v.status, light(v, warn_days)) for v in items))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: the agencies and areas its tasks were chosen by, if any."""
+
+    agencies: tuple[str, ...] = ()  # canonical names; tasks they have any role in
+    areas: tuple[Area, ...] = ()
+    role: Role = Role.LEAD  # whom the agency table counts
 
 
 @dataclass(frozen=True)
@@ -175,6 +207,21 @@ class Report:
     areas: tuple[tuple[Area, Tally], ...]
     agencies: tuple[tuple[Agency, Tally], ...]
     overdue: tuple[TaskView, ...]
+    scope: Scope = Scope()
+
+    @property
+    def empty(self) -> bool:
+        """No task was chosen."""
+        return self.overall.total == 0
+
+
+_PAIRS = {(s, k): (s, k) for s in Status for k in Light}
+_AREA: Callable[[TaskView], int] = attrgetter("task.area")
+_NAMES: dict[Role, Callable[[TaskView], tuple[str, ...]]] = {
+    Role.LEAD: attrgetter("task.lead"),
+    Role.SUPPORT: attrgetter("task.support"),
+    Role.ANY: lambda v: v.task.lead + v.task.support,
+}
 
 
 def build_report(
@@ -183,25 +230,40 @@ def build_report(
     as_of: dt.date,
     warn_days: int = 30,
     role: Role = Role.LEAD,
+    *,
+    agencies: Sequence[str] = (),
+    areas: Sequence[int] = (),
 ) -> Report:
-    """The numbers a reform office reports upward, from the views already filtered."""
-    areas = []
-    for area in tasks.areas:
-        mine = [v for v in items if v.task.area == area.number]
-        if mine:
-            areas.append((area, tally(mine, warn_days)))
-    agencies = []
-    for agency in tasks.agencies:
-        mine = [v for v in items if agency.name in v.task.agencies(role)]
-        if mine:
-            agencies.append((agency, tally(mine, warn_days)))
-    agencies.sort(key=lambda pair: (-pair[1].lights[Light.OVERDUE], -pair[1].total))
-    overdue = sorted((v for v in items if v.overdue), key=lambda v: (v.task.deadline, v.task.id))
+    """The numbers a reform office reports upward, from the views already filtered.
+
+    ``agencies`` and ``areas`` name what the views were chosen by, for the
+    report to say. One pass over the views: each is counted once overall, once
+    for its area and once for each agency it has ``role`` in.
+    """
+    # One shared pair per (status, light), not one per task: less for the garbage collector.
+    keys = [_PAIRS[v.status, light(v, warn_days)] for v in items]
+    by_area: dict[int, Counter[tuple[Status, Light]]] = defaultdict(Counter)
+    for (number, key), n in Counter(zip(map(_AREA, items), keys, strict=True)).items():
+        by_area[number][key] = n
+    # Count by the tuple of agencies first: many tasks share theirs.
+    by_agency: dict[str, Counter[tuple[Status, Light]]] = defaultdict(Counter)
+    for (names, key), n in Counter(zip(map(_NAMES[role], items), keys, strict=True)).items():
+        for name in dict.fromkeys(names):
+            by_agency[name][key] += n
+    area_rows = [(a, _tally(by_area[a.number])) for a in tasks.areas if a.number in by_area]
+    agency_rows = [(a, _tally(by_agency[a.name])) for a in tasks.agencies if a.name in by_agency]
+    agency_rows.sort(key=lambda pair: (-pair[1].lights[Light.OVERDUE], -pair[1].total))
+    overdue = sorted(
+        (v for v, (_, lit) in zip(items, keys, strict=True) if lit is Light.OVERDUE),
+        key=lambda v: (v.task.deadline, v.task.id),
+    )
+    chosen = (tasks.area(n) for n in dict.fromkeys(areas))
     return Report(
         as_of=as_of,
         warn_days=warn_days,
-        overall=tally(items, warn_days),
-        areas=tuple(areas),
-        agencies=tuple(agencies),
+        overall=_tally(Counter(keys)),
+        areas=tuple(area_rows),
+        agencies=tuple(agency_rows),
         overdue=tuple(overdue),
+        scope=Scope(tuple(dict.fromkeys(agencies)), tuple(a for a in chosen if a), role),
     )

@@ -65,7 +65,15 @@ def report(
         agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
     )
     found = find(session.tasks, session.history, session.as_of, condition)
-    numbers = build_report(session.tasks, found, session.as_of, warn_days, role)
+    numbers = build_report(
+        session.tasks,
+        found,
+        session.as_of,
+        warn_days,
+        role,
+        agencies=condition.agencies,
+        areas=condition.areas,
+    )
     name = "json" if as_json else fmt.value
     write(REPORT_FORMATS[name](numbers, session.tasks.document.title, style()))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from szbiz.model import Agency
 from szbiz.query import TaskView
 from szbiz.render import Registry
-from szbiz.render.sheet import Style, print_rich
+from szbiz.render.sheet import MD_ALIGN, Justify, Style, md_row, one_line, print_rich
 from szbiz.render.views import state_label
 
 
@@ -39,6 +39,7 @@ def when(view: TaskView) -> str:
 
 
 HEADERS = ("序号", "措施", "完成时限", "状态", "剩余/逾期", "最近备注", "依据")
+JUSTIFY: tuple[Justify, ...] = ("right", *(("left",) * 6))
 
 
 def _cells(view: TaskView) -> tuple[str, ...]:
@@ -89,13 +90,13 @@ def table(sheet: ChaseSheet, style: Style) -> str:
             show_edge=False,
             pad_edge=False,
         )
-        for header in HEADERS:
+        for header, justify in zip(HEADERS, JUSTIFY, strict=True):
             flexible = header in ("措施", "最近备注", "依据")
-            grid.add_column(
-                header, no_wrap=not flexible, justify="right" if header == "序号" else "left"
-            )
+            grid.add_column(header, no_wrap=not flexible, justify=justify)
         for view in views:
-            grid.add_row(*(Text(c, no_wrap=True, overflow="ellipsis") for c in _cells(view)))
+            grid.add_row(
+                *(Text(one_line(c), no_wrap=True, overflow="ellipsis") for c in _cells(view))
+            )
         parts += [grid if views else Text(f"{caption}：无"), Text("")]
     return print_rich(Group(*parts), style)  # type: ignore[arg-type]
 
@@ -108,10 +109,9 @@ def markdown(sheet: ChaseSheet, style: Style) -> str:
         if not views:
             lines.append("无")
             continue
-        lines.append("| " + " | ".join(HEADERS) + " |")
-        lines.append("| --: | :-- | :-- | :-- | :-- | :-- | :-- |")
-        for view in views:
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in _cells(view)) + " |")
+        lines.append(md_row(HEADERS))
+        lines.append(md_row([MD_ALIGN[j] for j in JUSTIFY]))
+        lines += [md_row(_cells(view)) for view in views]
     return "\n".join(lines) + "\n"
 
 

@@ -3,26 +3,88 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from szbiz.model import Role, Status
+from szbiz.query import TaskView
 from szbiz.render import Registry
-from szbiz.render.sheet import Style, print_rich
+from szbiz.render.sheet import (
+    MD_ALIGN,
+    Justify,
+    Style,
+    md_row,
+    percent,
+    print_columns,
+    print_rich,
+)
+from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 ReportRenderer = Callable[[Report, str, Style], str]
 REPORT_FORMATS: Registry[ReportRenderer] = Registry("report")
 
-COUNTED = (Light.ON_TIME, Light.LATE, Light.SOON, Light.OVERDUE, Light.LATER)
+# The columns of counts: the statuses besides done (done is the 完成 x/y column), and
+# every light. Each set adds up to the row's total.
+STATUSES = (Status.TODO, Status.DOING, Status.BLOCKED, Status.DROPPED)
+LIGHTS = (Light.ON_TIME, Light.LATE, Light.SOON, Light.OVERDUE, Light.LATER, Light.DROPPED)
+
+# Whom the agency table counts, by --role.
+ROLE_UNITS = {Role.LEAD: "牵头单位", Role.SUPPORT: "配合单位", Role.ANY: "牵头或配合单位"}
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 // whole}%" if whole else "–"
+_STATUS_LABELS = {s: STATE_LABELS[s.value] for s in Status}
+
+
+def _status(status: Status) -> str:
+    return _STATUS_LABELS[status]
 
 
 def _rate(tally: Tally) -> str:
-    rate = tally.on_time_rate
-    return "–" if rate is None else f"{round(rate * 100)}%"
+    return percent(tally.on_time, tally.due)
+
+
+def _done(tally: Tally) -> str:
+    return f"{tally.done}/{tally.total}"
+
+
+def heading(report: Report, title: str) -> str:
+    return f"{title} · 截至 {report.as_of.isoformat()}"
+
+
+def scope_text(report: Report) -> str:
+    """``范围：市残联 牵头或配合的任务 · 领域 1 深化商事登记制度改革 · no tasks match``."""
+    scope = report.scope
+    parts = []
+    if scope.agencies:
+        parts.append(f"{'、'.join(scope.agencies)} 牵头或配合的任务")
+    if scope.areas:
+        parts.append("领域 " + "、".join(f"{a.number} {a.name}" for a in scope.areas))
+    text = "范围：" + (" · ".join(parts) if parts else "全部任务")
+    return text + " · no tasks match" if report.empty else text
+
+
+def _headline(report: Report) -> list[str]:
+    o = report.overall
+
+    def lit(k: Light) -> str:
+        label = f"{report.warn_days} 天内到期" if k is Light.SOON else k.label
+        return f"{k.symbol} {label} {o.lights[k]}"
+
+    # Dropped tasks show among the statuses; among the lights only if there are any.
+    order = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
+    return [
+        f"完成 {_done(o)} ({percent(o.done, o.total)})",
+        " · ".join(f"{_status(s)} {o.statuses[s]}" for s in Status),
+        " · ".join(lit(k) for k in order if k is not Light.DROPPED or o.lights[k]),
+    ]
+
+
+def _agencies_title(report: Report) -> str:
+    return f"按{ROLE_UNITS[report.scope.role]}（逾期多者在前）"
 
 
 def _tally_json(tally: Tally) -> dict[str, Any]:
@@ -38,10 +100,16 @@ def _tally_json(tally: Tally) -> dict[str, Any]:
 
 @REPORT_FORMATS.register("json")
 def as_json(report: Report, title: str, style: Style) -> str:
+    scope = report.scope
     data = {
         "title": title,
         "as_of": report.as_of.isoformat(),
         "warn_days": report.warn_days,
+        "scope": {
+            "agencies": list(scope.agencies),
+            "areas": [{"number": a.number, "name": a.name} for a in scope.areas],
+            "role": scope.role.value,
+        },
         "overall": _tally_json(report.overall),
         "areas": [
             {"number": area.number, "name": area.name, **_tally_json(t)} for area, t in report.areas
@@ -65,22 +133,27 @@ def as_json(report: Report, title: str, style: Style) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _headline(report: Report) -> list[str]:
-    o = report.overall
-    lights = o.lights
+def _overdue_columns(views: Sequence[TaskView]) -> list[list[str]]:
+    """The overdue table's cells, a list for each column."""
+    tasks = [v.task for v in views]
     return [
-        f"完成 {o.done}/{o.total} ({_percent(o.done, o.total)})",
-        f"{Light.ON_TIME.symbol} 按时完成 {lights[Light.ON_TIME]} · "
-        f"{Light.LATE.symbol} 逾期完成 {lights[Light.LATE]} · "
-        f"{Light.OVERDUE.symbol} 逾期未完成 {lights[Light.OVERDUE]} · "
-        f"{Light.SOON.symbol} {report.warn_days} 天内到期 {lights[Light.SOON]} · "
-        f"{Light.LATER.symbol} 未到期 {lights[Light.LATER]}"
-        + (
-            f" · {Light.DROPPED.symbol} 已取消 {lights[Light.DROPPED]}"
-            if lights[Light.DROPPED]
-            else ""
-        ),
+        [str(t.id) for t in tasks],
+        [t.title for t in tasks],
+        ["、".join(t.lead) for t in tasks],
+        [t.deadline.isoformat() for t in tasks],
+        [_STATUS_LABELS[v.status] for v in views],
+        [str(-v.days_left) for v in views],
     ]
+
+
+OVERDUE_HEADERS: tuple[tuple[str, Justify], ...] = (
+    ("序号", "right"),
+    ("措施", "left"),
+    ("牵头单位", "left"),
+    ("完成时限", "left"),
+    ("状态", "left"),
+    ("逾期天数", "right"),
+)
 
 
 @REPORT_FORMATS.register("table")
@@ -95,55 +168,90 @@ def table(report: Report, title: str, style: Style) -> str:
         if style.color:
             return ProgressBar(total=max(tally.total, 1), completed=tally.done, width=width)
         # Without colour a rich bar loses its empty part; draw both parts.
-        filled = round(width * tally.done / tally.total) if tally.total else 0
+        filled = (2 * width * tally.done + tally.total) // (2 * tally.total) if tally.total else 0
         return Text("█" * filled + "░" * (width - filled))
 
-    o = report.overall
-    head = Table.grid(padding=(0, 1))
-    head.add_row(Text(f"{title} · 截至 {report.as_of.isoformat()}", style="bold"))
-    line = Table.grid(padding=(0, 1))
-    line.add_row(Text(_headline(report)[0]), bar(o, 30))
-    parts: list[Any] = [head, line, Text(_headline(report)[1]), Text("")]
+    def grid(
+        caption: str, headers: Sequence[tuple[str, Justify]], flexible: Sequence[str] = ()
+    ) -> Table:
+        out = Table(
+            title=caption,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+        )
+        for header, justify in headers:
+            out.add_column(header, justify=justify, no_wrap=header not in flexible)
+        return out
 
-    areas = Table(
-        title="按领域", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False
+    o = report.overall
+    headline = _headline(report)
+    head = Table.grid(padding=(0, 1))
+    head.add_row(Text(heading(report, title), style="bold"))
+    line = Table.grid(padding=(0, 1))
+    line.add_row(Text(headline[0]), bar(o, 30))
+    parts: list[Any] = [
+        head,
+        Text(scope_text(report)),
+        line,
+        *(Text(h) for h in headline[1:]),
+        Text(""),
+    ]
+
+    def name(text: str) -> Text:
+        return Text(text, overflow="ellipsis", no_wrap=True)
+
+    progress = grid(
+        "按领域",
+        (
+            ("序号", "right"),
+            ("领域", "left"),
+            ("灯", "left"),
+            ("进度", "left"),
+            ("完成", "right"),
+            *((_status(s), "right") for s in STATUSES),
+        ),
+        flexible=("领域",),
     )
-    for header, justify in (
-        ("序号", "right"),
-        ("领域", "left"),
-        ("灯", "left"),
-        ("进度", "left"),
-        ("完成", "right"),
-        *((k.symbol, "right") for k in COUNTED),
-    ):
-        areas.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    lights = grid(
+        "按领域 · 红黄绿灯",
+        (
+            ("序号", "right"),
+            ("领域", "left"),
+            *((k.symbol, "right") for k in LIGHTS),
+            ("按时率", "right"),
+        ),
+        flexible=("领域",),
+    )
     for area, t in report.areas:
-        areas.add_row(
+        progress.add_row(
             str(area.number),
-            Text(area.name, overflow="ellipsis", no_wrap=True),
+            name(area.name),
             t.light.symbol,
             bar(t, 12),
-            f"{t.done}/{t.total}",
-            *(str(t.lights[k]) for k in COUNTED),
+            _done(t),
+            *(str(t.statuses[s]) for s in STATUSES),
         )
-    parts += [areas, Text("")]
+        lights.add_row(
+            str(area.number), name(area.name), *(str(t.lights[k]) for k in LIGHTS), _rate(t)
+        )
+    if report.areas:
+        parts += [progress, Text(""), lights, Text("")]
+    else:
+        parts += [Text("按领域：无"), Text("")]
 
-    agencies = Table(
-        title="按单位（逾期多者在前）",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
+    agencies = grid(
+        _agencies_title(report),
+        (
+            ("单位", "left"),
+            ("灯", "left"),
+            ("任务", "right"),
+            ("完成", "right"),
+            ("逾期", "right"),
+            ("按时率", "right"),
+        ),
     )
-    for header, justify in (
-        ("单位", "left"),
-        ("灯", "left"),
-        ("任务", "right"),
-        ("完成", "right"),
-        ("逾期", "right"),
-        ("按时率", "right"),
-    ):
-        agencies.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for agency, t in report.agencies:
         agencies.add_row(
             agency.name,
@@ -153,90 +261,75 @@ def table(report: Report, title: str, style: Style) -> str:
             str(t.lights[Light.OVERDUE]),
             _rate(t),
         )
-    parts += [agencies, Text("")]
+    parts += [agencies if report.agencies else Text(f"{_agencies_title(report)}：无"), Text("")]
 
-    overdue = Table(
-        title="逾期任务（时限早者在前）",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
+    if not report.overdue:
+        return print_rich(Group(*parts, Text("逾期任务：无")), style)
+    overdue = print_columns(
+        lambda: grid("逾期任务（时限早者在前）", OVERDUE_HEADERS, flexible=("措施", "牵头单位")),
+        _overdue_columns(report.overdue),
+        style,
     )
-    for header, justify in (
-        ("序号", "right"),
-        ("措施", "left"),
-        ("牵头单位", "left"),
-        ("完成时限", "left"),
-        ("逾期天数", "right"),
-    ):
-        overdue.add_column(header, justify=justify, no_wrap=header not in ("措施", "牵头单位"))  # type: ignore[arg-type]
-    for v in report.overdue:
-        overdue.add_row(
-            str(v.task.id),
-            Text(v.task.title, overflow="ellipsis", no_wrap=True),
-            Text("、".join(v.task.lead), overflow="ellipsis", no_wrap=True),
-            v.task.deadline.isoformat(),
-            str(-v.days_left),
-        )
-    parts.append(overdue if report.overdue else Text("逾期任务：无"))
-    return print_rich(Group(*parts), style)
-
-
-def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return print_rich(Group(*parts), style) + overdue
 
 
 @REPORT_FORMATS.register("md")
 def markdown(report: Report, title: str, style: Style) -> str:
-    lines = [f"# {title} · 截至 {report.as_of.isoformat()}", ""]
+    lines = [f"# {heading(report, title)}", "", scope_text(report), ""]
     lines += [f"- {line}" for line in _headline(report)]
     lines += ["", "## 按领域", ""]
-    lines.append(_md_row(["序号", "领域", "灯", "完成", *(k.symbol + k.label for k in COUNTED)]))
-    lines.append(_md_row(["--:", ":--", ":-:", "--:", *("--:" for _ in COUNTED)]))
-    for area, t in report.areas:
-        lines.append(
-            _md_row(
-                [
-                    str(area.number),
-                    area.name,
-                    t.light.symbol,
-                    f"{t.done}/{t.total}",
-                    *(str(t.lights[k]) for k in COUNTED),
-                ]
-            )
-        )
-    lines += ["", "## 按单位（逾期多者在前）", ""]
-    lines.append(_md_row(["单位", "灯", "任务", "完成", "逾期", "按时率"]))
-    lines.append(_md_row([":--", ":-:", "--:", "--:", "--:", "--:"]))
-    for agency, t in report.agencies:
-        lines.append(
-            _md_row(
-                [
-                    agency.name,
-                    t.light.symbol,
-                    str(t.total),
-                    str(t.done),
-                    str(t.lights[Light.OVERDUE]),
-                    _rate(t),
-                ]
-            )
-        )
-    lines += ["", "## 逾期任务（时限早者在前）", ""]
-    if report.overdue:
-        lines.append(_md_row(["序号", "措施", "牵头单位", "完成时限", "逾期天数"]))
-        lines.append(_md_row(["--:", ":--", ":--", ":--", "--:"]))
-        for v in report.overdue:
+    if report.areas:
+        headers: list[tuple[str, Justify]] = [
+            ("序号", "right"),
+            ("领域", "left"),
+            ("灯", "center"),
+            ("完成", "right"),
+            *((_status(s), "right") for s in STATUSES),
+            *((f"{k.symbol} {k.label}", "right") for k in LIGHTS),
+            ("按时率", "right"),
+        ]
+        lines.append(md_row([h for h, _ in headers]))
+        lines.append(md_row([MD_ALIGN[j] for _, j in headers]))
+        for area, t in report.areas:
             lines.append(
-                _md_row(
+                md_row(
                     [
-                        str(v.task.id),
-                        v.task.title,
-                        "、".join(v.task.lead),
-                        v.task.deadline.isoformat(),
-                        str(-v.days_left),
+                        area.number,
+                        area.name,
+                        t.light.symbol,
+                        _done(t),
+                        *(t.statuses[s] for s in STATUSES),
+                        *(t.lights[k] for k in LIGHTS),
+                        _rate(t),
                     ]
                 )
             )
+    else:
+        lines.append("无")
+    lines += ["", f"## {_agencies_title(report)}", ""]
+    if report.agencies:
+        lines.append(md_row(["单位", "灯", "任务", "完成", "逾期", "按时率"]))
+        lines.append(md_row([":--", ":-:", "--:", "--:", "--:", "--:"]))
+        for agency, t in report.agencies:
+            lines.append(
+                md_row(
+                    [
+                        agency.name,
+                        t.light.symbol,
+                        t.total,
+                        t.done,
+                        t.lights[Light.OVERDUE],
+                        _rate(t),
+                    ]
+                )
+            )
+    else:
+        lines.append("无")
+    lines += ["", "## 逾期任务（时限早者在前）", ""]
+    if report.overdue:
+        lines.append(md_row([h for h, _ in OVERDUE_HEADERS]))
+        lines.append(md_row([MD_ALIGN[j] for _, j in OVERDUE_HEADERS]))
+        lines += [md_row(row) for row in zip(*_overdue_columns(report.overdue), strict=True)]
     else:
         lines.append("无")
     return "\n".join(lines) + "\n"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from szbiz.render import Registry
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 Justify = Literal["left", "right", "center"]
 
@@ -29,6 +33,7 @@ class Sheet:
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Any], ...]
     footer: str = ""
+    id_key: str = "id"  # the column ``ids`` prints: what names a row for xargs
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,13 @@ def cell(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def percent(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a whole percent, halves rounded up: 1 of 8 is ``13%``."""
+    if whole <= 0:
+        return "–"
+    return f"{(200 * part + whole) // (2 * whole)}%"
 
 
 def _json_default(value: Any) -> Any:
@@ -78,6 +90,159 @@ def print_rich(renderable: Any, style: Style) -> str:
     console.print(renderable)
     # Rich pads every line to the full width; trailing spaces only get in the way.
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line cell: line breaks and tabs become spaces."""
+    return " ".join(text.replace("\r\n", "\n").replace("\t", " ").splitlines())
+
+
+# What a cell may hold that rich strips (some control codes) or that breaks a line.
+_UNUSUAL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+_SPACE = re.compile(r"\s")
+
+
+class _Column:
+    """One column's cells as rich would set them, and how wide each is in terminal cells.
+
+    The work is done once per distinct value: a column of deadlines or agencies
+    repeats a few values many times.
+    """
+
+    def __init__(self, cells: Sequence[str]) -> None:
+        from rich.cells import cell_len, get_character_cell_size
+        from rich.control import strip_control_codes
+
+        distinct = set(cells)
+        joined = "".join(distinct)
+        if _UNUSUAL.search(joined):
+            cells = [one_line(strip_control_codes(c)) for c in cells]
+            distinct = set(cells)
+            joined = "".join(distinct)
+        self.cells = cells
+        # Where every character takes one cell or two, a value's cells are drawn by
+        # ``table``: "a" for a narrow character, "bc" for a wide one.
+        self.table: dict[int, str] | None = None
+        self.narrow = False  # every character takes one cell
+        if joined.isascii() and joined.isprintable():  # as ids, dates and numbers
+            self.table = dict.fromkeys(map(ord, set(joined)), "a")
+            self.narrow = True
+            self.length = {c: len(c) for c in distinct}
+            return
+        if "\u200d" not in joined and "\ufe0f" not in joined:  # no joined graphemes
+            widths = {c: get_character_cell_size(c) for c in set(joined)}
+            if set(widths.values()) <= {1, 2}:
+                self.table = {ord(c): "a" if w == 1 else "bc" for c, w in widths.items()}
+                self.narrow = set(widths.values()) == {1}
+                self.length = {c: len(c.translate(self.table)) for c in distinct}
+                return
+        self.length = {c: cell_len(c) for c in distinct}
+
+    def extremes(self) -> tuple[int, int]:
+        """The row with the widest cell, and the row with the widest word: what rich
+        measures a column by."""
+        from rich.cells import cell_len
+
+        length = self.length
+        order = sorted(length, key=length.__getitem__, reverse=True)
+        best, best_value = -1, order[0]
+        for value in order:  # a word is no wider than its cell
+            if length[value] <= best:
+                break
+            words = value.split() if _SPACE.search(value) else [value]
+            widest = max(map(cell_len, words)) if words else length[value]
+            if widest > best:
+                best, best_value = widest, value
+        return self.cells.index(order[0]), self.cells.index(best_value)
+
+    def fitted(self, width: int, justify: str) -> list[str]:
+        """Every cell as rich sets a no-wrap text cut with …: cut, then justified in
+        ``width`` cells."""
+        if self.narrow:
+            fits = max(self.length.values()) <= width
+            if justify == "left" and fits:
+                return [c.ljust(width) for c in self.cells]
+            if justify == "right" and fits and not any(c[-1:].isspace() for c in self.length):
+                return [c.rjust(width) for c in self.cells]
+        fit = {value: self._fit(value, width, justify) for value in self.length}
+        return [fit[c] for c in self.cells]
+
+    def _fit(self, text: str, width: int, justify: str) -> str:
+        from rich.cells import cell_len
+
+        length = self.length[text]
+        if justify in ("right", "center") and text[-1:].isspace():
+            text = text.rstrip()
+            length = cell_len(text)
+        if length > width:
+            text = self._cut(text, width - 1) + "…"
+            length = width
+        space = width - length
+        if justify == "right":
+            return " " * space + text
+        if justify == "center":
+            return " " * (space // 2) + text + " " * (space - space // 2)
+        return text + " " * space
+
+    def _cut(self, text: str, width: int) -> str:
+        """The start of ``text`` that fills ``width`` cells, with a space for half a
+        wide character."""
+        from rich.cells import set_cell_size
+
+        if self.table is None:
+            return set_cell_size(text, width)
+        if self.narrow:
+            return text[:width]
+        cells = text.translate(self.table)[:width]
+        split = cells.endswith("b")  # a wide character that does not fit
+        keep = len(cells) - cells.count("c") - split
+        return text[:keep] + " " * split
+
+
+def print_columns(
+    make_grid: Callable[[], Table], cells: Sequence[Sequence[str]], style: Style
+) -> str:
+    """The table ``make_grid`` makes (columns and headers, no rows, no caption) with
+    ``cells``, a list of each column's, one-line text cut with … to fit: what
+    :func:`print_rich` prints with a row added for each, but fast for thousands of rows.
+
+    Rich renders every cell through several layers: seconds for a long table. Here
+    rich lays out the table with only the rows that decide its column widths, plus
+    two rows that mark where each column begins and ends; every row is then set as
+    rich would set it.
+    """
+    from rich.text import Text
+
+    def text(value: str, justify: Justify | None = None) -> Text:
+        return Text(value, no_wrap=True, overflow="ellipsis", justify=justify)
+
+    grid = make_grid()
+    if not cells or not cells[0]:
+        return print_rich(grid, style)
+    columns = [_Column(c) for c in cells]
+    rows = range(len(cells[0]))
+    chosen = sorted({i for c in columns for i in c.extremes()})
+    for i in chosen:
+        grid.add_row(*(text(c.cells[i]) for c in columns))
+    for justify in ("left", "right"):
+        grid.add_row(*(text("|", justify) for _ in columns))
+    marks = print_rich(grid, Style(width=style.width, color=False)).splitlines()[-2:]
+    starts, ends = ([i for i, c in enumerate(m) if c == "|"] for m in marks)
+    if len(starts) != len(columns) or len(ends) != len(columns):
+        # Too narrow for every column to show a mark: let rich set every row.
+        grid = make_grid()
+        for i in rows:
+            grid.add_row(*(text(c.cells[i]) for c in columns))
+        return print_rich(grid, style)
+    head = print_rich(grid, style).splitlines()[: -(len(chosen) + 2)]
+    parts = []
+    for j, (column, start, end, spec) in enumerate(
+        zip(columns, starts, ends, grid.columns, strict=True)
+    ):
+        gap = " " * (start - (ends[j - 1] + 1 if j else 0))
+        parts.append([gap + c for c in column.fitted(end - start + 1, spec.justify)])
+    lines = ["".join(row) for row in zip(*parts, strict=True)]
+    return "".join(f"{line.rstrip()}\n" for line in (*head, *lines))
 
 
 @SHEET_FORMATS.register("table")
@@ -147,19 +312,25 @@ def as_json(sheet: Sheet, style: Style) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
-def _md(value: Any) -> str:
-    return _flat(value).replace("|", "\\|")
+def md_cell(value: Any) -> str:
+    """A value as one Markdown table cell: on one line, with ``|`` escaped."""
+    lines = cell(value).replace("\r\n", "\n").replace("\t", " ").splitlines()
+    return " ".join(lines).replace("|", "\\|")
+
+
+def md_row(values: Sequence[Any]) -> str:
+    """``| a | b |``: one Markdown table row, each value made a cell."""
+    return "| " + " | ".join(md_cell(v) for v in values) + " |"
+
+
+MD_ALIGN = {"left": ":--", "right": "--:", "center": ":-:"}
 
 
 @SHEET_FORMATS.register("md")
 def markdown(sheet: Sheet, style: Style) -> str:
     shown = [c for c in sheet.columns if c.table]
-    align = {"left": ":--", "right": "--:", "center": ":-:"}
-    lines = [
-        "| " + " | ".join(c.header for c in shown) + " |",
-        "| " + " | ".join(align[c.justify] for c in shown) + " |",
-    ]
-    lines += ["| " + " | ".join(_md(row.get(c.key)) for c in shown) + " |" for row in sheet.rows]
+    lines = [md_row([c.header for c in shown]), md_row([MD_ALIGN[c.justify] for c in shown])]
+    lines += [md_row([row.get(c.key) for c in shown]) for row in sheet.rows]
     if sheet.footer:
         lines += ["", sheet.footer]
     return "\n".join(lines) + "\n"
@@ -167,8 +338,10 @@ def markdown(sheet: Sheet, style: Style) -> str:
 
 @SHEET_FORMATS.register("ids")
 def ids(sheet: Sheet, style: Style) -> str:
-    """One id a line, for xargs."""
-    return "".join(f"{row['id']}\n" for row in sheet.rows if "id" in row)
+    """What names each row (a task id, an agency's name, an area's number), once, a line:
+    for xargs."""
+    seen = dict.fromkeys(cell(row.get(sheet.id_key)) for row in sheet.rows)
+    return "".join(f"{value}\n" for value in seen if value)
 
 
 def render(name: str, sheet: Sheet, style: Style) -> str:

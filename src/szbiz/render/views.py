@@ -25,8 +25,12 @@ STATE_LABELS = {
 
 
 def state_label(view: TaskView) -> str:
+    """``未开始``, ``进行中``, …; past the deadline ``逾期`` (not started), ``进行中·逾期``,
+    ``受阻·逾期``; ``已完成(逾期)`` when done after it."""
     if view.done_late:
         return "已完成(逾期)"
+    if view.overdue and view.status is not Status.TODO:
+        return f"{STATE_LABELS[view.status.value]}·{STATE_LABELS[OVERDUE]}"
     return STATE_LABELS[view.state]
 
 
@@ -129,7 +133,8 @@ def agencies_sheet(stats: Sequence[AgencyStats]) -> Sheet:
         }
         for s in stats
     )
-    return Sheet(AGENCY_COLUMNS, rows, _plural(len(rows), "agency").replace("agencys", "agencies"))
+    footer = _plural(len(rows), "agency").replace("agencys", "agencies")
+    return Sheet(AGENCY_COLUMNS, rows, footer, id_key="name")
 
 
 def _spread(deadlines: dict[dt.date, int]) -> str:
@@ -163,20 +168,20 @@ def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
         for s in stats
     )
     total = sum(s.total for s in stats)
-    return Sheet(AREA_COLUMNS, rows, f"{len(rows)} areas · {total} tasks")
+    return Sheet(AREA_COLUMNS, rows, f"{len(rows)} areas · {total} tasks", id_key="number")
 
 
 def _days(view: TaskView) -> str:
     if view.status is Status.DONE and view.done_on is not None:
         late = (view.done_on - view.task.deadline).days
         when = f"done on {view.done_on.isoformat()}"
-        return f"{when}, {late} days late" if late > 0 else f"{when}, on time"
+        return f"{when}, {_plural(late, 'day')} late" if late > 0 else f"{when}, on time"
     days = view.days_left
     if days > 0:
-        return f"{days} days left"
+        return f"{_plural(days, 'day')} left"
     if days == 0:
         return "due today"
-    return f"{-days} days late"
+    return f"{_plural(-days, 'day')} late"
 
 
 def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: Style) -> str:
@@ -268,4 +273,4 @@ def events_sheet(events: Sequence[Event], tasks: TaskList) -> Sheet:
                 "at": e.at.isoformat(),
             }
         )
-    return Sheet(EVENT_COLUMNS, tuple(rows), _plural(len(rows), "event"))
+    return Sheet(EVENT_COLUMNS, tuple(rows), _plural(len(rows), "event"), id_key="task")

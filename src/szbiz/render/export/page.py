@@ -19,6 +19,7 @@ from szbiz.model import Role
 from szbiz.query import TaskView
 from szbiz.render.chase import when
 from szbiz.render.export import WARN_DAYS, Export, agencies_text
+from szbiz.render.sheet import percent
 from szbiz.render.views import state_label
 from szbiz.report import Light, Tally, build_report, light
 
@@ -32,14 +33,8 @@ COLOURS = {
     Light.LATER: "#b0bec5",
     Light.DROPPED: "#616161",
 }
-LABELS = {
-    Light.ON_TIME: "按时完成",
-    Light.LATE: "逾期完成",
-    Light.OVERDUE: "逾期未完成",
-    Light.SOON: f"{WARN_DAYS} 天内到期",
-    Light.LATER: "未到期",
-    Light.DROPPED: "已取消",
-}
+# The report's own labels, with the warning window spelled out.
+LABELS = {light: light.label for light in Light} | {Light.SOON: f"{WARN_DAYS} 天内到期"}
 SEPARATOR = "|"  # between agency names in a row's data-lead and data-support
 
 CSS = """
@@ -147,10 +142,6 @@ SCRIPT = """
 def e(value: object) -> str:
     """Text for HTML: in element content and in quoted attributes alike."""
     return escape(str(value), quote=True)
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 // whole}%" if whole else "–"
 
 
 def _stacked(
@@ -314,7 +305,7 @@ def render(data: Export) -> bytes:
         f"{e(data.tasks.document.issuer)}</p>",
         '<div class="cards">',
         f'<div class="card">完成<b>{total.done}/{total.total}</b>'
-        f"{_percent(total.done, total.total)}</div>",
+        f"{percent(total.done, total.total)}</div>",
         f'<div class="card">逾期未完成<b>{total.lights.get(Light.OVERDUE, 0)}</b>截至当日</div>',
         f'<div class="card">{WARN_DAYS} 天内到期<b>{total.lights.get(Light.SOON, 0)}</b>尚未完成'
         "</div>",

@@ -1,0 +1,293 @@
+"""Renderers shared by the listings, the report and the 督办单: what a user sees."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+from collections.abc import Callable, Sequence
+
+import pytest
+from rich import box
+from rich.control import strip_control_codes
+from rich.table import Table
+from rich.text import Text
+
+from szbiz.load import load
+from szbiz.model import Event, History, Role, Status, TaskList
+from szbiz.query import TaskView, views
+from szbiz.render.report import REPORT_FORMATS
+from szbiz.render.sheet import (
+    Column,
+    Justify,
+    Sheet,
+    Style,
+    md_cell,
+    md_row,
+    one_line,
+    print_columns,
+    print_rich,
+    render,
+)
+from szbiz.render.views import state_label
+from szbiz.report import build_report
+
+from .conftest import TASKS, TEST_DATA, run
+
+LEDGER = TEST_DATA / "report" / "progress.yaml"
+AT = dt.datetime(2020, 7, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def tasks() -> TaskList:
+    return load(TASKS).tasks
+
+
+def view_of(tasks: TaskList, task_id: int, *events: tuple[Status, str]) -> TaskView:
+    history = History(
+        tuple(Event(task_id, s, dt.date.fromisoformat(on), "tester", AT) for s, on in events)
+    )
+    task = tasks.task(task_id)
+    assert task is not None
+    return views(tasks, history, dt.date(2020, 7, 1), [task])[0]
+
+
+# -- State labels ---------------------------------------------------------------------------
+
+
+def test_overdue_tasks_keep_their_status(tasks: TaskList) -> None:
+    """Task 149 is due 2020-06-30; as of 2020-07-01 it is a day late unless finished."""
+    assert state_label(view_of(tasks, 149)) == "逾期"
+    assert state_label(view_of(tasks, 149, (Status.DOING, "2020-06-01"))) == "进行中·逾期"
+    assert state_label(view_of(tasks, 149, (Status.BLOCKED, "2020-06-01"))) == "受阻·逾期"
+    assert state_label(view_of(tasks, 149, (Status.DONE, "2020-07-01"))) == "已完成(逾期)"
+    assert state_label(view_of(tasks, 149, (Status.DONE, "2020-06-30"))) == "已完成"
+    assert state_label(view_of(tasks, 149, (Status.DROPPED, "2020-06-01"))) == "已取消"
+    # Task 150 is due 2020-09-30: not late yet.
+    assert state_label(view_of(tasks, 150, (Status.BLOCKED, "2020-06-01"))) == "受阻"
+
+
+def test_list_shows_the_state_labels() -> None:
+    ids = "84,91,146,148,149"
+    result = run(
+        "list", "--ids", ids, "--as-of", "2020-07-01", "--progress", str(LEDGER), "-f", "md"
+    )
+    assert result.stdout == (
+        "| 序号 | 领域 | 措施 | 牵头单位 | 完成时限 | 状态 |\n"
+        "| --: | --: | :-- | :-- | :-- | :-- |\n"
+        "| 84 | 7 | 推动进出口物流作业全流程无纸化 | 市交通运输局 | 2020-06-30 | 进行中·逾期 |\n"
+        "| 91 | 7 | 试点陆路口岸“一站式”通关模式 | 市口岸办 | 2020-06-30 | 受阻·逾期 |\n"
+        "| 146 | 10 | 规范准入类职业资格管理 | 市人力资源保障局 | 2020-06-30 | 已完成 |\n"
+        "| 148 | 10 | 开展第三方技能人才评价工作试点 | 市人力资源保障局 | 2020-06-30 "
+        "| 已完成(逾期) |\n"
+        "| 149 | 10 | 推进人力资源服务业加快发展 | 市人力资源保障局 | 2020-06-30 | 逾期 |\n"
+        "\n"
+        "5 tasks · 3 overdue\n"
+    )
+
+
+# -- Days: singular and plural --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "as_of", "line"),
+    [
+        ("149", "2020-06-29", "完成时限   2020年6月底 (2020-06-30) · 1 day left"),
+        ("149", "2020-06-28", "完成时限   2020年6月底 (2020-06-30) · 2 days left"),
+        ("149", "2020-06-30", "完成时限   2020年6月底 (2020-06-30) · due today"),
+        ("149", "2020-07-01", "完成时限   2020年6月底 (2020-06-30) · 1 day late"),
+        ("149", "2020-07-02", "完成时限   2020年6月底 (2020-06-30) · 2 days late"),
+        (
+            "148",
+            "2020-07-01",
+            "完成时限   2020年6月底 (2020-06-30) · done on 2020-07-01, 1 day late",
+        ),
+        ("146", "2020-07-01", "完成时限   2020年6月底 (2020-06-30) · done on 2020-06-15, on time"),
+    ],
+)
+def test_show_says_day_or_days(task: str, as_of: str, line: str) -> None:
+    result = run("show", task, "--as-of", as_of, "--progress", str(LEDGER))
+    assert line in result.stdout.splitlines()
+
+
+def test_show_keeps_the_status_of_an_overdue_task() -> None:
+    result = run("show", "84", "--as-of", "2020-07-01", "--progress", str(LEDGER))
+    assert "状态       进行中·逾期 (overdue) as of 2020-07-01" in result.stdout.splitlines()
+
+
+# -- ids: what names a row ------------------------------------------------------------------
+
+
+def test_ids_of_agencies_are_their_names() -> None:
+    result = run("agencies", "--kind", "central", "-f", "ids")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "市税务局\n人民银行深圳中心支行\n深圳海关\n市通信管理局\n深圳银保监局\n"
+        "证券登记结算机构\n深圳海事局\n深圳证监局\n深圳边检总站\n",
+    )
+
+
+def test_ids_of_areas_are_their_numbers() -> None:
+    result = run("areas", "-f", "ids")
+    assert (result.exit_code, result.stdout) == (0, "".join(f"{n}\n" for n in range(1, 15)))
+
+
+def test_ids_of_the_log_are_its_tasks_once_each() -> None:
+    """Tasks 147 and 148 have two events each; xargs gets each task once."""
+    result = run("log", "--as-of", "2020-07-01", "--progress", str(LEDGER), "-f", "ids")
+    assert (result.exit_code, result.stdout) == (0, "1\n147\n85\n148\n150\n145\n84\n146\n89\n91\n")
+
+
+def test_ids_prints_the_sheets_id_key() -> None:
+    columns = (Column("name", "单位"), Column("n", "数"))
+    rows = ({"name": "甲", "n": 1}, {"name": "乙", "n": 2}, {"name": "甲", "n": 3})
+    assert render("ids", Sheet(columns, rows, id_key="name"), Style()) == "甲\n乙\n"
+    assert render("ids", Sheet(columns, rows, id_key="n"), Style()) == "1\n2\n3\n"
+    assert render("ids", Sheet(columns, rows), Style()) == ""  # no "id" column
+
+
+# -- Markdown cells -------------------------------------------------------------------------
+
+
+def test_md_cell_keeps_a_row_on_one_line() -> None:
+    assert md_cell("等海关|边检\n联合验收") == "等海关\\|边检 联合验收"
+    assert md_cell("a\r\nb\rc\td") == "a b c d"
+    assert md_cell(None) == ""
+    assert md_cell(["市口岸办", "市商务局"]) == "市口岸办、市商务局"
+    assert md_row(["1", "a|b", "x\ny"]) == "| 1 | a\\|b | x y |"
+
+
+def test_report_markdown_escapes_titles(tasks: TaskList) -> None:
+    task = tasks.task(149)
+    assert task is not None
+    odd = dataclasses.replace(task, title="推进|人力资源\n服务业", lead=("市人力资源保障局",))
+    [view] = views(tasks, History(), dt.date(2020, 7, 1), [odd])
+    md = REPORT_FORMATS["md"](build_report(tasks, [view], view.as_of), "清单", Style())
+    assert md.splitlines()[-1] == (
+        "| 149 | 推进\\|人力资源 服务业 | 市人力资源保障局 | 2020-06-30 | 未开始 | 1 |"
+    )
+
+
+def test_report_table_keeps_an_odd_title_on_one_line(tasks: TaskList) -> None:
+    task = tasks.task(149)
+    assert task is not None
+    odd = dataclasses.replace(task, title="推进|人力资源\n服务业")
+    [view] = views(tasks, History(), dt.date(2020, 7, 1), [odd])
+    text = REPORT_FORMATS["table"](build_report(tasks, [view], view.as_of), "清单", Style())
+    assert text.splitlines()[-1] == (
+        " 149   推进|人力资源 服务业   市人力资源保障局   2020-06-30   未开始          1"
+    )
+
+
+# -- Long tables, fast ----------------------------------------------------------------------
+
+
+def grid_of(justify: Sequence[Justify], flexible: Sequence[bool]) -> Callable[[], Table]:
+    def make() -> Table:
+        grid = Table(
+            title="逾期任务",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+        )
+        for i, (j, f) in enumerate(zip(justify, flexible, strict=True)):
+            grid.add_column(f"列{i}", justify=j, no_wrap=not f)
+        return grid
+
+    return make
+
+
+def by_rich(make: Callable[[], Table], cells: Sequence[Sequence[str]], style: Style) -> str:
+    """What rich prints with a row added for each: the output print_columns must match."""
+    grid = make()
+    for row in zip(*cells, strict=True):
+        grid.add_row(
+            *(
+                Text(one_line(strip_control_codes(c)), no_wrap=True, overflow="ellipsis")
+                for c in row
+            )
+        )
+    return print_rich(grid, style)
+
+
+def test_print_columns_prints_what_rich_prints(tasks: TaskList) -> None:
+    """The overdue table of the whole list at year end, from too narrow to wide enough."""
+    late = [v for v in views(tasks, History(), dt.date(2020, 12, 31)) if v.overdue]
+    cells = [
+        [str(v.task.id) for v in late],
+        [v.task.title for v in late],
+        ["、".join(v.task.lead) for v in late],
+        [v.task.deadline.isoformat() for v in late],
+        [str(-v.days_left) for v in late],
+    ]
+    make = grid_of(("right", "left", "left", "left", "right"), (False, True, True, False, False))
+    for width in (20, 33, 47, 61, 75, 88, 99, 100, 101, 120, 140):
+        for color in (False, True):
+            style = Style(width, color)
+            assert print_columns(make, cells, style) == by_rich(make, cells, style), width
+
+
+ALPHABET = [
+    *"ab xyz 123",
+    *"深圳市改革任务清单",
+    "\u3000",  # ideographic space
+    "\u0301",  # combining accent: no width of its own
+    "👍",
+    "👨\u200d👩",  # joined emoji
+    "❤\ufe0f",  # emoji by variation selector
+    "\t",
+    "\n",
+    "\r\n",
+    "\x07",  # a control code rich strips
+    "|",
+    "…",
+    "“",
+]
+
+
+def test_print_columns_matches_rich_on_odd_text() -> None:
+    rng = random.Random(2020)
+
+    def word() -> str:
+        return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 20)))
+
+    for _ in range(250):
+        n = rng.randint(1, 5)
+        justify: list[Justify] = [rng.choice(["left", "right", "center"]) for _ in range(n)]
+        make = grid_of(justify, [rng.random() < 0.5 for _ in range(n)])
+        rows = rng.randint(1, 9)
+        cells = [[word() for _ in range(rows)] for _ in range(n)]
+        style = Style(rng.randint(6, 110), rng.random() < 0.3)
+        assert print_columns(make, cells, style) == by_rich(make, cells, style), (cells, style)
+
+
+def test_print_columns_with_plain_and_blank_cells() -> None:
+    make = grid_of(("right", "left", "center"), (False, True, False))
+    cells = [["1", "22 ", "333"], ["", "abc-bcd-cde", "  trailing  "], ["a", "", "  "]]
+    for width in range(5, 31):
+        assert print_columns(make, cells, Style(width)) == by_rich(make, cells, Style(width))
+    assert print_columns(make, [[], [], []], Style()) == print_rich(make(), Style())
+    # Plain text cut short: "abc-bcd-cde" at 12 columns is "abc-bc…".
+    make = grid_of(("right", "left"), (False, True))
+    cells = [["1", "2"], ["abc-bcd-cde-def", "bcbcbcbcbcbcbc"]]
+    assert print_columns(make, cells, Style(12)) == by_rich(make, cells, Style(12))
+    assert print_columns(make, cells, Style(12)).splitlines()[-2:] == [
+        "  1   abc-b…",
+        "  2   bcbcb…",
+    ]
+
+
+def test_report_lists_every_overdue_task_over_a_long_list(tasks: TaskList) -> None:
+    """3,000 tasks, over 2,000 overdue: each on its own line, in deadline order."""
+    many = [
+        dataclasses.replace(t, id=i, title=f"{t.title}（{i}）")
+        for i, t in enumerate((tasks.tasks * 15)[:3000], start=1)
+    ]
+    big = dataclasses.replace(tasks, tasks=tuple(many))
+    found = views(big, History(), dt.date(2020, 7, 1))
+    report = build_report(big, found, dt.date(2020, 7, 1), 30, Role.LEAD)
+    lines = REPORT_FORMATS["table"](report, "清单", Style()).splitlines()
+    start = lines.index("逾期任务（时限早者在前）") + 3
+    assert len(lines) - start == len(report.overdue) == sum(v.overdue for v in found)
+    assert [int(line.split()[0]) for line in lines[start:]] == [v.task.id for v in report.overdue]
