@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,11 @@ def open_session(tasks: Path | None, as_of: str | None, progress: Path | None = 
             "does not exist; check the path"
         )
     task_list = load_cached(chosen.tasks or bundled_tasks())
-    return Session(task_list, load_history_cached(chosen.ledger), day, chosen.ledger)
+    history = load_history_cached(chosen.ledger)
+    # The list and the ledger live as long as the command: move them out of the
+    # garbage collector's sight, so that it does not rescan them again and again.
+    gc.freeze()
+    return Session(task_list, history, day, chosen.ledger)
 
 
 def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
