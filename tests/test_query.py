@@ -132,3 +132,48 @@ def test_resolve_area(tasks: TaskList) -> None:
         resolve_area("深化", tasks)
     with pytest.raises(UsageError, match=r"unknown area '火星'"):
         resolve_area("火星", tasks)
+
+
+def test_events_between() -> None:
+    from szbiz.query import events_between
+
+    later = Event(3, Status.DONE, dt.date(2020, 5, 20), "b", AT)
+    first = Event(3, Status.DOING, dt.date(2020, 5, 1), "a", AT)
+    other = Event(4, Status.DONE, dt.date(2020, 5, 10), "a", AT)
+    history = History((later, first, other))
+    assert events_between(history) == [first, other, later]
+    assert events_between(history, 3) == [first, later]
+    assert events_between(history, since=dt.date(2020, 5, 2)) == [other, later]
+    assert events_between(history, until=dt.date(2020, 5, 10)) == [first, other]
+
+
+def test_agency_tasks_split_lead_and_support(tasks: TaskList) -> None:
+    from szbiz.query import agency_tasks
+
+    lead, support = agency_tasks(tasks, History(), dt.date(2020, 1, 1), "市税务局")
+    assert len(lead) == 13 and len(support) == 6
+    assert [v.task.deadline for v in lead] == sorted(v.task.deadline for v in lead)
+    assert not {v.task.id for v in lead} & {v.task.id for v in support}
+
+
+def test_plan_skips_what_already_stands() -> None:
+    from szbiz.query import plan
+
+    history = History((Event(5, Status.DONE, dt.date(2020, 5, 1), "a", AT),))
+    day = dt.date(2020, 6, 1)
+    assert plan(history, [5, 6], Status.DONE, day, "", "") == ([6], [5])
+    assert plan(history, [5], Status.DONE, day, "", "文号") == ([5], [])  # evidence arrives
+    assert plan(history, [5], Status.DONE, dt.date(2020, 4, 1), "", "") == ([5], [])
+
+
+def test_due_window() -> None:
+    from szbiz.query import due_window
+
+    day = dt.date(2020, 6, 1)
+    assert due_window(day) == (None, dt.date(2020, 7, 1))
+    assert due_window(day, overdue=True) == (None, dt.date(2020, 5, 31))
+    assert due_window(day, within=dt.date(2020, 6, 11)) == (day, dt.date(2020, 6, 11))
+    assert due_window(day, before=dt.date(2020, 6, 30), after=dt.date(2020, 6, 2)) == (
+        dt.date(2020, 6, 2),
+        dt.date(2020, 6, 30),
+    )

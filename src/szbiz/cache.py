@@ -20,11 +20,14 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from szbiz.atomic import atomic_write
 from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Status, Task, TaskList
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from szbiz.progress import Appended
@@ -66,6 +69,14 @@ def _file_key(path: Path) -> str | None:
     except (OSError, ValueError):
         return None
     return _finish(digest) if size else None
+
+
+def _unpacked(unpack: Callable[[Any], T], blob: bytes) -> T:
+    """Read an entry back, without the garbage collector rescanning every new object."""
+    from szbiz.memory import collector_paused
+
+    with collector_paused():
+        return unpack(marshal.loads(blob))
 
 
 def _pack(tasks: TaskList) -> tuple[Any, ...]:
@@ -122,7 +133,7 @@ def load_cached(path: Path) -> TaskList:
     key = _file_key(path)
     if key is not None:
         with contextlib.suppress(Exception):
-            return _unpack(marshal.loads((cache_dir() / f"tasks-{key}.marshal").read_bytes()))
+            return _unpacked(_unpack, (cache_dir() / f"tasks-{key}.marshal").read_bytes())
     from szbiz.load import parse, read_problems
 
     data = read_problems(path)  # says what is wrong with a file it cannot read
@@ -214,7 +225,7 @@ def load_history_cached(path: Path) -> History:
     key = _key(data)
     entry = cache_dir() / f"ledger-{key}.marshal"
     with contextlib.suppress(Exception):
-        history = _unpack_history(marshal.loads(entry.read_bytes()))
+        history = _unpacked(_unpack_history, entry.read_bytes())
         _remember_here(key, history)
         return history
     from szbiz.progress import parse_ledger
@@ -262,7 +273,7 @@ def _cached_history(data: bytes) -> History | None:
     if key in _recent:
         return _recent[key]
     try:
-        return _unpack_history(marshal.loads((cache_dir() / f"ledger-{key}.marshal").read_bytes()))
+        return _unpacked(_unpack_history, (cache_dir() / f"ledger-{key}.marshal").read_bytes())
     except Exception:  # unreadable, stale or absent: the cache does not know them
         return None
 

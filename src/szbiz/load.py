@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,16 +135,10 @@ def read_problems(path: Path) -> list[Problem] | bytes:
 
 def parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
     """Bytes → (the list, or None if there is any error; every problem, warnings included)."""
-    # Parsing makes millions of small objects and no reference cycles: the
-    # cyclic garbage collector would only rescan them, over and over (it
-    # doubled the time of a 10,000-task list). It is back on when we return.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    from szbiz.memory import collector_paused
+
+    with collector_paused():
         return _parse(data, name)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:

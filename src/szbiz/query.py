@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from szbiz.errors import UsageError
@@ -122,6 +122,11 @@ class Filter:
     due_after: dt.date | None = None  # deadline on or after
     unfinished: bool = False  # leave out done and dropped tasks
 
+    _wanted: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_wanted", frozenset(self.agencies))
+
     def __call__(self, view: TaskView) -> bool:
         return self.admits(view.task) and self.holds(view)
 
@@ -131,8 +136,17 @@ class Filter:
             return False
         if self.areas and task.area not in self.areas:
             return False
-        if self.agencies and not set(self.agencies) & set(task.agencies(self.role)):
-            return False
+        if self.agencies:
+            wanted = self._wanted
+            role = self.role
+            if role is Role.LEAD:
+                if wanted.isdisjoint(task.lead):
+                    return False
+            elif role is Role.SUPPORT:
+                if wanted.isdisjoint(task.support):
+                    return False
+            elif wanted.isdisjoint(task.lead) and wanted.isdisjoint(task.support):
+                return False
         if self.due_before is not None and task.deadline > self.due_before:
             return False
         if self.due_after is not None and task.deadline < self.due_after:
@@ -257,3 +271,31 @@ def due_window(
     if earliest is None and latest is None:
         latest = as_of + dt.timedelta(days=DEFAULT_DUE_DAYS)
     return earliest, latest
+
+
+def events_between(
+    history: History,
+    task_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[Event]:
+    """The ledger's events (of one task, if given) from ``since`` to ``until``, oldest first."""
+    chosen = history.of(task_id) if task_id is not None else history.events
+    return sorted(
+        (
+            e
+            for e in chosen
+            if (since is None or e.on >= since) and (until is None or e.on <= until)
+        ),
+        key=lambda e: (e.on, e.at),
+    )
+
+
+def agency_tasks(
+    tasks: TaskList, history: History, as_of: dt.date, agency: str
+) -> tuple[list[TaskView], list[TaskView]]:
+    """An agency's tasks as lead and as support only, soonest deadline first (its 督办单)."""
+    mine = [t for t in tasks.tasks if agency in t.lead or agency in t.support]
+    ordered = sort(views(tasks, history, as_of, mine), SortKey.DEADLINE)
+    lead = [v for v in ordered if agency in v.task.lead]
+    return lead, [v for v in ordered if agency not in v.task.lead]

@@ -199,18 +199,13 @@ def log(
     progress: ProgressOption = None,
 ) -> None:
     """The progress history, oldest first."""
+    from szbiz.query import events_between
     from szbiz.render.views import events_sheet
 
     session = open_session(tasks, as_of, progress)
     wanted = task_ids([task_id], session)[0] if task_id is not None else None
     first = date_value(since, session.as_of) if since else None
-    events = [
-        e
-        for e in sorted(session.history.events, key=lambda e: (e.on, e.at))
-        if (wanted is None or e.task == wanted)
-        and (first is None or e.on >= first)
-        and e.on <= session.as_of
-    ]
+    events = events_between(session.history, wanted, first, session.as_of)
     emit_sheet(events_sheet(events, session.tasks), fmt, as_json, empty="no progress recorded")
 
 

@@ -161,7 +161,7 @@ def show(
     progress: ProgressOption = None,
 ) -> None:
     """Everything about one task: measure, agencies, deadline, status and history."""
-    from szbiz.query import views
+    from szbiz.query import events_between, views
     from szbiz.render.views import task_detail, task_json
 
     session = open_session(tasks, as_of, progress)
@@ -169,7 +169,7 @@ def show(
     task = session.tasks.task(number)
     assert task is not None
     (view,) = views(session.tasks, session.history, session.as_of, [task])
-    history = [e for e in session.history.of(number) if e.on <= session.as_of]
+    history = events_between(session.history, number, until=session.as_of)
     if as_json:
         write(task_json(view, history))
         return

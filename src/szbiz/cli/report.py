@@ -93,21 +93,19 @@ def sheet(
 ) -> None:
     """One agency's 督办单: its tasks as lead and as support, with status, days left or
     late, and the last note and reference."""
-    from szbiz.agencies import resolve
-    from szbiz.query import SortKey, sort, views
+    from szbiz.query import agency_tasks
     from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
 
     session = open_session(tasks, as_of, progress)
-    who = resolve(agency, session.tasks)
-    mine = [t for t in session.tasks.tasks if who.name in t.lead + t.support]
-    every = sort(views(session.tasks, session.history, session.as_of, mine), SortKey.DEADLINE)
+    (name,) = resolve_agencies(session, [agency])
+    lead, support = agency_tasks(session.tasks, session.history, session.as_of, name)
+    who = session.tasks.agency(name)
+    assert who is not None
     chase = ChaseSheet(
         title=session.tasks.document.title,
         agency=who,
         as_of_text=session.as_of.isoformat(),
-        lead=tuple(v for v in every if who.name in v.task.lead),
-        support=tuple(
-            v for v in every if who.name in v.task.support and who.name not in v.task.lead
-        ),
+        lead=tuple(lead),
+        support=tuple(support),
     )
     write(CHASE_FORMATS[fmt.value](chase, style()))

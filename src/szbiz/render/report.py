@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from szbiz.render.sheet import (
     percent,
     print_columns,
     print_rich,
+    to_json,
 )
 from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
@@ -130,7 +130,7 @@ def as_json(report: Report, title: str, style: Style) -> str:
             for v in report.overdue
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return to_json(data, len(report.overdue) + len(report.agencies) + len(report.areas))
 
 
 def _overdue_columns(views: Sequence[TaskView]) -> list[list[str]]:
