@@ -76,6 +76,28 @@ def measure(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float,
     return elapsed, peak
 
 
+def measure_terminal(argv: Sequence[str], env: dict[str, str], cwd: Path) -> float:
+    """Wall time of one whole process whose output is a pseudo-terminal (POSIX only)."""
+    import pty
+
+    main, secondary = pty.openpty()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        list(argv), env=env, cwd=cwd, stdout=secondary, stderr=subprocess.DEVNULL
+    )
+    os.close(secondary)
+    while True:
+        try:
+            if not os.read(main, 65536):
+                break
+        except OSError:  # the other end closed
+            break
+    proc.wait()
+    elapsed = time.perf_counter() - start
+    os.close(main)
+    return elapsed
+
+
 Argv = Sequence[str] | Callable[[int], Sequence[str]]
 
 
@@ -133,6 +155,12 @@ def szbiz_figures(size: int, runs: int, work: Path) -> tuple[list[Figure], dict[
         repeat("report", [*szbiz, "report", "--format", "json"], runs, env, work),
         repeat("--help", [*szbiz, "--help"], runs, env, work),
     ]
+    if size <= 1000 and hasattr(os, "openpty"):
+        argv = [*szbiz, "list", "--agency", "市税务局"]
+        tty_env = dict(env, COLUMNS="100", TERM="xterm")
+        tty_env.pop("NO_COLOR", None)
+        times = [measure_terminal(argv, tty_env, work) for _ in range(runs)]
+        figures.append(Figure("list --agency (on a terminal)", times, 0))
     return figures, {"tasks": tasks, "ledger": ledger}
 
 

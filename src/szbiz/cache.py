@@ -24,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from szbiz.atomic import atomic_write
 from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Status, Task, TaskList
 
 T = TypeVar("T")
@@ -69,6 +68,12 @@ def _file_key(path: Path) -> str | None:
     except (OSError, ValueError):
         return None
     return _finish(digest) if size else None
+
+
+def _atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    from szbiz.atomic import atomic_write  # its tempfile import is for writing only
+
+    atomic_write(path, data, mode=mode)
 
 
 def _unpacked(unpack: Callable[[Any], T], blob: bytes) -> T:
@@ -152,7 +157,7 @@ def load_cached(path: Path) -> TaskList:
 def _store(entry: Path, blob: bytes) -> None:
     """Write the entry privately (0600) and atomically; old entries are left to expire."""
     entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    atomic_write(entry, blob, mode=0o600)
+    _atomic_write(entry, blob, mode=0o600)
     _prune(entry.parent, keep=entry)
 
 

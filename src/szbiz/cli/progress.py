@@ -108,79 +108,36 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-@app.command()
-def done(
-    ids: IdsArgument,
-    on: OnOption = None,
-    note: NoteOption = None,
-    ref: RefOption = None,
-    by: ByOption = None,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
-    """Mark tasks done. Writes only the progress ledger, never the task list."""
-    _record(Status.DONE, ids, on, note, ref, by, as_of, tasks, progress)
+# The five commands that mark progress differ only in the status they record.
+MARKS = (
+    ("done", Status.DONE, "Mark tasks done. Writes only the progress ledger, never the task list."),
+    ("start", Status.DOING, "Mark tasks as being worked on (doing)."),
+    ("block", Status.BLOCKED, "Mark tasks blocked; --note says why."),
+    ("drop", Status.DROPPED, "Mark tasks dropped; --note says why."),
+    ("reopen", Status.TODO, "Put tasks back to todo."),
+)
 
 
-@app.command()
-def start(
-    ids: IdsArgument,
-    on: OnOption = None,
-    note: NoteOption = None,
-    ref: RefOption = None,
-    by: ByOption = None,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
-    """Mark tasks as being worked on (doing)."""
-    _record(Status.DOING, ids, on, note, ref, by, as_of, tasks, progress)
+def _mark_command(name: str, status: Status, summary: str) -> None:
+    def command(
+        ids: IdsArgument,
+        on: OnOption = None,
+        note: NoteOption = None,
+        ref: RefOption = None,
+        by: ByOption = None,
+        as_of: AsOfOption = None,
+        tasks: TasksOption = None,
+        progress: ProgressOption = None,
+    ) -> None:
+        _record(status, ids, on, note, ref, by, as_of, tasks, progress)
+
+    command.__name__ = command.__qualname__ = name
+    command.__doc__ = summary
+    app.command(name)(command)
 
 
-@app.command()
-def block(
-    ids: IdsArgument,
-    note: NoteOption = None,
-    on: OnOption = None,
-    ref: RefOption = None,
-    by: ByOption = None,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
-    """Mark tasks blocked; --note says why."""
-    _record(Status.BLOCKED, ids, on, note, ref, by, as_of, tasks, progress)
-
-
-@app.command()
-def drop(
-    ids: IdsArgument,
-    note: NoteOption = None,
-    on: OnOption = None,
-    ref: RefOption = None,
-    by: ByOption = None,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
-    """Mark tasks dropped; --note says why."""
-    _record(Status.DROPPED, ids, on, note, ref, by, as_of, tasks, progress)
-
-
-@app.command()
-def reopen(
-    ids: IdsArgument,
-    on: OnOption = None,
-    note: NoteOption = None,
-    ref: RefOption = None,
-    by: ByOption = None,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
-    """Put tasks back to todo."""
-    _record(Status.TODO, ids, on, note, ref, by, as_of, tasks, progress)
+for _name, _status, _summary in MARKS:
+    _mark_command(_name, _status, _summary)
 
 
 @app.command()

@@ -116,8 +116,8 @@ def one_line(text: str) -> str:
 
 
 # What a cell may hold that rich strips (some control codes) or that breaks a line.
-_UNUSUAL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
-_SPACE = re.compile(r"\s")
+_UNUSUAL = "[\x00-\x1f\x7f\x85\u2028\u2029]"  # compiled on first use
+_SPACE = r"\s"
 
 
 class _Column:
@@ -133,7 +133,7 @@ class _Column:
 
         distinct = set(cells)
         joined = "".join(distinct)
-        if _UNUSUAL.search(joined):
+        if re.search(_UNUSUAL, joined):
             cells = [one_line(strip_control_codes(c)) for c in cells]
             distinct = set(cells)
             joined = "".join(distinct)
@@ -167,7 +167,7 @@ class _Column:
         for value in order:  # a word is no wider than its cell
             if length[value] <= best:
                 break
-            words = value.split() if _SPACE.search(value) else [value]
+            words = value.split() if re.search(_SPACE, value) else [value]
             widest = max(map(cell_len, words)) if words else length[value]
             if widest > best:
                 best, best_value = widest, value
