@@ -417,6 +417,22 @@ def test_ics_uids_are_stable_so_reimporting_updates(tmp_path: Path) -> None:
     assert len(mine) == 19 and set(mine) <= set(uids)
 
 
+def test_ics_sequence_grows_when_progress_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SZBIZ_PROGRESS", str(tmp_path / "progress.yaml"))
+    before, after = tmp_path / "before.ics", tmp_path / "after.ics"
+    run("export", "-o", str(before), *AS_OF)
+    assert run("done", "42", "--on", "2020-06-20", *AS_OF).exit_code == 0
+    run("export", "-o", str(after), *AS_OF)
+    old = {str(e["UID"]): e for e in _events(before)}
+    new = {str(e["UID"]): e for e in _events(after)}
+    changed = [u for u in new if int(new[u]["SEQUENCE"]) != int(old[u]["SEQUENCE"])]
+    assert changed == [u for u in new if "-task-42@" in u]
+    assert int(new[changed[0]]["SEQUENCE"]) > int(old[changed[0]]["SEQUENCE"]) == 0
+    assert "LAST-MODIFIED" in new[changed[0]] and "LAST-MODIFIED" not in old[changed[0]]
+
+
 # -- html in a real browser -----------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,6 +8,9 @@ Each UID is built from the document (its year and a hash of its title) and the
 task's id, so importing a newer export updates the events rather than adding
 copies. DTSTAMP is midnight of the as-of day in Shanghai, so the same list on
 the same day gives the same bytes, and a later day's export is the newer one.
+A task whose progress was recorded since carries a higher SEQUENCE (the
+minutes from 2020 to when its last event was recorded) and that time as
+LAST-MODIFIED, so a calendar applies the change even on the same day.
 """
 
 from __future__ import annotations
@@ -37,6 +40,16 @@ def uid(tasks: TaskList, task_id: int) -> str:
 def stamp(as_of: dt.date) -> dt.datetime:
     """Midnight of the as-of day in Shanghai, in UTC as DTSTAMP must be."""
     return dt.datetime.combine(as_of, dt.time(), SHANGHAI).astimezone(dt.UTC)
+
+
+_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def sequence(view: TaskView) -> int:
+    """Grows with every recorded change to the task: minutes from 2020 to its last event."""
+    if view.last is None:
+        return 0
+    return max(0, int((view.last.at - _EPOCH).total_seconds()) // 60)
 
 
 def description(view: TaskView) -> str:
@@ -82,6 +95,9 @@ def render(data: Export) -> bytes:
         event = Event()
         event.add("uid", uid(data.tasks, task.id))
         event.add("dtstamp", when)
+        event.add("sequence", sequence(view))
+        if view.last is not None:
+            event.add("last-modified", view.last.at.astimezone(dt.UTC))
         event.add("dtstart", task.deadline)
         event.add("dtend", task.deadline + dt.timedelta(days=1))
         event.add("summary", f"[{task.id}] {task.title}")
