@@ -538,6 +538,11 @@ def test_html_page_is_drawn_and_its_filters_work(tmp_path: Path, browser_context
         page.select_option("#f-light", "overdue")
         assert visit.visible_rows() == 153  # as `szbiz list --status overdue`
         page.click("#f-reset")
+        page.select_option("#f-status", "todo")
+        assert visit.visible_rows() == 210  # nothing recorded yet: every task is todo
+        page.select_option("#f-status", "blocked")
+        assert visit.visible_rows() == 0
+        page.click("#f-reset")
         page.fill("#f-text", "税控")
         assert visit.visible_rows() == len(
             run("list", "--search", "税控", "-f", "ids").stdout.split()

@@ -15,12 +15,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from szbiz.model import Role
+from szbiz.model import Role, Status
 from szbiz.query import TaskView
 from szbiz.render.chase import when
 from szbiz.render.export import WARN_DAYS, Export, agencies_text
 from szbiz.render.sheet import percent
-from szbiz.render.views import state_label
+from szbiz.render.views import STATE_LABELS, state_label
 from szbiz.report import Light, Tally, build_report, light
 
 # The order lights are stacked in, worst last before the not-yet-due rest.
@@ -90,6 +90,7 @@ SCRIPT = """
   var role = document.getElementById("f-role");
   var area = document.getElementById("f-area");
   var light = document.getElementById("f-light");
+  var status = document.getElementById("f-status");
   var text = document.getElementById("f-text");
   var count = document.getElementById("shown");
   var empty = document.getElementById("empty");
@@ -110,6 +111,7 @@ SCRIPT = """
       }
       if (ok && area.value) { ok = row.getAttribute("data-area") === area.value; }
       if (ok && light.value) { ok = row.getAttribute("data-light") === light.value; }
+      if (ok && status.value) { ok = row.getAttribute("data-status") === status.value; }
       if (ok && query) { ok = row.textContent.toLowerCase().indexOf(query) >= 0; }
       row.hidden = !ok;
       if (ok) { shown += 1; }
@@ -117,10 +119,13 @@ SCRIPT = """
     count.textContent = String(shown);
     empty.hidden = shown > 0;
   }
-  [agency, role, area, light].forEach(function (el) { el.addEventListener("change", apply); });
+  [agency, role, area, light, status].forEach(function (el) {
+    el.addEventListener("change", apply);
+  });
   text.addEventListener("input", apply);
   document.getElementById("f-reset").addEventListener("click", function () {
-    agency.value = ""; role.value = "any"; area.value = ""; light.value = ""; text.value = "";
+    agency.value = ""; role.value = "any"; area.value = ""; light.value = "";
+    status.value = ""; text.value = "";
     apply();
   });
   Array.prototype.forEach.call(document.querySelectorAll("svg .area"), function (bar) {
@@ -235,7 +240,9 @@ def filters(data: Export, rows: Sequence[tuple[TaskView, Light]]) -> str:
         if in_area[a.number]
     ]
     by_light = Counter(state for _, state in rows)
-    states = [(k.value, f"{LABELS[k]}（{by_light[k]}）") for k in ORDER]
+    lights = [(k.value, f"{LABELS[k]}（{by_light[k]}）") for k in ORDER]
+    by_status = Counter(v.status for v in items)
+    statuses = [(k.value, f"{STATE_LABELS[k.value]}（{by_status[k]}）") for k in Status]
     roles = '<option value="any">任意</option><option value="lead">牵头</option>'
     roles += '<option value="support">配合</option>'
     return (
@@ -243,7 +250,8 @@ def filters(data: Export, rows: Sequence[tuple[TaskView, Light]]) -> str:
         f'<label>单位<select id="f-agency">{_options(agencies, "全部单位")}</select></label>'
         f'<label>角色<select id="f-role">{roles}</select></label>'
         f'<label>领域<select id="f-area">{_options(areas, "全部领域")}</select></label>'
-        f'<label>状态<select id="f-light">{_options(states, "全部状态")}</select></label>'
+        f'<label>状态<select id="f-status">{_options(statuses, "全部状态")}</select></label>'
+        f'<label>红黄绿灯<select id="f-light">{_options(lights, "全部")}</select></label>'
         '<label>搜索<input id="f-text" type="search" placeholder="措施、单位中的字词"></label>'
         '<button type="button" id="f-reset">重置</button>'
         f'<span id="count">显示 <span id="shown">{len(items)}</span> / {len(items)} 项</span>'
@@ -257,7 +265,8 @@ def task_row(view: TaskView, state: Light) -> str:
     return (
         f'<tr data-lead="{e(SEPARATOR.join(task.lead))}" '
         f'data-support="{e(SEPARATOR.join(task.support))}" '
-        f'data-area="{task.area}" data-light="{e(state.value)}">'
+        f'data-area="{task.area}" data-light="{e(state.value)}" '
+        f'data-status="{e(view.status.value)}">'
         f'<td class="num">{task.id}</td>'
         f"<td>{e(view.area_name)}</td>"
         f"<td><strong>{e(task.title)}</strong>{desc}</td>"
