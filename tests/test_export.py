@@ -340,7 +340,7 @@ def test_xlsx_without_openpyxl_says_how_to_get_it(
     out = tmp_path / "tasks.xlsx"
     result = run("export", "-o", str(out), *AS_OF)
     assert result.exit_code == 1
-    assert result.stderr == "error: xlsx export needs openpyxl: pip install 'szbiz[xlsx]'\n"
+    assert result.stderr == 'error: xlsx export needs openpyxl: pip install "szbiz[xlsx]"\n'
     assert not out.exists()
 
 

@@ -142,7 +142,7 @@ def export(
         if not module or exc.name != module:
             raise
         raise SzbizError(
-            f"{kind.value} export needs {module}: pip install 'szbiz[{extra}]'", ExitCode.PROBLEMS
+            f'{kind.value} export needs {module}: pip install "szbiz[{extra}]"', ExitCode.PROBLEMS
         ) from None
 
     if output is None:
