@@ -291,3 +291,20 @@ def test_report_lists_every_overdue_task_over_a_long_list(tasks: TaskList) -> No
     start = lines.index("逾期任务（时限早者在前）") + 3
     assert len(lines) - start == len(report.overdue) == sum(v.overdue for v in found)
     assert [int(line.split()[0]) for line in lines[start:]] == [v.task.id for v in report.overdue]
+
+
+def test_every_format_the_cli_offers_has_a_renderer() -> None:
+    from szbiz.cli.data import LintFormat
+    from szbiz.cli.export import ExportFormat
+    from szbiz.cli.options import OutputFormat
+    from szbiz.cli.report import ChaseFormat, ReportFormat
+    from szbiz.render.chase import CHASE_FORMATS
+    from szbiz.render.export import EXPORTS
+    from szbiz.render.problems import PROBLEM_FORMATS
+    from szbiz.render.sheet import SHEET_FORMATS
+
+    assert {f.value for f in OutputFormat} == set(SHEET_FORMATS)
+    assert {f.value for f in ReportFormat} == set(REPORT_FORMATS)
+    assert {f.value for f in ChaseFormat} == set(CHASE_FORMATS)
+    assert {f.value for f in ExportFormat} == set(EXPORTS)
+    assert {f.value for f in LintFormat} - {"auto"} == set(PROBLEM_FORMATS)

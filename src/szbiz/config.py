@@ -153,26 +153,23 @@ def resolve(progress_option: Path | None, tasks_option: Path | None, cwd: Path) 
             config = read_config(config_path) if config_path is not None else {}
         return config.get(key)
 
-    tasks: Path | None
-    if tasks_option is not None:
-        tasks, tasks_reason = cwd / tasks_option, "--tasks"
-    elif (env := _env_path("SZBIZ_TASKS", cwd)) is not None:
-        tasks, tasks_reason = env, "SZBIZ_TASKS"
-    elif (found := from_config("tasks")) is not None:
-        tasks, tasks_reason = found, f"{CONFIG_NAME} at {config_path}"
-    else:
-        tasks, tasks_reason = None, "bundled list"
+    def choose(option: Path | None, flag: str, env: str, key: str) -> tuple[Path, str] | None:
+        """The first of option, environment and szbiz.toml that names a file, and which."""
+        if option is not None:
+            return cwd / option, flag
+        if (path := _env_path(env, cwd)) is not None:
+            return path, env
+        if (path := from_config(key)) is not None:
+            return path, f"{CONFIG_NAME} at {config_path}"
+        return None
 
-    explicit = True
-    if progress_option is not None:
-        ledger, ledger_reason = cwd / progress_option, "--progress"
-    elif (env := _env_path("SZBIZ_PROGRESS", cwd)) is not None:
-        ledger, ledger_reason = env, "SZBIZ_PROGRESS"
-    elif (found := from_config("progress")) is not None:
-        ledger, ledger_reason = found, f"{CONFIG_NAME} at {config_path}"
-    else:
-        ledger, ledger_reason, explicit = default_ledger(), "per-user default", False
-    return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit)
+    tasks, tasks_reason = choose(tasks_option, "--tasks", "SZBIZ_TASKS", "tasks") or (
+        None,
+        "bundled list",
+    )
+    named = choose(progress_option, "--progress", "SZBIZ_PROGRESS", "progress")
+    ledger, ledger_reason = named or (default_ledger(), "per-user default")
+    return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit=named is not None)
 
 
 def _has_union_line(text: str) -> bool:

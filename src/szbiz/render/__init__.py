@@ -30,6 +30,3 @@ class Registry(Generic[F]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._items)

@@ -25,7 +25,6 @@ class Column:
     table: bool = True  # a column of the terminal table and Markdown
     text: bool = True  # a column of TSV and CSV
     flexible: bool = False  # the table narrows this column (cutting with …) to fit
-    max_width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -286,7 +285,6 @@ def table(sheet: Sheet, style: Style) -> str:
             column.header,
             justify=column.justify,
             no_wrap=not column.flexible,
-            max_width=column.max_width,
         )
     for row in sheet.rows:
         grid.add_row(
@@ -365,7 +363,3 @@ def ids(sheet: Sheet, style: Style) -> str:
 
 def render(name: str, sheet: Sheet, style: Style) -> str:
     return SHEET_FORMATS[name](sheet, style)
-
-
-def keys(columns: Sequence[Column]) -> list[str]:
-    return [c.key for c in columns]
