@@ -52,6 +52,11 @@ def test_a_warm_list_needs_no_yaml_rich_or_exporters(tmp_path: Path) -> None:
     loaded = _modules(argv, tmp_path)
     for heavy in ("yaml", "rich", "openpyxl", "icalendar", "szbiz.cli.export", "szbiz.load"):
         assert heavy not in loaded, heavy
+    # Each of these costs a millisecond or more at every start, for nothing `list` uses.
+    for costly in ("_hashlib", "calendar", "json", "tempfile"):
+        assert costly not in loaded, costly
+    if sys.platform not in ("win32", "darwin"):
+        assert "platformdirs" not in loaded
 
 
 def test_help_lists_every_command(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import marshal
 import os
 from collections.abc import Callable
@@ -25,6 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Status, Task, TaskList
+
+try:  # the blake2 module itself: hashlib would load OpenSSL too, a few ms at every start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
 
 T = TypeVar("T")
 
@@ -42,14 +46,13 @@ def cache_dir() -> Path:
     override = os.environ.get("SZBIZ_CACHE_DIR")
     if override:
         return Path(override)
-    import platformdirs
+    from szbiz.paths import user_dir
 
-    return platformdirs.user_cache_path("szbiz", appauthor=False)
+    return user_dir("cache")
 
 
 def _key(data: bytes) -> str:
-    digest = hashlib.blake2b(data, digest_size=20)
-    return _finish(digest)
+    return _finish(blake2b(data, digest_size=20))
 
 
 def _finish(digest: Any) -> str:
@@ -61,10 +64,13 @@ def _finish(digest: Any) -> str:
 
 def _file_key(path: Path) -> str | None:
     """The key of a file's content, read in chunks (a long list need not sit in memory)."""
+    digest = blake2b(digest_size=20)
+    size = 0
     try:
-        with path.open("rb") as handle:
-            digest = hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=20))
-            size = handle.tell()
+        with path.open("rb", buffering=0) as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
     except (OSError, ValueError):
         return None
     return _finish(digest) if size else None

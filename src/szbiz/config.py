@@ -66,9 +66,9 @@ class Settings:
 
 def default_ledger() -> Path:
     """The per-user ledger: the platform's data directory (XDG_DATA_HOME on Linux)."""
-    import platformdirs
+    from szbiz.paths import user_dir
 
-    return platformdirs.user_data_path("szbiz", appauthor=False) / LEDGER_NAME
+    return user_dir("data") / LEDGER_NAME
 
 
 def find_config(cwd: Path) -> Path | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -242,6 +241,8 @@ def task_json(view: TaskView, history: Sequence[Any]) -> str:
         }
         for e in history
     ]
+    import json  # only `show --json` needs it
+
     return json.dumps(row, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
