@@ -242,3 +242,31 @@ def test_a_failed_cache_write_leaves_no_temporary_file(
     assert load_cached(TASKS) == load(TASKS).tasks
     monkeypatch.undo()
     assert list(cache.iterdir()) == []
+
+
+def test_a_cached_list_makes_each_task_only_when_asked(cache: Path) -> None:
+    load_cached(TASKS)
+    cached = load_cached(TASKS)  # from the cache
+    loaded = load(TASKS).tasks
+    assert isinstance(cached.tasks, szbiz.cache.LazyTasks)
+    assert cached.heads == loaded.heads
+    assert cached.tasks._made.count(None) == 210  # nothing made yet
+    assert cached.task(42) == loaded.task(42)
+    assert cached.task(42) is cached.task(42)  # made once
+    assert cached.tasks._made.count(None) == 209
+    assert cached.tasks[-1] == loaded.tasks[-1]
+    assert cached.tasks[3:6] == tuple(loaded.tasks[3:6])
+    assert list(cached.tasks) == list(loaded.tasks)
+    assert cached.tasks == loaded.tasks and hash(cached.tasks) == hash(tuple(loaded.tasks))
+    assert repr(cached.tasks) == "LazyTasks(210 tasks)"
+    with pytest.raises(IndexError):
+        cached.tasks[210]
+
+
+def test_an_entry_of_an_older_format_is_rebuilt(cache: Path) -> None:
+    load_cached(TASKS)
+    (entry,) = entries(cache)
+    import marshal
+
+    entry.write_bytes(marshal.dumps((2, ("old",), (), (), ())))
+    assert load_cached(TASKS) == load(TASKS).tasks

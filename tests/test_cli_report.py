@@ -100,6 +100,7 @@ def test_report_json() -> None:
                 "status": "todo",
             }
         ],
+        "overdue_unlisted": 0,
     }
     assert report("--area", "10", "--json") == report("--area", "10", "-f", "json")
 
@@ -339,4 +340,36 @@ def test_report_errors_are_one_line() -> None:
     result = run("report", "--area", "99", "--progress", str(LEDGER))
     assert result.exit_code == 2
     assert result.stderr.startswith("error: area 99 does not exist")
+    assert no_traceback(result.stderr)
+
+
+def test_limit_lists_the_most_overdue_and_says_how_many_more() -> None:
+    """市口岸办 has two overdue tasks as of 2020-07-01: 84 and 91."""
+    scope = ("--agency", "市口岸办")
+    both = report(*scope)
+    assert both.endswith(
+        "  84   推动进出口物流作业全流程无纸化   市交通运输局   2020-06-30   进行中          1\n"
+        "  91   试点陆路口岸“一站式”通关模式     市口岸办       2020-06-30   受阻            1\n"
+    )
+    assert report(*scope, "--limit", "0") == both
+    one = report(*scope, "--limit", "1")
+    assert one.endswith(
+        "  84   推动进出口物流作业全流程无纸化   市交通运输局   2020-06-30   进行中          1\n"
+        "另有 1 项逾期任务未列出（--limit 0 列出全部）\n"
+    )
+    md = report(*scope, "--limit", "1", "-f", "md")
+    assert md.endswith(
+        MD_OVERDUE_HEADER
+        + "| 84 | 推动进出口物流作业全流程无纸化 | 市交通运输局 | 2020-06-30 | 进行中 | 1 |\n"
+        "\n另有 1 项逾期任务未列出（--limit 0 列出全部）\n"
+    )
+    data = json.loads(report(*scope, "--limit", "1", "--json"))
+    assert [t["id"] for t in data["overdue"]] == [84]
+    assert (data["overdue_unlisted"], data["overall"]["lights"]["overdue"]) == (1, 2)
+
+
+def test_a_negative_limit_is_a_usage_error() -> None:
+    result = run("report", "--limit", "-1")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: Invalid value for '--limit': -1 is not in the range")
     assert no_traceback(result.stderr)

@@ -9,7 +9,17 @@ import pytest
 from szbiz.errors import UsageError
 from szbiz.load import load
 from szbiz.model import Event, History, Role, Status, TaskList
-from szbiz.query import Filter, SortKey, TaskView, parse_ids, resolve_area, select, sort, views
+from szbiz.query import (
+    Filter,
+    SortKey,
+    TaskView,
+    find,
+    parse_ids,
+    resolve_area,
+    select,
+    sort,
+    views,
+)
 
 from .conftest import TASKS
 
@@ -177,3 +187,37 @@ def test_due_window() -> None:
         dt.date(2020, 6, 2),
         dt.date(2020, 6, 30),
     )
+
+
+FILTERS = [
+    Filter(),
+    Filter(agencies=("市税务局",)),
+    Filter(agencies=("市税务局",), role=Role.LEAD),
+    Filter(agencies=("市税务局", "深圳海关"), role=Role.SUPPORT),
+    Filter(areas=(10, 3)),
+    Filter(due_before=dt.date(2020, 6, 30)),
+    Filter(due_after=dt.date(2020, 7, 1), due_before=dt.date(2020, 9, 30)),
+    Filter(ids=frozenset({3, 42, 200})),
+    Filter(words=("发票", "税控")),
+    Filter(agencies=("市税务局",), words=("发票",), due_before=dt.date(2020, 3, 31)),
+]
+
+
+@pytest.mark.parametrize("condition", FILTERS, ids=repr)
+def test_positions_are_where_the_admitted_tasks_stand(tasks: TaskList, condition: Filter) -> None:
+    """What a filter picks from the heads is what it admits task by task, in list order."""
+    expected = [i for i, task in enumerate(tasks.tasks) if condition.admits(task)]
+    assert condition.positions(tasks) == expected
+    chosen = [tasks.tasks[i].id for i in expected]
+    assert ids(find(tasks, History(), dt.date(2020, 1, 1), condition)) == chosen
+
+
+def test_heads_say_what_the_tasks_say(tasks: TaskList) -> None:
+    for task, (task_id, area, deadline, lead, support) in zip(
+        tasks.tasks, tasks.heads, strict=True
+    ):
+        assert (task_id, area, lead, support) == (task.id, task.area, task.lead, task.support)
+        assert dt.date.fromordinal(deadline) == task.deadline
+        assert tasks.position(task_id) is not None
+        assert tasks.tasks[tasks.position(task_id) or 0] is task
+    assert tasks.position(211) is None and tasks.task(211) is None

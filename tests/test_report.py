@@ -10,10 +10,10 @@ import pytest
 
 from szbiz.load import load
 from szbiz.model import Area, Event, History, Role, Status, TaskList
-from szbiz.query import views
+from szbiz.query import Filter, find, views
 from szbiz.render.report import REPORT_FORMATS
 from szbiz.render.sheet import Style, percent
-from szbiz.report import Light, Scope, Tally, build_report, light
+from szbiz.report import Light, Scope, Tally, build_report, light, report_of
 
 from .conftest import TASKS
 
@@ -187,3 +187,48 @@ def test_rates_round_half_up() -> None:
         "0%",
     )
     assert percent(0, 0) == "–"
+
+
+LEDGERS = [
+    History(),
+    HISTORY,
+    History(
+        (
+            ev(1, Status.DONE, "2020-01-31"),
+            ev(5, Status.DONE, "2020-02-15"),  # late
+            ev(9, Status.BLOCKED, "2020-01-10"),
+            ev(42, Status.DOING, "2020-03-01"),
+            ev(42, Status.DONE, "2020-09-01"),  # after the as-of day: still doing
+            ev(200, Status.DROPPED, "2020-04-01"),
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize("history", LEDGERS)
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("as_of", [dt.date(2020, 1, 1), AS_OF, dt.date(2021, 1, 1)])
+def test_report_from_heads_equals_report_from_views(
+    tasks: TaskList, history: History, role: Role, as_of: dt.date
+) -> None:
+    """The report counted from the heads is the one counted from the views."""
+    for condition in (Filter(), Filter(agencies=("市税务局",)), Filter(areas=(10, 1))):
+        found = find(tasks, history, as_of, condition)
+        expected = build_report(tasks, found, as_of, 30, role, areas=condition.areas)
+        positions = condition.positions(tasks)
+        got = report_of(tasks, history, as_of, positions, 30, role, areas=condition.areas, limit=0)
+        assert got == expected
+
+
+def test_a_limited_report_lists_the_most_overdue_and_counts_the_rest(tasks: TaskList) -> None:
+    everything = range(len(tasks.tasks))
+    full = report_of(tasks, History(), AS_OF, everything, limit=0)
+    assert len(full.overdue) == full.overall.lights[Light.OVERDUE] == 153
+    assert full.overdue_unlisted == 0
+    top = report_of(tasks, History(), AS_OF, everything, limit=10)
+    assert top.overdue == full.overdue[:10]
+    assert [v.task.deadline for v in top.overdue] == [dt.date(2020, 1, 31)] * 9 + [
+        dt.date(2020, 2, 29)
+    ]
+    assert top.overdue_unlisted == 143
+    assert top.overall == full.overall and top.areas == full.areas

@@ -19,11 +19,22 @@ import contextlib
 import datetime as dt
 import marshal
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Status, Task, TaskList
+from szbiz.model import (
+    Agency,
+    AgencyKind,
+    Area,
+    Document,
+    Event,
+    Head,
+    History,
+    Status,
+    Task,
+    TaskList,
+)
 
 try:  # the blake2 module itself: hashlib would load OpenSSL too, a few ms at every start
     from _blake2 import blake2b
@@ -35,7 +46,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from szbiz.progress import Appended
 
-FORMAT = 2  # bump when the model or this layout changes
+FORMAT = 3  # bump when the model or this layout changes
 
 # The ledger this process last read or wrote, by key: appending to it then
 # needs no second read of its entry.
@@ -90,45 +101,107 @@ def _unpacked(unpack: Callable[[Any], T], blob: bytes) -> T:
         return unpack(marshal.loads(blob))
 
 
+class LazyTasks(Sequence[Task]):
+    """The tasks of a cached list, each made into a Task when first asked for.
+
+    A command over 100,000 tasks usually shows a few hundred of them: their
+    heads (id, area, deadline, agencies) are read for all, and their text is
+    decoded only for those shown.
+    """
+
+    __slots__ = ("_heads", "_made", "_texts")
+
+    def __init__(self, heads: tuple[Head, ...], texts: tuple[bytes, ...]) -> None:
+        if len(heads) != len(texts):
+            raise ValueError("heads and texts differ in length")
+        self._heads = heads
+        self._texts = texts
+        self._made: list[Task | None] = [None] * len(heads)
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+    @overload
+    def __getitem__(self, index: int) -> Task: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Task, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Task | tuple[Task, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        made = self._made[index]
+        if made is None:
+            task_id, area, deadline, lead, support = self._heads[index]
+            title, description, deadline_text, lead_note, support_note = marshal.loads(
+                self._texts[index]
+            )
+            made = Task(
+                task_id,
+                area,
+                title,
+                description,
+                lead,
+                support,
+                dt.date.fromordinal(deadline),
+                deadline_text,
+                lead_note,
+                support_note,
+            )
+            self._made[index] = made
+        return made
+
+    def __iter__(self) -> Iterator[Task]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"LazyTasks({len(self)} tasks)"
+
+
 def _pack(tasks: TaskList) -> tuple[Any, ...]:
     d = tasks.document
+    # One object per spelling and per tuple of agencies, so that marshal writes
+    # each once and refers back to it: the heads of 100,000 tasks read fast.
+    shared: dict[Any, Any] = {}
+
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
     return (
         FORMAT,
         (d.title, d.issuer, d.year, d.source, d.principles),
         tuple((a.number, a.name) for a in tasks.areas),
         tuple((a.name, a.kind.value, a.aliases, a.code, a.alias_codes) for a in tasks.agencies),
         tuple(
-            (
-                t.id,
-                t.area,
-                t.title,
-                t.description,
-                t.lead,
-                t.support,
-                t.deadline.toordinal(),
-                t.deadline_text,
-                t.lead_note,
-                t.support_note,
-            )
+            (i, area, deadline, one(tuple(map(one, lead))), one(tuple(map(one, support))))
+            for i, area, deadline, lead, support in tasks.heads
+        ),
+        tuple(
+            marshal.dumps((t.title, t.description, t.deadline_text, t.lead_note, t.support_note))
             for t in tasks.tasks
         ),
     )
 
 
 def _unpack(value: Any) -> TaskList:
-    version, doc, areas, agencies, tasks = value
+    version, doc, areas, agencies, heads, texts = value
     if version != FORMAT:
         raise ValueError("another cache format")
-    fromordinal = dt.date.fromordinal
     kinds = {k.value: k for k in AgencyKind}
     return TaskList(
         document=Document(*doc),
         areas=tuple(Area(*a) for a in areas),
         agencies=tuple(Agency(n, kinds[k], al, c, ac) for n, k, al, c, ac in agencies),
-        tasks=tuple(
-            Task(i, ar, ti, de, le, su, fromordinal(dl), dt_, ln, sn)
-            for i, ar, ti, de, le, su, dl, dt_, ln, sn in tasks
-        ),
+        tasks=LazyTasks(heads, texts),
+        heads=heads,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -94,23 +95,45 @@ class Task:
         return self.lead + self.support
 
 
+# What every filter and count reads of a task, as a plain tuple: (id, area,
+# deadline as a proleptic ordinal, lead agencies, co-responsible agencies).
+# A long list is read back from the cache as these alone; a Task is made only
+# for the tasks a command shows.
+Head = tuple[int, int, int, tuple[str, ...], tuple[str, ...]]
+
+
+def head(task: Task) -> Head:
+    return (task.id, task.area, task.deadline.toordinal(), task.lead, task.support)
+
+
 @dataclass(frozen=True)
 class TaskList:
+    """The list. ``tasks`` may make each Task only when it is first asked for;
+    ``heads`` holds, for every task in order, what filters and counts need."""
+
     document: Document
     areas: tuple[Area, ...]
     agencies: tuple[Agency, ...]
-    tasks: tuple[Task, ...]
-    _by_id: dict[int, Task] = field(init=False, repr=False, compare=False)
+    tasks: Sequence[Task]
+    heads: tuple[Head, ...] = field(default=(), repr=False, compare=False)
+    _index: dict[int, int] = field(init=False, repr=False, compare=False)
     _areas: dict[int, Area] = field(init=False, repr=False, compare=False)
     _agencies: dict[str, Agency] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {t.id: t for t in self.tasks})
+        if len(self.heads) != len(self.tasks):
+            object.__setattr__(self, "heads", tuple(map(head, self.tasks)))
+        object.__setattr__(self, "_index", {h[0]: i for i, h in enumerate(self.heads)})
         object.__setattr__(self, "_areas", {a.number: a for a in self.areas})
         object.__setattr__(self, "_agencies", {a.name: a for a in self.agencies})
 
     def task(self, task_id: int) -> Task | None:
-        return self._by_id.get(task_id)
+        position = self._index.get(task_id)
+        return None if position is None else self.tasks[position]
+
+    def position(self, task_id: int) -> int | None:
+        """Where the task stands in ``tasks`` and ``heads``."""
+        return self._index.get(task_id)
 
     def area(self, number: int) -> Area | None:
         return self._areas.get(number)
@@ -120,7 +143,7 @@ class TaskList:
 
     @property
     def ids(self) -> tuple[int, ...]:
-        return tuple(sorted(self._by_id))
+        return tuple(sorted(self._index))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +178,11 @@ class History:
             # Stable: events recorded at the same second keep their order in the file.
             {k: tuple(sorted(v, key=lambda e: (e.on, e.at))) for k, v in by_task.items()},
         )
+
+    @property
+    def tracked(self) -> Container[int]:
+        """The ids of the tasks that have events."""
+        return self._by_task.keys()
 
     def of(self, task_id: int) -> tuple[Event, ...]:
         return self._by_task.get(task_id, ())

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from szbiz.errors import UsageError
-from szbiz.model import Event, History, Role, Status, Task, TaskList
+from szbiz.model import Event, Head, History, Role, Status, Task, TaskList, head
 
 OVERDUE = "overdue"
 STATUS_CHOICES = (*(s.value for s in Status), OVERDUE)
@@ -83,7 +83,7 @@ def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -
     What the task alone decides (agency, area, ids, deadline, words) is checked
     before a view is made, so a narrow query over a long list stays cheap.
     """
-    candidates = [t for t in tasks.tasks if condition.admits(t)]
+    candidates = [tasks.tasks[i] for i in condition.positions(tasks)]
     return [v for v in views(tasks, history, as_of, candidates) if condition.holds(v)]
 
 
@@ -123,39 +123,67 @@ class Filter:
     unfinished: bool = False  # leave out done and dropped tasks
 
     _wanted: frozenset[str] = field(init=False, repr=False, compare=False)
+    _before: int | None = field(init=False, repr=False, compare=False)
+    _after: int | None = field(init=False, repr=False, compare=False)
+    _open: bool = field(init=False, repr=False, compare=False)  # no condition on the heads
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_wanted", frozenset(self.agencies))
+        before, after = self.due_before, self.due_after
+        object.__setattr__(self, "_before", None if before is None else before.toordinal())
+        object.__setattr__(self, "_after", None if after is None else after.toordinal())
+        heads = (self.ids, self.areas, self.agencies, self.due_before, self.due_after)
+        object.__setattr__(self, "_open", self.ids is None and not any(heads[1:]))
 
     def __call__(self, view: TaskView) -> bool:
         return self.admits(view.task) and self.holds(view)
 
     def admits(self, task: Task) -> bool:
         """The conditions on the task itself, whatever its progress."""
-        if self.ids is not None and task.id not in self.ids:
+        return self._admits_head(head(task)) and self._has_words(task)
+
+    def positions(self, tasks: TaskList) -> list[int]:
+        """Where in ``tasks`` the tasks are that meet the conditions on the task itself.
+
+        Read from the heads: the text of a task is looked at only for ``words``.
+        """
+        heads = tasks.heads
+        if self._open:
+            chosen = list(range(len(heads)))
+        else:
+            admits = self._admits_head
+            chosen = [i for i, h in enumerate(heads) if admits(h)]
+        if self.words:
+            items = tasks.tasks
+            chosen = [i for i in chosen if self._has_words(items[i])]
+        return chosen
+
+    def _admits_head(self, task: Head) -> bool:
+        task_id, area, deadline, lead, support = task
+        if self.ids is not None and task_id not in self.ids:
             return False
-        if self.areas and task.area not in self.areas:
+        if self.areas and area not in self.areas:
             return False
         if self.agencies:
             wanted = self._wanted
             role = self.role
             if role is Role.LEAD:
-                if wanted.isdisjoint(task.lead):
+                if wanted.isdisjoint(lead):
                     return False
             elif role is Role.SUPPORT:
-                if wanted.isdisjoint(task.support):
+                if wanted.isdisjoint(support):
                     return False
-            elif wanted.isdisjoint(task.lead) and wanted.isdisjoint(task.support):
+            elif wanted.isdisjoint(lead) and wanted.isdisjoint(support):
                 return False
-        if self.due_before is not None and task.deadline > self.due_before:
+        if self._before is not None and deadline > self._before:
             return False
-        if self.due_after is not None and task.deadline < self.due_after:
-            return False
-        if self.words:
-            text = (task.title + task.description).casefold()
-            if not all(w.casefold() in text for w in self.words):
-                return False
-        return True
+        return not (self._after is not None and deadline < self._after)
+
+    def _has_words(self, task: Task) -> bool:
+        if not self.words:
+            return True
+        text = (task.title + task.description).casefold()
+        return all(w.casefold() in text for w in self.words)
 
     def holds(self, view: TaskView) -> bool:
         """The conditions on the task's progress as of the view's day."""

@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
-from szbiz.model import Agency, AgencyKind, Area, Role, Status, TaskList
-from szbiz.query import TaskView
+from szbiz.model import Agency, AgencyKind, Area, Head, History, Role, Status, TaskList
+from szbiz.query import TaskView, views
 
 
 @dataclass(frozen=True)
@@ -122,12 +122,19 @@ _LABELS = {
 
 
 def light(view: TaskView, warn_days: int) -> Light:
-    status = view.status
+    done = view.done_on.toordinal() if view.done_on is not None else 0
+    return _light(
+        view.status, view.task.deadline.toordinal(), done, view.as_of.toordinal(), warn_days
+    )
+
+
+def _light(status: Status, deadline: int, done: int, as_of: int, warn_days: int) -> Light:
+    """The light from day numbers (proleptic ordinals); ``done`` is the day it was done."""
     if status is Status.DROPPED:
         return Light.DROPPED
     if status is Status.DONE:
-        return Light.LATE if view.done_late else Light.ON_TIME
-    days = view.days_left  # not finished: overdue when negative
+        return Light.LATE if done > deadline else Light.ON_TIME
+    days = deadline - as_of  # not finished: overdue when negative
     if days < 0:
         return Light.OVERDUE
     return Light.SOON if days <= warn_days else Light.LATER
@@ -206,8 +213,13 @@ class Report:
     overall: Tally
     areas: tuple[tuple[Area, Tally], ...]
     agencies: tuple[tuple[Agency, Tally], ...]
-    overdue: tuple[TaskView, ...]
+    overdue: tuple[TaskView, ...]  # the most overdue first, as many as the report lists
     scope: Scope = Scope()
+
+    @property
+    def overdue_unlisted(self) -> int:
+        """Overdue tasks counted but not listed (beyond the report's limit)."""
+        return self.overall.lights.get(Light.OVERDUE, 0) - len(self.overdue)
 
     @property
     def empty(self) -> bool:
@@ -222,6 +234,7 @@ _NAMES: dict[Role, Callable[[TaskView], tuple[str, ...]]] = {
     Role.SUPPORT: attrgetter("task.support"),
     Role.ANY: lambda v: v.task.lead + v.task.support,
 }
+DEFAULT_LIMIT = 100  # overdue tasks a report lists unless told otherwise
 
 
 def build_report(
@@ -233,31 +246,125 @@ def build_report(
     *,
     agencies: Sequence[str] = (),
     areas: Sequence[int] = (),
+    limit: int = 0,
 ) -> Report:
     """The numbers a reform office reports upward, from the views already filtered.
 
     ``agencies`` and ``areas`` name what the views were chosen by, for the
-    report to say. One pass over the views: each is counted once overall, once
-    for its area and once for each agency it has ``role`` in.
+    report to say; ``limit`` caps the overdue tasks listed (0: all of them).
     """
     # One shared pair per (status, light), not one per task: less for the garbage collector.
     keys = [_PAIRS[v.status, light(v, warn_days)] for v in items]
+    overdue = [v for v, (_, lit) in zip(items, keys, strict=True) if lit is Light.OVERDUE]
+    overdue.sort(key=lambda v: (v.task.deadline, v.task.id))
+    return _assemble(
+        tasks,
+        as_of,
+        warn_days,
+        role,
+        keys,
+        list(map(_AREA, items)),
+        list(map(_NAMES[role], items)),
+        overdue[:limit] if limit else overdue,
+        Scope(tuple(dict.fromkeys(agencies)), _areas_of(tasks, areas), role),
+    )
+
+
+def report_of(
+    tasks: TaskList,
+    history: History,
+    as_of: dt.date,
+    positions: Sequence[int],
+    warn_days: int = 30,
+    role: Role = Role.LEAD,
+    *,
+    agencies: Sequence[str] = (),
+    areas: Sequence[int] = (),
+    limit: int = DEFAULT_LIMIT,
+) -> Report:
+    """The report over the tasks at ``positions`` in ``tasks``, as ``build_report`` makes it.
+
+    Counted from the tasks' heads and the ledger alone: only the overdue tasks
+    listed are made into Tasks, so a report over 100,000 tasks stays quick.
+    """
+    heads = tasks.heads
+    day = as_of.toordinal()
+    tracked, last = history.tracked, history.last
+    pick = _HEAD_NAMES[role]
+    keys: list[tuple[Status, Light]] = []
+    area_of: list[int] = []
+    names_of: list[tuple[str, ...]] = []
+    overdue: list[tuple[int, int, int]] = []  # (deadline, id, position)
+    todo, done_status = Status.TODO, Status.DONE
+    for position in positions:
+        head = heads[position]
+        task_id, area, deadline = head[0], head[1], head[2]
+        status, done = todo, 0
+        if task_id in tracked:
+            event = last(task_id, as_of)
+            if event is not None:
+                status = event.status
+                done = event.on.toordinal() if status is done_status else 0
+        lit = _light(status, deadline, done, day, warn_days)
+        keys.append(_PAIRS[status, lit])
+        area_of.append(area)
+        names_of.append(pick(head))
+        if lit is Light.OVERDUE:
+            overdue.append((deadline, task_id, position))
+    overdue.sort()
+    shown = overdue[:limit] if limit else overdue
+    return _assemble(
+        tasks,
+        as_of,
+        warn_days,
+        role,
+        keys,
+        area_of,
+        names_of,
+        views(tasks, history, as_of, [tasks.tasks[p] for _, _, p in shown]),
+        Scope(tuple(dict.fromkeys(agencies)), _areas_of(tasks, areas), role),
+    )
+
+
+_HEAD_NAMES: dict[Role, Callable[[Head], tuple[str, ...]]] = {
+    Role.LEAD: itemgetter(3),
+    Role.SUPPORT: itemgetter(4),
+    Role.ANY: lambda h: h[3] + h[4],
+}
+
+
+def _areas_of(tasks: TaskList, numbers: Sequence[int]) -> tuple[Area, ...]:
+    chosen = (tasks.area(n) for n in dict.fromkeys(numbers))
+    return tuple(a for a in chosen if a)
+
+
+def _assemble(
+    tasks: TaskList,
+    as_of: dt.date,
+    warn_days: int,
+    role: Role,
+    keys: Sequence[tuple[Status, Light]],
+    area_of: Sequence[int],
+    names_of: Sequence[tuple[str, ...]],
+    overdue: Sequence[TaskView],
+    scope: Scope,
+) -> Report:
+    """The report from each chosen task's (status, light), area and agencies.
+
+    Each task is counted once overall, once for its area and once for each
+    agency it has the scope's role in.
+    """
     by_area: dict[int, Counter[tuple[Status, Light]]] = defaultdict(Counter)
-    for (number, key), n in Counter(zip(map(_AREA, items), keys, strict=True)).items():
+    for (number, key), n in Counter(zip(area_of, keys, strict=True)).items():
         by_area[number][key] = n
     # Count by the tuple of agencies first: many tasks share theirs.
     by_agency: dict[str, Counter[tuple[Status, Light]]] = defaultdict(Counter)
-    for (names, key), n in Counter(zip(map(_NAMES[role], items), keys, strict=True)).items():
+    for (names, key), n in Counter(zip(names_of, keys, strict=True)).items():
         for name in dict.fromkeys(names):
             by_agency[name][key] += n
     area_rows = [(a, _tally(by_area[a.number])) for a in tasks.areas if a.number in by_area]
     agency_rows = [(a, _tally(by_agency[a.name])) for a in tasks.agencies if a.name in by_agency]
     agency_rows.sort(key=lambda pair: (-pair[1].lights[Light.OVERDUE], -pair[1].total))
-    overdue = sorted(
-        (v for v, (_, lit) in zip(items, keys, strict=True) if lit is Light.OVERDUE),
-        key=lambda v: (v.task.deadline, v.task.id),
-    )
-    chosen = (tasks.area(n) for n in dict.fromkeys(areas))
     return Report(
         as_of=as_of,
         warn_days=warn_days,
@@ -265,5 +372,5 @@ def build_report(
         areas=tuple(area_rows),
         agencies=tuple(agency_rows),
         overdue=tuple(overdue),
-        scope=Scope(tuple(dict.fromkeys(agencies)), tuple(a for a in chosen if a), role),
+        scope=scope,
     )

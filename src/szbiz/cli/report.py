@@ -12,6 +12,7 @@ from szbiz.cli.core import ProgressOption, TasksOption, app, write
 from szbiz.cli.options import AgencyOption, AreaOption, AsOfOption, JsonOption, style
 from szbiz.model import Role
 from szbiz.query import Filter
+from szbiz.report import DEFAULT_LIMIT
 
 
 class ReportFormat(StrEnum):
@@ -43,6 +44,14 @@ def report(
         typer.Option("--role", help="Whom the agency table counts: lead agencies, or any role."),
     ] = Role.LEAD,
     warn_days: WarnDaysOption = 30,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            min=0,
+            help="List at most this many overdue tasks, the most overdue first; 0 lists all.",
+        ),
+    ] = DEFAULT_LIMIT,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="table, json (for dashboards) or md.")
     ] = ReportFormat.TABLE,
@@ -56,23 +65,23 @@ def report(
     🟢 done on time, 🔵 done late, 🟡 not done and due within --warn-days,
     🔴 overdue, ⚪ not yet due. --agency and --area narrow the tasks counted.
     """
-    from szbiz.query import find
     from szbiz.render.report import REPORT_FORMATS
-    from szbiz.report import build_report
+    from szbiz.report import report_of
 
     session = open_session(tasks, as_of, progress)
     condition = Filter(
         agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
     )
-    found = find(session.tasks, session.history, session.as_of, condition)
-    numbers = build_report(
+    numbers = report_of(
         session.tasks,
-        found,
+        session.history,
         session.as_of,
+        condition.positions(session.tasks),
         warn_days,
         role,
         agencies=condition.agencies,
         areas=condition.areas,
+        limit=limit,
     )
     name = "json" if as_json else fmt.value
     write(REPORT_FORMATS[name](numbers, session.tasks.document.title, style()))

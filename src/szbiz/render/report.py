@@ -129,6 +129,7 @@ def as_json(report: Report, title: str, style: Style) -> str:
             }
             for v in report.overdue
         ],
+        "overdue_unlisted": report.overdue_unlisted,
     }
     return to_json(data, len(report.overdue) + len(report.agencies) + len(report.areas))
 
@@ -270,7 +271,12 @@ def table(report: Report, title: str, style: Style) -> str:
         _overdue_columns(report.overdue),
         style,
     )
-    return print_rich(Group(*parts), style) + overdue
+    more = f"{_unlisted(report)}\n" if report.overdue_unlisted else ""
+    return print_rich(Group(*parts), style) + overdue + more
+
+
+def _unlisted(report: Report) -> str:
+    return f"另有 {report.overdue_unlisted} 项逾期任务未列出（--limit 0 列出全部）"
 
 
 @REPORT_FORMATS.register("md")
@@ -330,6 +336,8 @@ def markdown(report: Report, title: str, style: Style) -> str:
         lines.append(md_row([h for h, _ in OVERDUE_HEADERS]))
         lines.append(md_row([MD_ALIGN[j] for _, j in OVERDUE_HEADERS]))
         lines += [md_row(row) for row in zip(*_overdue_columns(report.overdue), strict=True)]
+        if report.overdue_unlisted:
+            lines += ["", _unlisted(report)]
     else:
         lines.append("无")
     return "\n".join(lines) + "\n"
