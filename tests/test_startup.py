@@ -11,6 +11,8 @@ import pytest
 
 from szbiz.cli import COMMANDS, app
 
+from .conftest import run
+
 
 def test_every_command_is_mapped_to_its_module() -> None:
     from typer.main import get_command
@@ -77,3 +79,16 @@ def test_each_command_runs_alone(command: str, tmp_path: Path) -> None:
     result = _python(code, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Usage: szbiz" in result.stdout
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_command_run_alone_is_the_one_asked_for(command: str, tmp_path: Path) -> None:
+    """Only the command that runs is built; its help and usage are the full app's."""
+    code = (
+        "import os; os.environ['COLUMNS'] = '80'\n"
+        f"import sys; sys.argv = ['szbiz', '--debug', {command!r}, '--help']\n"
+        "from szbiz.cli import main\nmain()"
+    )
+    alone = _python(code, tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout == run(command, "--help", env={"COLUMNS": "80"}).stdout

@@ -53,8 +53,16 @@ def main() -> None:
 
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     module = COMMANDS.get(command or "")
-    load_commands([module] if module else None)
+    app = load_commands([module] if module else None)
+    if module:
+        # Typer builds every registered command's options at each start; the
+        # command that runs is the only one this process needs.
+        app.registered_commands = [c for c in app.registered_commands if _name(c) == command]
     run()
+
+
+def _name(info: Any) -> str:
+    return str(info.name or info.callback.__name__.replace("_", "-"))
 
 
 def __getattr__(name: str) -> Any:
