@@ -19,8 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import filelock
-
+from szbiz.lock import FileLock
 from szbiz.model import Event, Status
 from szbiz.progress import append_events, lock_path
 
@@ -56,7 +55,7 @@ def kill_at(when: str, n: int) -> list[int]:
 def main(argv: list[str]) -> int:
     mode, ledger = argv[0], Path(argv[1])
     if mode == "hold":
-        with filelock.FileLock(lock_path(ledger)):
+        with FileLock(lock_path(ledger)):
             print("locked", flush=True)
             time.sleep(float(argv[2]))
         return 0

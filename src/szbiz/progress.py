@@ -521,12 +521,12 @@ def append_events(
     # A ledger reached through a symlink is replaced where it really is, and
     # locked there, so that the link stays a link.
     real = Path(os.path.realpath(path)) if path.is_symlink() else path
-    import filelock  # here, not at the top: reading the ledger need not pay its import
+    from szbiz.lock import FileLock, LockTimeout
 
-    lock = filelock.FileLock(lock_path(real), timeout=timeout)
+    lock = FileLock(lock_path(real), timeout=timeout)
     try:
         lock.acquire()
-    except filelock.Timeout:
+    except LockTimeout:
         raise SzbizError(f"another szbiz is writing {path}; try again") from None
     except OSError as exc:
         raise _os_error(path, exc) from exc
