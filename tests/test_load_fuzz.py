@@ -228,3 +228,19 @@ def test_yaml_ish_text(data: bytes, scratch: Path) -> None:
 @given(data=mutations())
 def test_mutations_of_the_list(data: bytes, scratch: Path) -> None:
     _assert_loader_holds(data, scratch)
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(["yes", "No", "~", "null", "010", "0x1F", ".inf", "2020-06-30", "<<"]),
+        st.from_regex(r"[-+]?[0-9][0-9_.:eE]*", fullmatch=True),
+    )
+)
+def test_plain_scalars_get_the_tags_pyyaml_gives(value: str) -> None:
+    import yaml
+
+    from szbiz.yamlnode import _resolve, _resolver
+
+    assert _resolve(value) == _resolver().resolve(yaml.ScalarNode, value, (True, False))

@@ -81,7 +81,26 @@ def _resolver() -> Any:
 
 
 def _resolve(value: str) -> str:
-    """The tag YAML 1.1 gives a plain scalar: bool for ``yes``, int for ``010``, …"""
+    """The tag YAML 1.1 gives a plain scalar: bool for ``yes``, int for ``010``, …
+
+    PyYAML picks the patterns to try by the scalar's first character; text whose
+    first character starts none (all Chinese text, most keys) is a string.
+    """
+    starts = _first_characters()
+    if value and starts is not None and value[0] not in starts:
+        return STR
+    return _resolve_by_pattern(value)
+
+
+@functools.cache
+def _first_characters() -> frozenset[str] | None:
+    """The first characters PyYAML has patterns for; None if some pattern takes any."""
+    found = _resolver().yaml_implicit_resolvers
+    return None if None in found else frozenset(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_by_pattern(value: str) -> str:
     import yaml
 
     tag: str = _resolver().resolve(yaml.ScalarNode, value, (True, False))
