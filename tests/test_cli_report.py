@@ -373,3 +373,10 @@ def test_a_negative_limit_is_a_usage_error() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: Invalid value for '--limit': -1 is not in the range")
     assert no_traceback(result.stderr)
+
+
+def test_by_default_every_overdue_task_of_the_list_is_listed(tmp_path: Path) -> None:
+    """All 210 tasks are overdue at the end of 2021 with nothing recorded."""
+    empty = str(tmp_path / "progress.yaml")
+    data = json.loads(run("report", "--as-of", "2021-12-31", "--progress", empty, "--json").stdout)
+    assert (len(data["overdue"]), data["overdue_unlisted"]) == (210, 0)
