@@ -292,27 +292,30 @@ def report_of(
     heads = tasks.heads
     day = as_of.toordinal()
     tracked, last = history.tracked, history.last
-    pick = _HEAD_NAMES[role]
-    keys: list[tuple[Status, Light]] = []
-    area_of: list[int] = []
-    names_of: list[tuple[str, ...]] = []
-    overdue: list[tuple[int, int, int]] = []  # (deadline, id, position)
-    todo, done_status = Status.TODO, Status.DONE
-    for position in positions:
-        head = heads[position]
-        task_id, area, deadline = head[0], head[1], head[2]
-        status, done = todo, 0
-        if task_id in tracked:
-            event = last(task_id, as_of)
-            if event is not None:
-                status = event.status
-                done = event.on.toordinal() if status is done_status else 0
-        lit = _light(status, deadline, done, day, warn_days)
-        keys.append(_PAIRS[status, lit])
-        area_of.append(area)
-        names_of.append(pick(head))
-        if lit is Light.OVERDUE:
-            overdue.append((deadline, task_id, position))
+
+    def progressed(task_id: int, deadline: int) -> tuple[Status, Light]:
+        event = last(task_id, as_of)
+        if event is None:
+            return _PAIRS[Status.TODO, _light(Status.TODO, deadline, 0, day, warn_days)]
+        done = event.on.toordinal() if event.status is Status.DONE else 0
+        return _PAIRS[event.status, _light(event.status, deadline, done, day, warn_days)]
+
+    late, soon, later = (_PAIRS[Status.TODO, k] for k in (Light.OVERDUE, Light.SOON, Light.LATER))
+    chosen = [heads[p] for p in positions]
+    # Most tasks have no events: their light follows from the deadline alone.
+    keys = [
+        progressed(h[0], h[2])
+        if h[0] in tracked
+        else (late if h[2] < day else soon if h[2] - day <= warn_days else later)
+        for h in chosen
+    ]
+    area_of = [h[1] for h in chosen]
+    names_of = list(map(_HEAD_NAMES[role], chosen))
+    overdue = [
+        (h[2], h[0], p)  # (deadline, id, position)
+        for p, h, key in zip(positions, chosen, keys, strict=True)
+        if key[1] is Light.OVERDUE
+    ]
     overdue.sort()
     shown = overdue[:limit] if limit else overdue
     return _assemble(
