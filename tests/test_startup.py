@@ -61,6 +61,14 @@ def test_a_warm_list_needs_no_yaml_rich_or_exporters(tmp_path: Path) -> None:
         assert "platformdirs" not in loaded
 
 
+def test_a_table_is_drawn_without_rich_console_or_table(tmp_path: Path) -> None:
+    argv = ["szbiz", "list", "--agency", "swj", "--format", "table"]
+    _modules(argv, tmp_path)  # the first run fills the cache
+    loaded = _modules(argv, tmp_path)
+    for costly in ("rich.console", "rich.table", "rich.segment", "rich.control"):
+        assert costly not in loaded, costly
+
+
 def test_help_lists_every_command(tmp_path: Path) -> None:
     result = _python(
         "import sys; sys.argv = ['szbiz', '--help']\nfrom szbiz.cli import main\nmain()", tmp_path

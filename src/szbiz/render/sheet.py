@@ -128,11 +128,12 @@ class _Column:
 
     def __init__(self, cells: Sequence[str]) -> None:
         from rich.cells import cell_len, get_character_cell_size
-        from rich.control import strip_control_codes
 
         distinct = set(cells)
         joined = "".join(distinct)
         if re.search(_UNUSUAL, joined):
+            from rich.control import strip_control_codes  # its import costs 8 ms
+
             cells = [one_line(strip_control_codes(c)) for c in cells]
             distinct = set(cells)
             joined = "".join(distinct)
@@ -264,6 +265,16 @@ def print_columns(
 
 @SHEET_FORMATS.register("table")
 def table(sheet: Sheet, style: Style) -> str:
+    shown = [c for c in sheet.columns if c.table]
+    cells = [[cell(row.get(c.key)) for row in sheet.rows] for c in shown]
+    drawn = plain_table(shown, cells, sheet.footer, style)
+    return drawn if drawn is not None else rich_table(shown, cells, sheet.footer, style)
+
+
+def rich_table(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], footer: str, style: Style
+) -> str:
+    """The terminal table, drawn by rich: each column's ``cells``, the footer below."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -271,26 +282,161 @@ def table(sheet: Sheet, style: Style) -> str:
     grid = Table(
         box=box.SIMPLE_HEAD,
         header_style="bold" if style.color else "",
-        caption=Text(sheet.footer) if sheet.footer else None,
+        caption=Text(footer) if footer else None,
         caption_justify="left",
         caption_style="dim" if style.color else "",
         pad_edge=False,
         show_edge=False,
         expand=False,
     )
-    shown = [c for c in sheet.columns if c.table]
-    for column in shown:
+    for column in columns:
         # Only flexible columns give up width; every cell stays on one line.
-        grid.add_column(
-            column.header,
-            justify=column.justify,
-            no_wrap=not column.flexible,
-        )
-    for row in sheet.rows:
-        grid.add_row(
-            *(Text(cell(row.get(c.key)), no_wrap=True, overflow="ellipsis") for c in shown)
-        )
+        grid.add_column(column.header, justify=column.justify, no_wrap=not column.flexible)
+    for row in zip(*cells, strict=True):
+        grid.add_row(*(Text(value, no_wrap=True, overflow="ellipsis") for value in row))
     return print_rich(grid, style)
+
+
+def plain_table(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], footer: str, style: Style
+) -> str | None:
+    """What :func:`rich_table` draws, drawn here without rich's console and table.
+
+    Importing and running them is most of what ``szbiz list`` costs on a terminal.
+    The layout follows rich's: each column as wide as its widest cell, flexible
+    columns narrowed in turn from the widest down, then every column evenly,
+    and cells cut with …. None for anything but a plain table (a cell with a
+    line break or control code, a header that is not plain text or does not fit
+    its column, a footer longer than the table is wide, a column with no room):
+    rich draws those. A test holds the two to the same output.
+    """
+    count = len(columns)
+    headers = [c.header for c in columns]
+    unusual = re.compile(_UNUSUAL)
+    if not count or any("[" in h or unusual.search(h) for h in headers) or unusual.search(footer):
+        return None
+    if any(unusual.search("".join(set(c))) for c in cells):
+        return None
+    from rich.cells import cell_len
+
+    pads = [(i > 0) + (i < count - 1) for i in range(count)]
+    ranges = [
+        _text_ranges([*values, header]) for values, header in zip(cells, headers, strict=True)
+    ]
+    room = style.width - (count - 1)  # the columns share the width left by the dividers
+    widths = [_column_measure(r, pad, room)[1] or 1 for r, pad in zip(ranges, pads, strict=True)]
+    if sum(widths) > room:
+        widths = _collapse(widths, [c.flexible for c in columns], room)
+        if sum(widths) > room:
+            widths = _ratio_reduce(sum(widths) - room, [1] * count, widths, widths)
+        widths = [
+            _column_measure(r, pad, w)[1] or 0
+            for r, pad, w in zip(ranges, pads, widths, strict=True)
+        ]
+    inner = [w - pad for w, pad in zip(widths, pads, strict=True)]
+    total = sum(widths) + count - 1
+    if min(inner) < 1 or cell_len(footer) > total:
+        return None
+    if any(cell_len(h) > w for h, w in zip(headers, inner, strict=True)):
+        return None
+
+    def bold(text: str) -> str:
+        return f"\x1b[1m{text}\x1b[0m" if style.color and text else text
+
+    head, body = [], []
+    for i, (column, values) in enumerate(zip(columns, cells, strict=True)):
+        left, right = " " * (i > 0), " " * (i < count - 1)
+        (title,) = _Column([headers[i]]).fitted(inner[i], column.justify)
+        head.append(bold(left) + bold(title) + bold(right))
+        fitted = _Column(values).fitted(inner[i], column.justify) if values else []
+        body.append([left + c + right for c in fitted])
+    lines = [" ".join(head), "─" * total, *(" ".join(row) for row in zip(*body, strict=True))]
+    if footer:
+        lines.append(footer)
+    return "".join(f"{line.rstrip()}\n" for line in lines)
+
+
+def _text_ranges(values: Sequence[str]) -> set[tuple[int, int]]:
+    """The (narrowest, widest) widths rich measures each distinct one-line text at:
+    its longest word, and the whole text."""
+    from rich.cells import cell_len
+
+    ranges = set()
+    for value in set(values):
+        widest = cell_len(value)
+        words = value.split()
+        ranges.add((max(map(cell_len, words)) if words else widest, widest))
+    return ranges
+
+
+def _normal(low: int, high: int) -> tuple[int, int]:
+    low = min(max(0, low), high)
+    return max(0, low), max(0, low, high)
+
+
+def _capped(low: int, high: int, most: int) -> tuple[int, int]:
+    """A measurement as rich's ``Measurement.get`` returns it at ``most`` cells."""
+    low, high = _normal(low, high)
+    low, high = min(low, most), min(high, most)
+    return (0, 0) if high < 1 else _normal(low, high)
+
+
+def _column_measure(ranges: set[tuple[int, int]], pad: int, most: int) -> tuple[int, int]:
+    """A column's (narrowest, widest) as rich measures it at ``most`` cells: each
+    cell with its padding, the column's as the largest of each."""
+    if most < 1:
+        return 0, 0
+    lows, highs = [], []
+    for low, high in ranges:
+        if most - pad < 1:
+            padded = most, most
+        else:
+            low, high = _capped(low, high, most)
+            padded = min(low + pad, most), min(high + pad, most)
+        low, high = _capped(*padded, most)
+        lows.append(low)
+        highs.append(high)
+    return min(max(lows, default=1), most), min(max(highs, default=most), most)
+
+
+def _collapse(widths: list[int], flexible: list[bool], most: int) -> list[int]:
+    """Narrow the widest flexible columns, in turn, until the table fits (rich's way)."""
+    total = sum(widths)
+    excess = total - most
+    if not any(flexible):
+        return widths
+    while total and excess > 0:
+        widest = max(w for w, f in zip(widths, flexible, strict=True) if f)
+        second = max(w if f and w != widest else 0 for w, f in zip(widths, flexible, strict=True))
+        step = widest - second
+        ratios = [int(w == widest and f) for w, f in zip(widths, flexible, strict=True)]
+        if not any(ratios) or not step:
+            break
+        widths = _ratio_reduce(excess, ratios, [min(excess, step)] * len(widths), widths)
+        total = sum(widths)
+        excess = total - most
+    return widths
+
+
+def _ratio_reduce(
+    total: int, ratios: list[int], maximums: list[int], values: list[int]
+) -> list[int]:
+    """Take ``total`` from ``values`` in proportion to ``ratios``, at most ``maximums``."""
+    ratios = [ratio if most else 0 for ratio, most in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, most, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            taken = min(most, round(ratio * remaining / total_ratio))
+            result.append(value - taken)
+            remaining -= taken
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
 
 
 def _flat(value: Any) -> str:
