@@ -270,3 +270,18 @@ def test_an_entry_of_an_older_format_is_rebuilt(cache: Path) -> None:
 
     entry.write_bytes(marshal.dumps((2, ("old",), (), (), ())))
     assert load_cached(TASKS) == load(TASKS).tasks
+
+
+def test_read_here_knows_the_ledger_bytes_last_read(cache: Path, tmp_path: Path) -> None:
+    from szbiz.cache import read_here
+
+    ledger = tmp_path / "progress.yaml"
+    load_history_cached(ledger)  # missing: nothing read
+    assert read_here(b"") and not read_here(b"- {task: 1}\n")
+    append_events(ledger, [event(1)])
+    data = ledger.read_bytes()
+    assert not read_here(data)  # written by another, since
+    load_history_cached(ledger)
+    assert read_here(data) and not read_here(b"")
+    append_events(ledger, [event(2)])
+    assert not read_here(ledger.read_bytes())

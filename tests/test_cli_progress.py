@@ -276,3 +276,59 @@ def test_import_to_an_unwritable_place(tmp_path: Path, monkeypatch: pytest.Monke
         f"error: cannot write {out}: permission denied (is it open in Excel or another program?)\n",
     )
     assert not out.exists()
+
+
+def _another_szbiz_writes_first(
+    monkeypatch: pytest.MonkeyPatch, ledger: Path, task: int, status: str
+) -> None:
+    """Between this command's reading the ledger and its taking the lock, another
+    szbiz records ``status`` for ``task``."""
+    import datetime as dt
+
+    import szbiz.progress
+    from szbiz.model import Event, Status
+
+    real = szbiz.progress.append_events
+    other = Event(
+        task,
+        Status(status),
+        dt.date(2020, 6, 1),
+        "李四",
+        dt.datetime(2020, 6, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+
+    def racing(*args: object, **kwargs: object) -> object:
+        real(ledger, [other])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(szbiz.progress, "append_events", racing)
+
+
+def test_two_people_marking_the_same_task_at_once_record_it_once(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("start", "7")  # the ledger exists and is known
+    _another_szbiz_writes_first(monkeypatch, ledger, 42, "done")
+    result = run("done", "42", "43")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "task 43: todo → done on 2020-06-01\n"
+    assert result.stderr == (
+        "task 42 is already done on 2020-06-01: another szbiz recorded it just now; "
+        f"nothing to record\nrecorded 1 event in {ledger}\n"
+    )
+    lines = [line for line in ledger.read_text(encoding="utf-8").splitlines() if "task: 42" in line]
+    assert len(lines) == 1 and "李四" in lines[0]
+    assert ids(run("list", "--status", "done", "-f", "ids").stdout) == ["42", "43"]
+
+
+def test_a_task_done_meanwhile_leaves_nothing_to_record(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _another_szbiz_writes_first(monkeypatch, ledger, 42, "done")  # a ledger new to both
+    result = run("done", "42")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        "task 42 is already done on 2020-06-01: another szbiz recorded it just now; "
+        "nothing to record\n"
+    )
+    assert ledger.read_text(encoding="utf-8").count("task: 42") == 1

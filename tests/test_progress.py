@@ -1057,3 +1057,23 @@ def test_union_merge_of_two_branches_keeps_both_events(
     assert ledger.read_text(encoding="utf-8") == HEADER + LINE_7 + "\n" + LINE_42 + "\n"
     assert set(read_ledger(ledger).events) == {DONE_42, DOING_7}
     assert check_ledger(ledger, tasks) == []
+
+
+def test_events_are_planned_again_when_the_ledger_changed(ledger: Path) -> None:
+    append_events(ledger, [DOING_7])
+    before = ledger.read_bytes()
+    seen: list[History] = []
+
+    def nothing_left(history: History) -> list[Event]:
+        seen.append(history)
+        return []
+
+    assert append_events(ledger, [DONE_42], planned_on=lambda b: False, replan=nothing_left) is None
+    assert ledger.read_bytes() == before
+    assert [h.events for h in seen] == [(DOING_7,)]
+    # Planned on these very bytes: the events stand as given.
+    appended = append_events(
+        ledger, [DONE_42], planned_on=lambda b: b == before, replan=nothing_left
+    )
+    assert appended is not None and appended.events == (DONE_42,)
+    assert len(seen) == 1

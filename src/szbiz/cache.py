@@ -51,6 +51,7 @@ FORMAT = 3  # bump when the model or this layout changes
 # The ledger this process last read or wrote, by key: appending to it then
 # needs no second read of its entry.
 _recent: dict[str, History] = {}
+_EMPTY = ""  # the key for a ledger that is missing or holds nothing
 
 
 def cache_dir() -> Path:
@@ -63,7 +64,15 @@ def cache_dir() -> Path:
 
 
 def _key(data: bytes) -> str:
-    return _finish(blake2b(data, digest_size=20))
+    global _last_key
+    if _last_key is not None and _last_key[0] is data:  # `done` asks twice of its ledger
+        return _last_key[1]
+    key = _finish(blake2b(data, digest_size=20))
+    _last_key = (data, key)
+    return key
+
+
+_last_key: tuple[bytes, str] | None = None
 
 
 def _finish(digest: Any) -> str:
@@ -299,13 +308,16 @@ def load_history_cached(path: Path) -> History:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        _remember_here(_EMPTY, History())
         return History()
     except (OSError, ValueError):
         data = b""
     if not data or data.isspace():
         from szbiz.progress import read_ledger  # a directory, unreadable, or empty
 
-        return read_ledger(path)
+        history = read_ledger(path)
+        _remember_here(_EMPTY, history)
+        return history
     key = _key(data)
     entry = cache_dir() / f"ledger-{key}.marshal"
     with contextlib.suppress(Exception):
@@ -319,6 +331,15 @@ def load_history_cached(path: Path) -> History:
         _store(entry, marshal.dumps(_pack_history(history)))
     _remember_here(key, history)
     return history
+
+
+def read_here(data: bytes) -> bool:
+    """Whether ``data`` are the ledger bytes this process last read (or wrote).
+
+    Meant as ``append_events(..., planned_on=read_here)``: when another szbiz
+    has written to the ledger since, they are not.
+    """
+    return (_EMPTY if not data or data.isspace() else _key(data)) in _recent
 
 
 def known_ledger(data: bytes) -> bool:

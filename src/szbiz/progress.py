@@ -492,6 +492,8 @@ def append_events(
     timeout: float = 10.0,
     *,
     trusted: Callable[[bytes], bool] | None = None,
+    planned_on: Callable[[bytes], bool] | None = None,
+    replan: Callable[[History], Sequence[Event]] | None = None,
 ) -> Appended | None:
     """Add ``events`` at the end of the ledger: all of them or none.
 
@@ -506,6 +508,11 @@ def append_events(
     is a comment or a one-line item: then only the new lines are parsed, and
     the cost no longer grows with the ledger. Returns what was written (None
     when there was nothing to add).
+
+    ``events`` were planned from a ledger read before the lock was taken; when
+    ``planned_on(old_bytes)`` says the ledger has changed since (another szbiz
+    wrote), ``replan`` makes them again from the ledger as it now is, so that
+    two people marking the same task at once record it once.
     """
     if not events:
         return None
@@ -540,6 +547,13 @@ def append_events(
             first = old.find(b"\n")
             eol = b"\r\n" if first > 0 and old[first - 1 : first] == b"\r" else b"\n"
             base = old if old.endswith(b"\n") else old + eol
+        if replan is not None and planned_on is not None and not planned_on(before):
+            current = parse_ledger(before, str(path)) if before.strip() else History()
+            events = list(replan(current))
+            if not events:
+                return None
+            lines = [format_event(e) for e in events]
+            _check_new(events, lines)
         added = b"".join(line.encode("utf-8") + eol for line in lines)
         data = base + added
         history: History | None = None

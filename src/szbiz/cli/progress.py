@@ -11,7 +11,7 @@ from szbiz.cli.context import open_session, task_ids
 from szbiz.cli.core import ProgressOption, TasksOption, app, say, settings, write
 from szbiz.cli.options import AsOfOption, FormatOption, JsonOption, date_value, emit_sheet
 from szbiz.errors import UsageError
-from szbiz.model import Status
+from szbiz.model import Event, History, Status
 
 IdsArgument = Annotated[
     list[str],
@@ -79,22 +79,43 @@ def _record(
     if not change:
         return
     recorder = who(by)
-    events = [
-        new_event(number, status, day, recorder, note=note_text, ref=ref_text) for number in change
-    ]
+
+    def events_for(history: History) -> list[Event]:
+        wanted, _ = plan(history, numbers, status, day, note_text, ref_text)
+        return [
+            new_event(number, status, day, recorder, note=note_text, ref=ref_text)
+            for number in wanted
+        ]
+
     ledger = settings(tasks, progress).ledger_for_writing()
-    from szbiz.cache import known_ledger, learn_append
+    from szbiz.cache import known_ledger, learn_append, read_here
 
     # A ledger whose exact bytes were validated before need not be parsed again
     # under the lock; the cache then learns the new ledger for the next command.
-    learn_append(append_events(ledger, events, trusted=known_ledger))
+    # Should another szbiz have written meanwhile, the events are planned again.
+    appended = append_events(
+        ledger,
+        events_for(session.history),
+        trusted=known_ledger,
+        planned_on=read_here,
+        replan=events_for,
+    )
+    learn_append(appended)
+    events = appended.events if appended is not None else ()
+    for number in change:
+        if number not in {e.task for e in events}:
+            say(
+                f"task {number} is already {status.value} on {day.isoformat()}: "
+                "another szbiz recorded it just now; nothing to record"
+            )
     for event in events:
         before = session.history.status(event.task, day)
         if before is status:
             write(f"task {event.task}: {status.value}, evidence added on {day.isoformat()}\n")
         else:
             write(f"task {event.task}: {before.value} → {status.value} on {day.isoformat()}\n")
-    say(f"recorded {len(events)} event{'s' if len(events) != 1 else ''} in {_shown(ledger)}")
+    if events:
+        say(f"recorded {len(events)} event{'s' if len(events) != 1 else ''} in {_shown(ledger)}")
 
 
 def _shown(path: Path) -> str:
