@@ -132,8 +132,8 @@ class Filter:
         before, after = self.due_before, self.due_after
         object.__setattr__(self, "_before", None if before is None else before.toordinal())
         object.__setattr__(self, "_after", None if after is None else after.toordinal())
-        heads = (self.ids, self.areas, self.agencies, self.due_before, self.due_after)
-        object.__setattr__(self, "_open", self.ids is None and not any(heads[1:]))
+        on_heads = self.areas or self.agencies or before is not None or after is not None
+        object.__setattr__(self, "_open", self.ids is None and not on_heads)
 
     def __call__(self, view: TaskView) -> bool:
         return self.admits(view.task) and self.holds(view)
