@@ -9,7 +9,7 @@ import json
 import pytest
 
 from szbiz.load import load
-from szbiz.model import Area, Event, History, Role, Status, TaskList
+from szbiz.model import AgencyKind, Area, Event, History, Role, Status, TaskList
 from szbiz.query import Filter, find, views
 from szbiz.render.report import REPORT_FORMATS
 from szbiz.render.sheet import Style, percent
@@ -232,3 +232,30 @@ def test_a_limited_report_lists_the_most_overdue_and_counts_the_rest(tasks: Task
     ]
     assert top.overdue_unlisted == 143
     assert top.overall == full.overall and top.areas == full.areas
+
+
+@pytest.mark.parametrize("history", LEDGERS)
+def test_agency_and_area_counts_follow_the_ledger(tasks: TaskList, history: History) -> None:
+    """Counted from the heads, as the views of every task say."""
+    from szbiz.report import agency_stats, area_stats
+
+    for as_of in (dt.date(2020, 1, 1), AS_OF, dt.date(2021, 1, 1)):
+        every = views(tasks, history, as_of)
+        for stats in agency_stats(tasks, history, as_of):
+            name = stats.agency.name
+            mine = [v for v in every if name in v.task.lead + v.task.support]
+            assert stats.lead == sum(name in v.task.lead for v in mine)
+            assert stats.support == sum(name not in v.task.lead for v in mine)
+            assert stats.overdue == sum(v.overdue for v in mine)
+            assert stats.done == sum(v.status is Status.DONE for v in mine)
+        for area in area_stats(tasks, history, as_of):
+            mine = [v for v in every if v.task.area == area.area.number]
+            assert (area.total, area.done, area.overdue) == (
+                len(mine),
+                sum(v.status is Status.DONE for v in mine),
+                sum(v.overdue for v in mine),
+            )
+            assert sum(area.deadlines.values()) == len(mine)
+            assert min(area.deadlines) == min(v.task.deadline for v in mine)
+    kinds = {s.agency.kind for s in agency_stats(tasks, history, AS_OF, [AgencyKind.DISTRICT])}
+    assert kinds == {AgencyKind.DISTRICT}

@@ -323,7 +323,7 @@ def agency_tasks(
     tasks: TaskList, history: History, as_of: dt.date, agency: str
 ) -> tuple[list[TaskView], list[TaskView]]:
     """An agency's tasks as lead and as support only, soonest deadline first (its 督办单)."""
-    mine = [t for t in tasks.tasks if agency in t.lead or agency in t.support]
+    mine = [tasks.tasks[i] for i in Filter(agencies=(agency,)).positions(tasks)]
     ordered = sort(views(tasks, history, as_of, mine), SortKey.DEADLINE)
     lead = [v for v in ordered if agency in v.task.lead]
     return lead, [v for v in ordered if agency not in v.task.lead]

@@ -35,24 +35,43 @@ class AreaStats:
     deadlines: dict[dt.date, int] = field(default_factory=dict)
 
 
+def _progress(tasks: TaskList, history: History, as_of: dt.date) -> list[tuple[Status, bool]]:
+    """Every task's (status, overdue) on ``as_of``, in list order, from heads and ledger."""
+    day = as_of.toordinal()
+    tracked, status_of = history.tracked, history.status
+    todo = Status.TODO
+    out = []
+    for task_id, _, deadline, _, _ in tasks.heads:
+        status = status_of(task_id, as_of) if task_id in tracked else todo
+        out.append((status, status not in _FINISHED and day > deadline))
+    return out
+
+
+_FINISHED = (Status.DONE, Status.DROPPED)
+
+
 def agency_stats(
-    tasks: TaskList, items: Sequence[TaskView], kinds: Sequence[AgencyKind] = ()
+    tasks: TaskList, history: History, as_of: dt.date, kinds: Sequence[AgencyKind] = ()
 ) -> list[AgencyStats]:
-    """Every agency (of ``kinds``, if given) with its counts, in registry order."""
+    """Every agency (of ``kinds``, if given) with its counts on ``as_of``, in registry order."""
     lead: Counter[str] = Counter()
     support: Counter[str] = Counter()
     overdue: Counter[str] = Counter()
     done: Counter[str] = Counter()
-    for view in items:
-        involved = dict.fromkeys(view.task.lead + view.task.support)
-        for name in view.task.lead:
-            lead[name] += 1
-        for name in view.task.support:
-            if name not in view.task.lead:
-                support[name] += 1
-        for name in involved:
-            overdue[name] += view.overdue
-            done[name] += view.status is Status.DONE
+    # Count by the agencies and the state first: many tasks share them.
+    shapes = Counter(
+        (head[3], head[4], status is Status.DONE, late)
+        for head, (status, late) in zip(tasks.heads, _progress(tasks, history, as_of), strict=True)
+    )
+    for (leads, supports, finished, late), n in shapes.items():
+        for name in leads:
+            lead[name] += n
+        for name in supports:
+            if name not in leads:
+                support[name] += n
+        for name in dict.fromkeys(leads + supports):
+            overdue[name] += n * late
+            done[name] += n * finished
     return [
         AgencyStats(a, lead[a.name], support[a.name], overdue[a.name], done[a.name])
         for a in tasks.agencies
@@ -60,25 +79,27 @@ def agency_stats(
     ]
 
 
-def area_stats(tasks: TaskList, items: Sequence[TaskView]) -> list[AreaStats]:
-    """The areas in order, each with its counts and how its deadlines spread."""
+def area_stats(tasks: TaskList, history: History, as_of: dt.date) -> list[AreaStats]:
+    """The areas in order, each with its counts on ``as_of`` and how its deadlines spread."""
     total: Counter[int] = Counter()
     done: Counter[int] = Counter()
     overdue: Counter[int] = Counter()
-    spread: dict[int, Counter[dt.date]] = defaultdict(Counter)
-    for view in items:
-        number = view.task.area
+    spread: dict[int, Counter[int]] = defaultdict(Counter)
+    for head, (status, late) in zip(tasks.heads, _progress(tasks, history, as_of), strict=True):
+        number = head[1]
         total[number] += 1
-        done[number] += view.status is Status.DONE
-        overdue[number] += view.overdue
-        spread[number][view.task.deadline] += 1
+        done[number] += status is Status.DONE
+        overdue[number] += late
+        spread[number][head[2]] += 1
     return [
         AreaStats(
             area,
             total=total[area.number],
             done=done[area.number],
             overdue=overdue[area.number],
-            deadlines=dict(sorted(spread[area.number].items())),
+            deadlines={
+                dt.date.fromordinal(day): n for day, n in sorted(spread[area.number].items())
+            },
         )
         for area in tasks.areas
     ]

@@ -189,13 +189,11 @@ def agencies(
     progress: ProgressOption = None,
 ) -> None:
     """Every agency with its kind, pinyin code, aliases and counts as lead and support."""
-    from szbiz.query import views
     from szbiz.render.views import agencies_sheet
     from szbiz.report import agency_stats
 
     session = open_session(tasks, as_of, progress)
-    found = views(session.tasks, session.history, session.as_of)
-    stats = agency_stats(session.tasks, found, tuple(kind or ()))
+    stats = agency_stats(session.tasks, session.history, session.as_of, tuple(kind or ()))
     emit_sheet(agencies_sheet(stats), fmt, as_json, empty="no agencies match")
 
 
@@ -208,10 +206,9 @@ def areas(
     progress: ProgressOption = None,
 ) -> None:
     """The areas with their task counts and how their deadlines spread over the year."""
-    from szbiz.query import views
     from szbiz.render.views import areas_sheet
     from szbiz.report import area_stats
 
     session = open_session(tasks, as_of, progress)
-    found = views(session.tasks, session.history, session.as_of)
-    emit_sheet(areas_sheet(area_stats(session.tasks, found)), fmt, as_json, empty="no areas")
+    stats = area_stats(session.tasks, session.history, session.as_of)
+    emit_sheet(areas_sheet(stats), fmt, as_json, empty="no areas")

@@ -5,11 +5,21 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from szbiz.model import Agency
 from szbiz.query import TaskView
 from szbiz.render import Registry
-from szbiz.render.sheet import MD_ALIGN, Justify, Style, md_row, one_line, print_rich
+from szbiz.render.sheet import (
+    MD_ALIGN,
+    Justify,
+    Style,
+    md_row,
+    one_line,
+    print_columns,
+    print_rich,
+    titled_grid,
+)
 from szbiz.render.views import state_label
 
 
@@ -72,33 +82,31 @@ def _overdue(sheet: ChaseSheet) -> int:
 
 @CHASE_FORMATS.register("table")
 def table(sheet: ChaseSheet, style: Style) -> str:
-    from rich import box
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    parts: list[object] = [
-        Text(_heading(sheet), style="bold"),
-        Text(f"{sheet.title} · 逾期 {_overdue(sheet)} 项"),
-        Text(""),
-    ]
+    out = print_rich(
+        Group(
+            Text(_heading(sheet), style="bold"),
+            Text(f"{sheet.title} · 逾期 {_overdue(sheet)} 项"),
+            Text(""),
+        ),
+        style,
+    )
+    headers = tuple(zip(HEADERS, JUSTIFY, strict=True))
     for caption, views in _sections(sheet):
-        grid = Table(
-            title=caption,
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            pad_edge=False,
-        )
-        for header, justify in zip(HEADERS, JUSTIFY, strict=True):
-            flexible = header in ("措施", "最近备注", "依据")
-            grid.add_column(header, no_wrap=not flexible, justify=justify)
-        for view in views:
-            grid.add_row(
-                *(Text(one_line(c), no_wrap=True, overflow="ellipsis") for c in _cells(view))
-            )
-        parts += [grid if views else Text(f"{caption}：无"), Text("")]
-    return print_rich(Group(*parts), style)  # type: ignore[arg-type]
+        if views:
+            # Each row as rich sets it, without rich setting thousands of rows one by one.
+            rows = [tuple(map(one_line, _cells(v))) for v in views]
+            cells = [list(column) for column in zip(*rows, strict=True)]
+            out += print_columns(partial(titled_grid, caption, headers, FLEXIBLE), cells, style)
+        else:
+            out += print_rich(Text(f"{caption}：无"), style)
+        out += "\n"
+    return out
+
+
+FLEXIBLE = ("措施", "最近备注", "依据")  # the columns that give up width to fit
 
 
 @CHASE_FORMATS.register("md")

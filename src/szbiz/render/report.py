@@ -16,13 +16,14 @@ from szbiz.render.sheet import (
     percent,
     print_columns,
     print_rich,
+    titled_grid,
     to_json,
 )
 from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    pass
 
 ReportRenderer = Callable[[Report, str, Style], str]
 REPORT_FORMATS: Registry[ReportRenderer] = Registry("report")
@@ -159,7 +160,6 @@ OVERDUE_HEADERS: tuple[tuple[str, Justify], ...] = (
 
 @REPORT_FORMATS.register("table")
 def table(report: Report, title: str, style: Style) -> str:
-    from rich import box
     from rich.console import Group
     from rich.progress_bar import ProgressBar
     from rich.table import Table
@@ -172,20 +172,7 @@ def table(report: Report, title: str, style: Style) -> str:
         filled = (2 * width * tally.done + tally.total) // (2 * tally.total) if tally.total else 0
         return Text("█" * filled + "░" * (width - filled))
 
-    def grid(
-        caption: str, headers: Sequence[tuple[str, Justify]], flexible: Sequence[str] = ()
-    ) -> Table:
-        out = Table(
-            title=caption,
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            pad_edge=False,
-        )
-        for header, justify in headers:
-            out.add_column(header, justify=justify, no_wrap=header not in flexible)
-        return out
-
+    grid = titled_grid
     o = report.overall
     headline = _headline(report)
     head = Table.grid(padding=(0, 1))

@@ -217,6 +217,22 @@ class _Column:
         return text[:keep] + " " * split
 
 
+def titled_grid(
+    title: str, headers: Sequence[tuple[str, Justify]], flexible: Sequence[str] = ()
+) -> Table:
+    """An empty table of a report or 督办单: its title above, a rule under the headers;
+    only the ``flexible`` columns give up width, the others never wrap."""
+    from rich import box
+    from rich.table import Table
+
+    out = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False
+    )
+    for header, justify in headers:
+        out.add_column(header, justify=justify, no_wrap=header not in flexible)
+    return out
+
+
 def print_columns(
     make_grid: Callable[[], Table], cells: Sequence[Sequence[str]], style: Style
 ) -> str:
