@@ -22,6 +22,8 @@ BASE = dt.date(2020, 5, 15)
         ("2020/06", dt.date(2020, 6, 30)),
         ("2020-06", dt.date(2020, 6, 30)),
         ("2020-02", dt.date(2020, 2, 29)),
+        ("2020-12", dt.date(2020, 12, 31)),
+        ("9999-12", dt.date(9999, 12, 31)),
         ("2020年6月底", dt.date(2020, 6, 30)),
         ("2020 年 1 月底", dt.date(2020, 1, 31)),
         ("2020年6月", dt.date(2020, 6, 30)),
@@ -43,7 +45,8 @@ def test_parse_date(text: str, expected: dt.date) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2020-13-01", "2020-02-30", "x", "+d", "", "13月底", "2020/13/30"]
+    "text",
+    ["2020-13-01", "2020-02-30", "x", "+d", "", "13月底", "2020/13/30", "2020-13", "2020-00"],
 )
 def test_unreadable_dates(text: str) -> None:
     with pytest.raises(DateError) as info:
