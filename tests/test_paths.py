@@ -11,7 +11,7 @@ import pytest
 from szbiz.paths import bundled_tasks, user_dir
 
 
-@pytest.mark.parametrize("value", [None, "", "   ", "/srv/xdg"])
+@pytest.mark.parametrize("value", [None, "", "   ", "/srv/xdg", "rel/dir", " /srv/xdg", "~/x"])
 def test_user_dirs_match_platformdirs(monkeypatch: pytest.MonkeyPatch, value: str | None) -> None:
     for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME"):
         if value is None:
@@ -28,6 +28,9 @@ def test_xdg_directories(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     assert user_dir("data") == Path("/srv/data/szbiz")
     assert user_dir("cache") == Path.home() / ".cache" / "szbiz"
+    # Relative values would move the ledger with the working directory: ignored.
+    monkeypatch.setenv("XDG_DATA_HOME", "data")
+    assert user_dir("data") == Path.home() / ".local" / "share" / "szbiz"
 
 
 def test_bundled_list_exists() -> None:

@@ -39,6 +39,6 @@ def user_dir(kind: Literal["data", "cache"]) -> Path:
     if kind == "cache":
         variable, default = ("XDG_CACHE_HOME", "~/.cache")
     base = os.environ.get(variable, "")
-    if not base.strip():
+    if not os.path.isabs(base):  # unset, empty or relative: ignored, as the XDG spec says
         base = os.path.expanduser(default)
     return Path(base) / "szbiz"
