@@ -25,6 +25,7 @@ from szbiz.render.sheet import (
     md_cell,
     md_row,
     one_line,
+    plain_table,
     print_columns,
     print_rich,
     render,
@@ -235,6 +236,8 @@ ALPHABET = [
     "\u0301",  # combining accent: no width of its own
     "👍",
     "👨\u200d👩",  # joined emoji
+    "a\u200d",  # a joiner at the end of a word
+    "\u200d ",  # a joiner before a space: rich measures the pair as nothing
     "❤\ufe0f",  # emoji by variation selector
     "\t",
     "\n",
@@ -308,3 +311,13 @@ def test_every_format_the_cli_offers_has_a_renderer() -> None:
     assert {f.value for f in ChaseFormat} == set(CHASE_FORMATS)
     assert {f.value for f in ExportFormat} == set(EXPORTS)
     assert {f.value for f in LintFormat} - {"auto"} == set(PROBLEM_FORMATS)
+
+
+def test_a_joiner_at_the_end_of_a_cell_is_set_as_rich_sets_it() -> None:
+    make = grid_of(("right", "left", "left"), (False, True, True))
+    cells = [["1", "2"], ["措施", "a\u200d"], ["a\u200d ", "依据"]]
+    for width in (12, 40, 80, 300):
+        style = Style(width)
+        assert print_columns(make, cells, style) == by_rich(make, cells, style), width
+    columns = [Column("a", "A"), Column("b", "B", flexible=True)]
+    assert plain_table(columns, [["1"], ["a\u200d"]], "", Style(80)) is None

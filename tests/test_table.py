@@ -33,6 +33,8 @@ WORDS = st.sampled_from(
         "",
         "[bold]",
         "、",
+        "a\u200d",  # rich measures a joiner its own way: rich draws such a table
+        "👨\u200d👩",
     ]
 )
 # Text that rich sets on one line; a line break or control code goes to rich itself.

@@ -117,6 +117,9 @@ def one_line(text: str) -> str:
 # What a cell may hold that rich strips (some control codes) or that breaks a line.
 _UNUSUAL = "[\x00-\x1f\x7f\x85\u2028\u2029]"  # compiled on first use
 _SPACE = r"\s"
+# A zero-width joiner makes rich measure the text around it its own way (a joiner
+# then a space takes no cell): tables holding one are set by rich itself.
+_JOINER = "\u200d"
 
 
 class _Column:
@@ -255,6 +258,15 @@ def print_columns(
         return print_rich(grid, style)
     columns = [_Column(c) for c in cells]
     rows = range(len(cells[0]))
+
+    def every_row_by_rich() -> str:
+        full = make_grid()
+        for i in rows:
+            full.add_row(*(text(c.cells[i]) for c in columns))
+        return print_rich(full, style)
+
+    if any(_JOINER in "".join(c.length) for c in columns):
+        return every_row_by_rich()
     chosen = sorted({i for c in columns for i in c.extremes()})
     for i in chosen:
         grid.add_row(*(text(c.cells[i]) for c in columns))
@@ -263,11 +275,7 @@ def print_columns(
     marks = print_rich(grid, Style(width=style.width, color=False)).splitlines()[-2:]
     starts, ends = ([i for i, c in enumerate(m) if c == "|"] for m in marks)
     if len(starts) != len(columns) or len(ends) != len(columns):
-        # Too narrow for every column to show a mark: let rich set every row.
-        grid = make_grid()
-        for i in rows:
-            grid.add_row(*(text(c.cells[i]) for c in columns))
-        return print_rich(grid, style)
+        return every_row_by_rich()  # too narrow for every column to show a mark
     head = print_rich(grid, style).splitlines()[: -(len(chosen) + 2)]
     parts = []
     for j, (column, start, end, spec) in enumerate(
@@ -331,7 +339,9 @@ def plain_table(
     unusual = re.compile(_UNUSUAL)
     if not count or any("[" in h or unusual.search(h) for h in headers) or unusual.search(footer):
         return None
-    if any(unusual.search("".join(set(c))) for c in cells):
+    if any(unusual.search("".join(set(c))) or _JOINER in "".join(set(c)) for c in cells):
+        return None
+    if any(_JOINER in h for h in headers) or _JOINER in footer:
         return None
     from rich.cells import cell_len
 
