@@ -285,3 +285,22 @@ def test_read_here_knows_the_ledger_bytes_last_read(cache: Path, tmp_path: Path)
     assert read_here(data) and not read_here(b"")
     append_events(ledger, [event(2)])
     assert not read_here(ledger.read_bytes())
+
+
+def test_a_damaged_task_text_is_one_line_and_the_entry_goes(cache: Path) -> None:
+    import marshal
+
+    load_cached(TASKS)
+    (entry,) = entries(cache)
+    value = list(marshal.loads(entry.read_bytes()))
+    value[5] = (b"\x00damaged", *value[5][1:])  # task 1's text
+    entry.write_bytes(marshal.dumps(tuple(value)))
+    damaged = load_cached(TASKS)
+    assert damaged.task(2) == load(TASKS).tasks.task(2)  # the other tasks read on
+    with pytest.raises(szbiz.cache.SzbizError) as info:
+        damaged.task(1)
+    assert info.value.message == (
+        f"{entry} is damaged (task 1) and was removed; run the command again"
+    )
+    assert not entry.exists()
+    assert load_cached(TASKS) == load(TASKS).tasks  # rebuilt

@@ -221,3 +221,14 @@ def test_heads_say_what_the_tasks_say(tasks: TaskList) -> None:
         assert tasks.position(task_id) is not None
         assert tasks.tasks[tasks.position(task_id) or 0] is task
     assert tasks.position(211) is None and tasks.task(211) is None
+
+
+def test_heads_follow_the_tasks_of_a_replaced_list(tasks: TaskList) -> None:
+    import dataclasses
+
+    reversed_list = dataclasses.replace(tasks, tasks=tuple(reversed(tasks.tasks)))
+    assert reversed_list.heads[0][0] == 210
+    assert reversed_list.task(1) == tasks.task(1)
+    assert ids(find(reversed_list, History(), dt.date(2020, 1, 1), Filter(ids=frozenset({1})))) == [
+        1
+    ]

@@ -20,9 +20,11 @@ import datetime as dt
 import marshal
 import os
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from szbiz.errors import SzbizError
 from szbiz.model import (
     Agency,
     AgencyKind,
@@ -118,17 +120,25 @@ class LazyTasks(Sequence[Task]):
     decoded only for those shown.
     """
 
-    __slots__ = ("_heads", "_made", "_texts")
+    __slots__ = ("_heads", "_made", "_texts", "entry")
 
-    def __init__(self, heads: tuple[Head, ...], texts: tuple[bytes, ...]) -> None:
+    def __init__(
+        self, heads: tuple[Head, ...], texts: tuple[bytes, ...], entry: Path | None = None
+    ) -> None:
         if len(heads) != len(texts):
             raise ValueError("heads and texts differ in length")
         self._heads = heads
         self._texts = texts
+        self.entry = entry  # the cache file they were read from
         self._made: list[Task | None] = [None] * len(heads)
 
     def __len__(self) -> int:
         return len(self._heads)
+
+    @property
+    def heads(self) -> tuple[Head, ...]:
+        """Each task's head, in order: what ``TaskList`` reads instead of the tasks."""
+        return self._heads
 
     @overload
     def __getitem__(self, index: int) -> Task: ...
@@ -141,11 +151,17 @@ class LazyTasks(Sequence[Task]):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         made = self._made[index]
         if made is None:
-            task_id, area, deadline, lead, support = self._heads[index]
+            made = self._make(index)
+            self._made[index] = made
+        return made
+
+    def _make(self, index: int) -> Task:
+        task_id, area, deadline, lead, support = self._heads[index]
+        try:
             title, description, deadline_text, lead_note, support_note = marshal.loads(
                 self._texts[index]
             )
-            made = Task(
+            return Task(
                 task_id,
                 area,
                 title,
@@ -157,8 +173,16 @@ class LazyTasks(Sequence[Task]):
                 lead_note,
                 support_note,
             )
-            self._made[index] = made
-        return made
+        except (ValueError, TypeError, EOFError, OverflowError) as exc:
+            # The entry was checked as a whole when read; a task's text is decoded
+            # only now. A damaged entry goes, so that the next run rebuilds it.
+            where = self.entry or "the cache"
+            if self.entry is not None:
+                with contextlib.suppress(OSError):
+                    self.entry.unlink()
+            raise SzbizError(
+                f"{where} is damaged (task {task_id}) and was removed; run the command again"
+            ) from exc
 
     def __iter__(self) -> Iterator[Task]:
         return (self[i] for i in range(len(self)))
@@ -200,7 +224,7 @@ def _pack(tasks: TaskList) -> tuple[Any, ...]:
     )
 
 
-def _unpack(value: Any) -> TaskList:
+def _unpack(value: Any, entry: Path | None = None) -> TaskList:
     version, doc, areas, agencies, heads, texts = value
     if version != FORMAT:
         raise ValueError("another cache format")
@@ -209,8 +233,7 @@ def _unpack(value: Any) -> TaskList:
         document=Document(*doc),
         areas=tuple(Area(*a) for a in areas),
         agencies=tuple(Agency(n, kinds[k], al, c, ac) for n, k, al, c, ac in agencies),
-        tasks=LazyTasks(heads, texts),
-        heads=heads,
+        tasks=LazyTasks(heads, texts, entry),
     )
 
 
@@ -226,7 +249,8 @@ def load_cached(path: Path) -> TaskList:
     key = _file_key(path)
     if key is not None:
         with contextlib.suppress(Exception):
-            return _unpacked(_unpack, (cache_dir() / f"tasks-{key}.marshal").read_bytes())
+            entry = cache_dir() / f"tasks-{key}.marshal"
+            return _unpacked(partial(_unpack, entry=entry), entry.read_bytes())
     from szbiz.load import parse, read_problems
 
     data = read_problems(path)  # says what is wrong with a file it cannot read

@@ -108,21 +108,24 @@ def head(task: Task) -> Head:
 
 @dataclass(frozen=True)
 class TaskList:
-    """The list. ``tasks`` may make each Task only when it is first asked for;
-    ``heads`` holds, for every task in order, what filters and counts need."""
+    """The list. ``heads`` holds, for every task in order, what filters and counts
+    need. ``tasks`` may make each Task only when it is first asked for: a sequence
+    with a ``heads`` attribute of its own (the cache's) gives the heads, so that
+    no task is made to work them out."""
 
     document: Document
     areas: tuple[Area, ...]
     agencies: tuple[Agency, ...]
     tasks: Sequence[Task]
-    heads: tuple[Head, ...] = field(default=(), repr=False, compare=False)
+    heads: tuple[Head, ...] = field(init=False, repr=False, compare=False)
     _index: dict[int, int] = field(init=False, repr=False, compare=False)
     _areas: dict[int, Area] = field(init=False, repr=False, compare=False)
     _agencies: dict[str, Agency] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if len(self.heads) != len(self.tasks):
-            object.__setattr__(self, "heads", tuple(map(head, self.tasks)))
+        given = getattr(self.tasks, "heads", None)
+        heads = given if isinstance(given, tuple) else tuple(map(head, self.tasks))
+        object.__setattr__(self, "heads", heads)
         object.__setattr__(self, "_index", {h[0]: i for i, h in enumerate(self.heads)})
         object.__setattr__(self, "_areas", {a.number: a for a in self.areas})
         object.__setattr__(self, "_agencies", {a.name: a for a in self.agencies})
