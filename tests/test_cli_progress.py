@@ -279,26 +279,24 @@ def test_import_to_an_unwritable_place(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def _another_szbiz_writes_first(
-    monkeypatch: pytest.MonkeyPatch, ledger: Path, task: int, status: str
+    monkeypatch: pytest.MonkeyPatch, ledger: Path, task: int, status: str, *more: tuple[int, str]
 ) -> None:
     """Between this command's reading the ledger and its taking the lock, another
-    szbiz records ``status`` for ``task``."""
+    szbiz records ``status`` for ``task`` (and the ``more`` pairs)."""
     import datetime as dt
 
     import szbiz.progress
     from szbiz.model import Event, Status
 
     real = szbiz.progress.append_events
-    other = Event(
-        task,
-        Status(status),
-        dt.date(2020, 6, 1),
-        "李四",
-        dt.datetime(2020, 6, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-    )
+    at = szbiz.progress.now()  # after this command's own earlier events
+    others = [
+        Event(n, Status(s), dt.date(2020, 6, 1), "李四", at, note="另一人")
+        for n, s in ((task, status), *more)
+    ]
 
     def racing(*args: object, **kwargs: object) -> object:
-        real(ledger, [other])
+        real(ledger, others)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(szbiz.progress, "append_events", racing)
@@ -332,3 +330,19 @@ def test_a_task_done_meanwhile_leaves_nothing_to_record(
         "nothing to record\n"
     )
     assert ledger.read_text(encoding="utf-8").count("task: 42") == 1
+
+
+def test_what_is_said_follows_the_ledger_planned_on_again(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Task 5 was done and 6 doing when read; another szbiz reopens 5 and blocks 6."""
+    run("done", "5")
+    run("start", "6")
+    _another_szbiz_writes_first(monkeypatch, ledger, 5, "todo", (6, "blocked"))
+    result = run("done", "5", "6")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "task 5: todo → done on 2020-06-01\ntask 6: blocked → done on 2020-06-01\n"
+    )
+    assert result.stderr == f"recorded 2 events in {ledger}\n"
+    assert ids(run("list", "--status", "done", "-f", "ids").stdout) == ["5", "6"]

@@ -74,13 +74,16 @@ def _record(
             )
     note_text, ref_text = (note or "").strip(), (ref or "").strip()
     change, unchanged = plan(session.history, numbers, status, day, note_text, ref_text)
-    for number in unchanged:
-        say(f"task {number} is already {status.value} on {day.isoformat()}; nothing to record")
     if not change:
+        for number in unchanged:
+            say(f"task {number} is already {status.value} on {day.isoformat()}; nothing to record")
         return
     recorder = who(by)
+    basis = session.history  # the ledger the events are planned on
 
     def events_for(history: History) -> list[Event]:
+        nonlocal basis
+        basis = history
         wanted, _ = plan(history, numbers, status, day, note_text, ref_text)
         return [
             new_event(number, status, day, recorder, note=note_text, ref=ref_text)
@@ -92,7 +95,8 @@ def _record(
 
     # A ledger whose exact bytes were validated before need not be parsed again
     # under the lock; the cache then learns the new ledger for the next command.
-    # Should another szbiz have written meanwhile, the events are planned again.
+    # Should another szbiz have written meanwhile, the events are planned again
+    # from the ledger as it is, and what is said below follows that ledger.
     appended = append_events(
         ledger,
         events_for(session.history),
@@ -102,14 +106,16 @@ def _record(
     )
     learn_append(appended)
     events = appended.events if appended is not None else ()
-    for number in change:
-        if number not in {e.task for e in events}:
+    written = {e.task for e in events}
+    for number in numbers:
+        if number not in written:
+            news = "" if number in unchanged else ": another szbiz recorded it just now"
             say(
-                f"task {number} is already {status.value} on {day.isoformat()}: "
-                "another szbiz recorded it just now; nothing to record"
+                f"task {number} is already {status.value} on {day.isoformat()}{news}; "
+                "nothing to record"
             )
     for event in events:
-        before = session.history.status(event.task, day)
+        before = basis.status(event.task, day)
         if before is status:
             write(f"task {event.task}: {status.value}, evidence added on {day.isoformat()}\n")
         else:
