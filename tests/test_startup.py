@@ -100,3 +100,20 @@ def test_a_command_run_alone_is_the_one_asked_for(command: str, tmp_path: Path) 
     alone = _python(code, tmp_path)
     assert alone.returncode == 0, alone.stderr
     assert alone.stdout == run(command, "--help", env={"COLUMNS": "80"}).stdout
+
+
+def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
+    code = (
+        "import gc, sys\n"
+        "sys.argv = ['szbiz', 'areas', '--format', 'ids']\n"
+        "import szbiz.cli.core\n"
+        "seen = []\n"
+        "real = szbiz.cli.core.run\n"
+        "szbiz.cli.core.run = lambda: (seen.append(gc.isenabled()), real())\n"
+        "import atexit\n"
+        "atexit.register(lambda: sys.__stderr__.write(f'{seen} {gc.isenabled()}\\n'))\n"
+        "from szbiz.cli import main\nmain()"
+    )
+    result = _python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[True] True"

@@ -49,6 +49,13 @@ def load_commands(modules: list[str] | None = None) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point: register the command asked for, then run."""
+    import gc
+
+    # Start-up (typer, the app's modules, the command's options) makes tens of
+    # thousands of objects and no garbage: the collector would only scan them,
+    # again and again. It is back on, with them frozen out of its sight, for the
+    # command itself.
+    gc.disable()
     from szbiz.cli.core import run
 
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
@@ -58,6 +65,8 @@ def main() -> None:
         # Typer builds every registered command's options at each start; the
         # command that runs is the only one this process needs.
         app.registered_commands = [c for c in app.registered_commands if _name(c) == command]
+    gc.freeze()
+    gc.enable()
     run()
 
 
