@@ -10,7 +10,7 @@ from enum import StrEnum
 from operator import attrgetter, itemgetter
 
 from szbiz.model import Agency, AgencyKind, Area, Head, History, Role, Status, TaskList
-from szbiz.query import TaskView, views
+from szbiz.query import FINISHED, TaskView, views
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,8 @@ def _progress(tasks: TaskList, history: History, as_of: dt.date) -> list[tuple[S
     out = []
     for task_id, _, deadline, _, _ in tasks.heads:
         status = status_of(task_id, as_of) if task_id in tracked else todo
-        out.append((status, status not in _FINISHED and day > deadline))
+        out.append((status, status not in FINISHED and day > deadline))
     return out
-
-
-_FINISHED = (Status.DONE, Status.DROPPED)
 
 
 def agency_stats(
