@@ -19,9 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from szbiz.ledger import append_events, lock_path
 from szbiz.lock import FileLock
 from szbiz.model import Event, Status
-from szbiz.progress import append_events, lock_path
 
 AT = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 HOOKED = ("open", "write", "fsync", "close", "chmod", "replace")

@@ -285,21 +285,26 @@ def _another_szbiz_writes_first(
     szbiz records ``status`` for ``task`` (and the ``more`` pairs)."""
     import datetime as dt
 
-    import szbiz.progress
+    import szbiz.ledger
+    import szbiz.lock
+    from szbiz.dates import now
     from szbiz.model import Event, Status
 
-    real = szbiz.progress.append_events
-    at = szbiz.progress.now()  # after this command's own earlier events
+    real = szbiz.lock.FileLock.acquire
+    at = now()  # after this command's own earlier events
     others = [
         Event(n, Status(s), dt.date(2020, 6, 1), "李四", at, note="另一人")
         for n, s in ((task, status), *more)
     ]
+    raced: list[bool] = []
 
-    def racing(*args: object, **kwargs: object) -> object:
-        real(ledger, others)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def racing(self: szbiz.lock.FileLock) -> None:
+        if not raced:
+            raced.append(True)
+            szbiz.ledger.append_events(ledger, others)
+        real(self)
 
-    monkeypatch.setattr(szbiz.progress, "append_events", racing)
+    monkeypatch.setattr(szbiz.lock.FileLock, "acquire", racing)
 
 
 def test_two_people_marking_the_same_task_at_once_record_it_once(
@@ -311,8 +316,7 @@ def test_two_people_marking_the_same_task_at_once_record_it_once(
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "task 43: todo → done on 2020-06-01\n"
     assert result.stderr == (
-        "task 42 is already done on 2020-06-01: another szbiz recorded it just now; "
-        f"nothing to record\nrecorded 1 event in {ledger}\n"
+        f"task 42 is already done on 2020-06-01; nothing to record\nrecorded 1 event in {ledger}\n"
     )
     lines = [line for line in ledger.read_text(encoding="utf-8").splitlines() if "task: 42" in line]
     assert len(lines) == 1 and "李四" in lines[0]
@@ -325,10 +329,7 @@ def test_a_task_done_meanwhile_leaves_nothing_to_record(
     _another_szbiz_writes_first(monkeypatch, ledger, 42, "done")  # a ledger new to both
     result = run("done", "42")
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == (
-        "task 42 is already done on 2020-06-01: another szbiz recorded it just now; "
-        "nothing to record\n"
-    )
+    assert result.stderr == "task 42 is already done on 2020-06-01; nothing to record\n"
     assert ledger.read_text(encoding="utf-8").count("task: 42") == 1
 
 

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 import szbiz
-from szbiz.config import CONFIG_TEXT, Settings, default_ledger, init_project, resolve
 from szbiz.errors import SzbizError
+from szbiz.init import CONFIG_TEXT, init_project
+from szbiz.ledger import HEADER, append_events, lock_path, new_event, read_ledger
 from szbiz.model import Status
-from szbiz.progress import HEADER, append_events, lock_path, new_event, read_ledger
+from szbiz.settings import Settings, bundled_tasks, default_ledger, resolve
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def project(tmp_path: Path) -> Path:
 def test_default_is_the_per_user_ledger_and_the_bundled_list(tmp_path: Path) -> None:
     settings = resolve(None, None, tmp_path)
     assert settings == Settings(
-        tasks=None,
+        tasks=bundled_tasks(),
         tasks_reason="bundled list",
         ledger=default_ledger(),
         ledger_reason="per-user default",
@@ -82,7 +83,7 @@ def test_the_nearest_toml_wins(project: Path) -> None:
     settings = resolve(None, None, project / "a" / "b")
     assert settings.ledger == project / "a" / "near.yaml"
     assert settings.ledger_reason == f"szbiz.toml at {project / 'a' / 'szbiz.toml'}"
-    assert (settings.tasks, settings.tasks_reason) == (None, "bundled list")
+    assert (settings.tasks, settings.tasks_reason) == (bundled_tasks(), "bundled list")
 
 
 def test_environment_beats_toml(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,7 +186,9 @@ def test_init_writes_settings_ledger_gitattributes_and_gitignore(tmp_path: Path)
     assert attributes.read_bytes() == b"progress.yaml merge=union\n"
     assert read_ledger(ledger).events == ()
     settings = resolve(None, None, tmp_path)
-    assert settings == Settings(None, "bundled list", ledger, f"szbiz.toml at {toml}", True)
+    assert settings == Settings(
+        bundled_tasks(), "bundled list", ledger, f"szbiz.toml at {toml}", True
+    )
 
 
 def test_init_refuses_an_existing_toml_and_changes_nothing(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from szbiz.paths import bundled_tasks, user_dir
+from szbiz.settings import bundled_tasks, user_dir
 
 
 @pytest.mark.parametrize("value", [None, "", "   ", "/srv/xdg", "rel/dir", " /srv/xdg", "~/x"])

@@ -29,23 +29,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import szbiz.atomic
-import szbiz.progress
-from szbiz.config import init_project
+import szbiz.ledger
 from szbiz.errors import LoadError, SzbizError, UsageError
-from szbiz.load import load
-from szbiz.model import Event, History, Status, TaskList
-from szbiz.progress import (
+from szbiz.init import init_project
+from szbiz.ledger import (
     HEADER,
-    Appended,
     append_events,
     check_ledger,
     format_event,
     ledger_text,
     lock_path,
     new_event,
+    parse_ledger,
     read_ledger,
+    record,
     who,
 )
+from szbiz.load import load
+from szbiz.model import Event, History, Status, TaskList
 
 from .conftest import TASKS
 
@@ -717,19 +718,16 @@ def test_lock_in_a_read_only_directory_injected(
 def test_unreadable_ledger_injected(
     ledger: Path, tasks: TaskList, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from szbiz.cache import load_history_cached
-
     append_events(ledger, [DOING_7])
     before = ledger.read_bytes()
     _deny_for(monkeypatch, ledger)
     message = f"{ledger}: cannot read: permission denied"
-    for read in (read_ledger, load_history_cached):
-        with pytest.raises(LoadError) as info:
-            read(ledger)
-        assert info.value.message == message
+    with pytest.raises(LoadError) as info:
+        read_ledger(ledger)
+    assert info.value.message == message
     assert [str(p) for p in check_ledger(ledger, tasks)] == [message]
     with pytest.raises(LoadError) as info:
-        append_events(ledger, [DONE_42], trusted=lambda _: True)
+        append_events(ledger, [DONE_42])
     assert info.value.message == message
     monkeypatch.undo()
     assert ledger.read_bytes() == before
@@ -755,85 +753,30 @@ def test_unreadable_ledger(ledger: Path, tasks: TaskList) -> None:
     assert ledger.read_bytes() == before
 
 
-# --- appending to a ledger the caller vouches for --------------------------------------
+# --- appending at the end of any valid ledger ------------------------------------------
 
 
-def _never_parse_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any) -> Any:
-        raise AssertionError("parsed the whole ledger")
-
-    monkeypatch.setattr(szbiz.progress, "_check_whole", refuse)
-
-
-def test_a_trusted_ledger_is_not_parsed_again(
-    ledger: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    append_events(ledger, [DOING_7])
-    old = ledger.read_bytes()
-    asked: list[bytes] = []
-
-    def trusted(data: bytes) -> bool:
-        asked.append(data)
-        return True
-
-    _never_parse_whole(monkeypatch)
-    written = append_events(ledger, [DONE_42], trusted=trusted)
-    new = old + LINE_42.encode("utf-8") + b"\n"
-    assert asked == [old]
-    assert ledger.read_bytes() == new
-    assert written == Appended(old, new, (DONE_42,), None)
-    assert read_ledger(ledger).events == (DOING_7, DONE_42)
-
-
-def test_a_trusted_crlf_ledger_keeps_its_line_ends(
-    ledger: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    old = ("\ufeff" + ledger_text([DOING_7]).replace("\n", "\r\n")).encode("utf-8")
-    ledger.write_bytes(old)
-    _never_parse_whole(monkeypatch)
-    append_events(ledger, [DONE_42], trusted=lambda _: True)
-    assert ledger.read_bytes() == old + LINE_42.encode("utf-8") + b"\r\n"
-
-
-def test_an_untrusted_append_parses_the_whole_ledger(ledger: Path) -> None:
-    append_events(ledger, [DOING_7])
-    old = ledger.read_bytes()
-    written = append_events(ledger, [DONE_42], trusted=lambda _: False)
-    assert written is not None and written.before == old
-    assert written.history == History((DOING_7, DONE_42))
-    assert append_events(ledger, []) is None
-
-
-@pytest.mark.parametrize("trust", [True, False], ids=["trusted", "untrusted"])
-def test_trust_never_lets_a_bad_new_line_in(
-    ledger: Path, monkeypatch: pytest.MonkeyPatch, trust: bool
-) -> None:
+def test_a_bad_new_line_is_never_let_in(ledger: Path) -> None:
     append_events(ledger, [DOING_7])
     before = ledger.read_bytes()
     naive = Event(7, Status.DONE, dt.date(2020, 3, 1), "李四", dt.datetime(2026, 11, 27, 18))
-    message = (
+    with pytest.raises(SzbizError) as info:
+        append_events(ledger, [DONE_42, naive])
+    assert info.value.message == (
         "cannot record the event: task 7 → at: expected a time with its UTC offset like "
         "'2026-11-27T18:00:00+08:00', got '2026-11-27T18:00:00'"
     )
-    with pytest.raises(SzbizError) as info:
-        append_events(ledger, [DONE_42, naive], trusted=lambda _: trust)
-    assert info.value.message == message
-    # Even past the check of each event on its own, the new lines are parsed before writing.
-    monkeypatch.setattr(szbiz.progress, "_check_new", lambda *args: None)
-    with pytest.raises(SzbizError) as info:
-        append_events(ledger, [DONE_42, naive], trusted=lambda _: trust)
-    assert info.value.message == message
     assert ledger.read_bytes() == before
     assert leftovers(ledger.parent) == set()
 
 
 @pytest.mark.parametrize("case", ["unknown status", "bad date", "not a list"])
-def test_a_corrupt_untrusted_ledger_is_still_refused(ledger: Path, case: str) -> None:
+def test_a_corrupt_ledger_is_refused_whole(ledger: Path, case: str) -> None:
     text, message = CORRUPT[case]
     ledger.write_text(HEADER + text, encoding="utf-8")
     before = ledger.read_bytes()
     with pytest.raises(LoadError) as info:
-        append_events(ledger, [DOING_7], trusted=lambda _: False)
+        append_events(ledger, [DOING_7])
     assert info.value.message == f"{ledger}:{message}"
     assert ledger.read_bytes() == before
 
@@ -856,13 +799,13 @@ NO_DOCUMENT_START = "invalid YAML: did not find expected <document start>"
     ],
     ids=["document end", "null", "flow list", "indented"],
 )
-def test_trust_is_not_enough_for_an_end_that_does_not_continue(
+def test_an_end_that_does_not_continue_a_list_is_refused(
     ledger: Path, text: str, where: str
 ) -> None:
     ledger.write_text(text, encoding="utf-8")
     before = ledger.read_bytes()
     with pytest.raises(SzbizError) as info:
-        append_events(ledger, [DONE_42], trusted=lambda _: True)
+        append_events(ledger, [DONE_42])
     assert info.value.message == (
         f"cannot append to {ledger}: its end does not continue a list of events ({ledger}:{where})"
     )
@@ -887,8 +830,21 @@ def test_trust_is_not_enough_for_an_end_that_does_not_continue(
         (LINE_7 + "\x85" + LINE_42 + "\n", False),
     ],
 )
-def test_which_ledgers_a_new_line_continues(text: str, continues: bool) -> None:
-    assert szbiz.progress._continues(text.encode("utf-8")) is continues
+def test_what_is_known_after_an_append_is_what_the_file_says(
+    ledger: Path, text: str, continues: bool
+) -> None:
+    """Whatever the shape of a valid ledger, the events szbiz knows after appending are
+    those a full parse of the file finds; or the append is refused and nothing changes."""
+    ledger.write_text(text, encoding="utf-8")
+    before = ledger.read_bytes()
+    try:
+        append_events(ledger, [DONE_42])
+    except SzbizError:
+        assert not continues
+        assert ledger.read_bytes() == before
+        return
+    assert read_ledger(ledger) == parse_ledger(ledger.read_bytes(), str(ledger))
+    assert read_ledger(ledger).events[-1] == DONE_42
 
 
 # --- other processes ----------------------------------------------------------------
@@ -965,10 +921,18 @@ def test_fifty_processes_append_at_once(ledger: Path, tasks: TaskList) -> None:
 
 
 def _run_killed(directory: Path, when: str, n: int) -> tuple[int, bytes, bytes]:
-    """Append task 9's event in a child killed before/after its nth file call."""
+    """Append task 9's event in a child killed before/after its nth file call.
+
+    Each child has a cache of its own, empty at first, so that every child makes
+    the same file calls.
+    """
     ledger = directory / "progress.yaml"
+    cache = directory.with_name(directory.name + "-cache")
     result = subprocess.run(
-        child("kill", str(ledger), "9", when, str(n)), capture_output=True, check=False
+        child("kill", str(ledger), "9", when, str(n)),
+        capture_output=True,
+        check=False,
+        env={**os.environ, "SZBIZ_CACHE_DIR": str(cache)},
     )
     return result.returncode, result.stdout, result.stderr
 
@@ -1059,21 +1023,24 @@ def test_union_merge_of_two_branches_keeps_both_events(
     assert check_ledger(ledger, tasks) == []
 
 
-def test_events_are_planned_again_when_the_ledger_changed(ledger: Path) -> None:
-    append_events(ledger, [DOING_7])
-    before = ledger.read_bytes()
-    seen: list[History] = []
+def test_record_skips_what_already_stands(ledger: Path) -> None:
+    append_events(ledger, [Event(5, Status.DONE, dt.date(2020, 5, 1), "甲", AT)])
+    day = dt.date(2020, 6, 1)
+    done = record(ledger, [5, 6, 6], Status.DONE, day, "乙")
+    assert [(o.task, o.before, o.event is None, o.since) for o in done.outcomes] == [
+        (5, Status.DONE, True, dt.date(2020, 5, 1)),
+        (6, Status.TODO, False, None),
+    ]
+    assert [(e.task, e.status, e.on, e.by) for e in done.events] == [(6, Status.DONE, day, "乙")]
+    again = record(ledger, [5], Status.DONE, day, "乙", ref="文号")  # the evidence arrives
+    assert [(e.task, e.ref) for e in again.events] == [(5, "文号")]
+    earlier = record(ledger, [6], Status.DONE, dt.date(2020, 4, 1), "乙")  # before it was done
+    assert [e.task for e in earlier.events] == [6]
+    assert read_ledger(ledger).events[1:] == (*done.events, *again.events, *earlier.events)
 
-    def nothing_left(history: History) -> list[Event]:
-        seen.append(history)
-        return []
 
-    assert append_events(ledger, [DONE_42], planned_on=lambda b: False, replan=nothing_left) is None
-    assert ledger.read_bytes() == before
-    assert [h.events for h in seen] == [(DOING_7,)]
-    # Planned on these very bytes: the events stand as given.
-    appended = append_events(
-        ledger, [DONE_42], planned_on=lambda b: b == before, replan=nothing_left
-    )
-    assert appended is not None and appended.events == (DONE_42,)
-    assert len(seen) == 1
+def test_record_needs_a_reason_to_block_or_drop(ledger: Path) -> None:
+    for status in (Status.BLOCKED, Status.DROPPED):
+        with pytest.raises(UsageError):
+            record(ledger, [1], status, dt.date(2020, 6, 1), "甲", note="  ")
+    assert not ledger.exists()

@@ -166,16 +166,6 @@ def test_agency_tasks_split_lead_and_support(tasks: TaskList) -> None:
     assert not {v.task.id for v in lead} & {v.task.id for v in support}
 
 
-def test_plan_skips_what_already_stands() -> None:
-    from szbiz.query import plan
-
-    history = History((Event(5, Status.DONE, dt.date(2020, 5, 1), "a", AT),))
-    day = dt.date(2020, 6, 1)
-    assert plan(history, [5, 6], Status.DONE, day, "", "") == ([6], [5])
-    assert plan(history, [5], Status.DONE, day, "", "文号") == ([5], [])  # evidence arrives
-    assert plan(history, [5], Status.DONE, dt.date(2020, 4, 1), "", "") == ([5], [])
-
-
 def test_due_window() -> None:
     from szbiz.query import due_window
 

@@ -48,19 +48,6 @@ def _modules(argv: list[str], tmp_path: Path) -> set[str]:
     return set(eval(result.stderr.strip().splitlines()[-1]))
 
 
-def test_a_warm_list_needs_no_yaml_rich_or_exporters(tmp_path: Path) -> None:
-    argv = ["szbiz", "list", "--agency", "swj", "--format", "tsv"]
-    _modules(argv, tmp_path)  # the first run fills the cache
-    loaded = _modules(argv, tmp_path)
-    for heavy in ("yaml", "rich", "openpyxl", "icalendar", "szbiz.cli.export", "szbiz.load"):
-        assert heavy not in loaded, heavy
-    # Each of these costs a millisecond or more at every start, for nothing `list` uses.
-    for costly in ("_hashlib", "calendar", "json", "tempfile"):
-        assert costly not in loaded, costly
-    if sys.platform not in ("win32", "darwin"):
-        assert "platformdirs" not in loaded
-
-
 def test_a_table_is_drawn_without_rich_console_or_table(tmp_path: Path) -> None:
     argv = ["szbiz", "list", "--agency", "swj", "--format", "table"]
     _modules(argv, tmp_path)  # the first run fills the cache
@@ -106,10 +93,10 @@ def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
     code = (
         "import gc, sys\n"
         "sys.argv = ['szbiz', 'areas', '--format', 'ids']\n"
-        "import szbiz.cli.core\n"
+        "import szbiz.cli.root\n"
         "seen = []\n"
-        "real = szbiz.cli.core.run\n"
-        "szbiz.cli.core.run = lambda: (seen.append(gc.isenabled()), real())\n"
+        "real = szbiz.cli.root.run\n"
+        "szbiz.cli.root.run = lambda: (seen.append(gc.isenabled()), real())\n"
         "import atexit\n"
         "atexit.register(lambda: sys.__stderr__.write(f'{seen} {gc.isenabled()}\\n'))\n"
         "from szbiz.cli import main\nmain()"

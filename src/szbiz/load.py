@@ -51,7 +51,7 @@ def _byte_position(data: bytes, at: int) -> tuple[int, int]:
     return position(before, len(before))
 
 
-def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
+def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     def fail(line: int, col: int, message: str, rule: str) -> tuple[None, list[Problem]]:
         return None, [Problem(name, line, col, message, rule)]
 
@@ -142,7 +142,7 @@ def parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
 
 
 def _parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
-    text, problems = _decode(data, name)
+    text, problems = decode(data, name)
     if text is None:
         return None, problems
     try:

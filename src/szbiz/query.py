@@ -252,27 +252,6 @@ def resolve_area(query: str, tasks: TaskList) -> int:
     raise UsageError(f"unknown area {query!r}; give a number {span} or part of a name")
 
 
-def plan(
-    history: History, ids: Sequence[int], status: Status, day: dt.date, note: str, ref: str
-) -> tuple[list[int], list[int]]:
-    """Which of ``ids`` a new event would change, and which already stand so.
-
-    A task that already has ``status`` on ``day`` still takes the event when
-    it brings a note or evidence its last event lacks (a ``done`` whose
-    document number arrives later).
-    """
-    change: list[int] = []
-    unchanged: list[int] = []
-    for task_id in ids:
-        last = history.last(task_id, day)
-        current = last.status if last is not None else Status.TODO
-        new_evidence = last is not None and (
-            (note and note != last.note) or (ref and ref != last.ref)
-        )
-        (change if current is not status or new_evidence else unchanged).append(task_id)
-    return change, unchanged
-
-
 DEFAULT_DUE_DAYS = 30
 
 

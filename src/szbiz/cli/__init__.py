@@ -40,7 +40,7 @@ COMMANDS = {
 
 def load_commands(modules: list[str] | None = None) -> typer.Typer:
     """The app, with the commands of ``modules`` (default: every module) registered."""
-    from szbiz.cli.core import app
+    from szbiz.cli.root import app
 
     for module in modules or sorted(set(COMMANDS.values())):
         importlib.import_module(f"szbiz.cli.{module}")
@@ -56,7 +56,7 @@ def main() -> None:
     # again and again. It is back on, with them frozen out of its sight, for the
     # command itself.
     gc.disable()
-    from szbiz.cli.core import run
+    from szbiz.cli.root import run
 
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     module = COMMANDS.get(command or "")

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from szbiz.cli.core import settings
 from szbiz.cli.options import StateChoice, as_of_day, date_value
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
@@ -25,23 +24,19 @@ class Session:
 
 def open_session(tasks: Path | None, as_of: str | None, progress: Path | None = None) -> Session:
     """The list in use, its ledger, and the day to look at them on."""
-    from szbiz.cache import load_cached, load_history_cached
-    from szbiz.paths import bundled_tasks
+    from szbiz import cache
+    from szbiz.ledger import read_ledger
+    from szbiz.settings import resolve
 
     day = as_of_day(as_of)
-    chosen = settings(tasks, progress)
-    if chosen.explicit and not chosen.ledger.parent.is_dir():
-        # Reading nothing from a mistyped path would show every task as todo.
-        raise UsageError(
-            f"the ledger {chosen.ledger} ({chosen.ledger_reason}) is in a directory that "
-            "does not exist; check the path"
-        )
-    task_list = load_cached(chosen.tasks or bundled_tasks())
-    history = load_history_cached(chosen.ledger)
+    chosen = resolve(progress, tasks)
+    ledger = chosen.ledger_to_read()
+    task_list = cache.tasks(chosen.tasks)
+    history = read_ledger(ledger)
     # The list and the ledger live as long as the command: move them out of the
     # garbage collector's sight, so that it does not rescan them again and again.
     gc.freeze()
-    return Session(task_list, history, day, chosen.ledger)
+    return Session(task_list, history, day, ledger)
 
 
 def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:

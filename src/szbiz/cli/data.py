@@ -9,23 +9,8 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.core import (
-    ProgressOption,
-    TasksOption,
-    app,
-    say,
-    settings,
-    tasks_path,
-    write,
-    write_file,
-)
-from szbiz.errors import ExitCode, LoadError, Problem
-
-
-def _report_and_exit(problems: tuple[Problem, ...], code: ExitCode) -> None:
-    for problem in problems:
-        say(f"{problem.level}: {problem}")
-    raise typer.Exit(int(code))
+from szbiz.cli.root import ProgressOption, TasksOption, app, say, write, write_file
+from szbiz.errors import ExitCode, LoadError, Problem, UsageError
 
 
 @app.command("import")
@@ -50,16 +35,15 @@ def import_(
     from szbiz.importer import read_source
 
     if not source.is_file():
-        _report_and_exit((Problem(str(source), 0, 0, "no such file", "io"),), ExitCode.USAGE)
+        raise UsageError(f"{source}: no such file")
     if output is not None and not output.parent.is_dir():
-        _report_and_exit(
-            (Problem(str(output), 0, 0, "its directory does not exist", "io"),), ExitCode.USAGE
-        )
+        raise UsageError(f"{output}: its directory does not exist")
     try:
         tasks = read_source(source, issuer)
-    except LoadError as exc:
-        _report_and_exit(exc.problems, ExitCode.PROBLEMS)
-        raise  # pragma: no cover - _report_and_exit always exits
+    except LoadError as exc:  # every row that cannot be read, a line each
+        for problem in exc.problems:
+            say(f"{problem.level}: {problem}")
+        raise typer.Exit(int(ExitCode.PROBLEMS)) from None
     text = dump_tasklist(tasks)
     if output is None:
         write(text)
@@ -113,14 +97,15 @@ def lint(
     """
     from szbiz.load import check
     from szbiz.render.problems import PROBLEM_FORMATS
+    from szbiz.settings import resolve
 
-    paths = files or [tasks_path(tasks)]
+    in_use = resolve(None, tasks)
+    paths = files or [in_use.tasks]
     ledger: Path | None = progress
     if ledger is None and not files:
-        in_use = settings(tasks).ledger
-        ledger = in_use if in_use.is_file() else None
+        ledger = in_use.ledger if in_use.ledger.is_file() else None
     elif ledger is not None and not ledger.is_file():
-        _report_and_exit((Problem(str(ledger), 0, 0, "no such file", "io"),), ExitCode.USAGE)
+        raise UsageError(f"{ledger}: no such file")
     name = fmt.value
     if fmt is LintFormat.AUTO:
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -148,8 +133,8 @@ def lint(
 
 def _check_ledger(ledger: Path, list_path: Path, require_ref: bool) -> list[Problem]:
     """The ledger's problems against the list; none to add if the list itself is broken."""
+    from szbiz.ledger import check_ledger
     from szbiz.load import load
-    from szbiz.progress import check_ledger
 
     try:
         task_list = load(list_path).tasks

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from szbiz.cli.context import build_filter, open_session
-from szbiz.cli.core import ProgressOption, TasksOption, app, say, write_file
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
@@ -24,6 +23,7 @@ from szbiz.cli.options import (
     StatusOption,
     is_terminal,
 )
+from szbiz.cli.root import ProgressOption, TasksOption, app, say, write_file
 from szbiz.errors import ExitCode, SzbizError, UsageError
 from szbiz.model import Role
 from szbiz.query import SortKey

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from szbiz.cli.core import say, write
+from szbiz.cli.root import say, write
 from szbiz.errors import UsageError
 from szbiz.model import Role
 from szbiz.query import STATUS_CHOICES, SortKey

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from szbiz.cli.context import open_session, task_ids
-from szbiz.cli.core import ProgressOption, TasksOption, app, say, settings, write
 from szbiz.cli.options import AsOfOption, FormatOption, JsonOption, date_value, emit_sheet
+from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
-from szbiz.model import Event, History, Status
+from szbiz.model import Status
 
 IdsArgument = Annotated[
     list[str],
@@ -53,75 +53,41 @@ def _record(
     tasks: Path | None,
     progress: Path | None,
 ) -> None:
-    """Append one event per task that changes; all of them or none."""
-    from szbiz.dates import today as real_today
-    from szbiz.progress import append_events, new_event, who
-    from szbiz.query import plan
+    """Record one event per task that changes, all of them or none, and say what happened."""
+    from szbiz.dates import today
+    from szbiz.ledger import record, who
+    from szbiz.settings import resolve
 
-    if status in (Status.BLOCKED, Status.DROPPED) and not (note and note.strip()):
-        verb = "block" if status is Status.BLOCKED else "drop"
-        raise UsageError(f"szbiz {verb} needs --note saying why")
     session = open_session(tasks, as_of, progress)
     numbers = task_ids(ids, session)
     day = date_value(on, session.as_of) if on else session.as_of
     # Not after the as-of day, nor after today itself: the ledger records what happened.
-    for limit in (session.as_of, real_today()):
+    for limit in (session.as_of, today()):
         if day > limit:
             what = f"--on {day.isoformat()}" if on else f"--as-of {day.isoformat()}"
             raise UsageError(
                 f"{what} is after today ({limit.isoformat()}); "
                 "record progress on or after the day it happens"
             )
-    note_text, ref_text = (note or "").strip(), (ref or "").strip()
-    change, unchanged = plan(session.history, numbers, status, day, note_text, ref_text)
-    if not change:
-        for number in unchanged:
-            say(f"task {number} is already {status.value} on {day.isoformat()}; nothing to record")
-        return
     recorder = who(by)
-    basis = session.history  # the ledger the events are planned on
-
-    def events_for(history: History) -> list[Event]:
-        nonlocal basis
-        basis = history
-        wanted, _ = plan(history, numbers, status, day, note_text, ref_text)
-        return [
-            new_event(number, status, day, recorder, note=note_text, ref=ref_text)
-            for number in wanted
-        ]
-
-    ledger = settings(tasks, progress).ledger_for_writing()
-    from szbiz.cache import known_ledger, learn_append, read_here
-
-    # A ledger whose exact bytes were validated before need not be parsed again
-    # under the lock; the cache then learns the new ledger for the next command.
-    # Should another szbiz have written meanwhile, the events are planned again
-    # from the ledger as it is, and what is said below follows that ledger.
-    appended = append_events(
-        ledger,
-        events_for(session.history),
-        trusted=known_ledger,
-        planned_on=read_here,
-        replan=events_for,
-    )
-    learn_append(appended)
-    events = appended.events if appended is not None else ()
-    written = {e.task for e in events}
-    for number in numbers:
-        if number not in written:
-            news = "" if number in unchanged else ": another szbiz recorded it just now"
+    ledger = resolve(progress, tasks).ledger_for_writing()
+    done = record(ledger, numbers, status, day, recorder, note or "", ref or "")
+    for outcome in done.outcomes:
+        if outcome.event is None:
             say(
-                f"task {number} is already {status.value} on {day.isoformat()}{news}; "
+                f"task {outcome.task} is already {status.value} on {day.isoformat()}; "
                 "nothing to record"
             )
-    for event in events:
-        before = basis.status(event.task, day)
-        if before is status:
-            write(f"task {event.task}: {status.value}, evidence added on {day.isoformat()}\n")
+        elif outcome.before is status:
+            write(f"task {outcome.task}: {status.value}, evidence added on {day.isoformat()}\n")
         else:
-            write(f"task {event.task}: {before.value} → {status.value} on {day.isoformat()}\n")
-    if events:
-        say(f"recorded {len(events)} event{'s' if len(events) != 1 else ''} in {_shown(ledger)}")
+            write(
+                f"task {outcome.task}: {outcome.before.value} → {status.value} "
+                f"on {day.isoformat()}\n"
+            )
+    count = len(done.events)
+    if count:
+        say(f"recorded {count} event{'s' if count != 1 else ''} in {_shown(ledger)}")
 
 
 def _shown(path: Path) -> str:
@@ -203,7 +169,7 @@ def init(
 
     Two branches that both record progress then merge without conflict.
     """
-    from szbiz.config import init_project
+    from szbiz.init import init_project
 
     if not directory.is_dir():
         raise UsageError(f"{directory} is not a directory")
@@ -217,10 +183,10 @@ def where(
     progress: ProgressOption = None,
 ) -> None:
     """Which task list and progress ledger are in use, and why."""
-    from szbiz.paths import bundled_tasks
+    from szbiz.settings import resolve
 
-    chosen = settings(tasks, progress)
-    list_path = chosen.tasks or bundled_tasks()
+    chosen = resolve(progress, tasks)
+    list_path = chosen.tasks
     ledger = chosen.ledger
     state = "exists" if ledger.is_file() else "not created yet"
     write(

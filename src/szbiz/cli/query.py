@@ -14,7 +14,6 @@ from szbiz.cli.context import (
     resolve_areas,
     task_ids,
 )
-from szbiz.cli.core import ProgressOption, TasksOption, app, write
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
@@ -32,6 +31,7 @@ from szbiz.cli.options import (
     emit_sheet,
     style,
 )
+from szbiz.cli.root import ProgressOption, TasksOption, app, write
 from szbiz.errors import UsageError
 from szbiz.model import AgencyKind, Role
 from szbiz.query import Filter, SortKey

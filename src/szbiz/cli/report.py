@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from szbiz.cli.context import open_session, resolve_agencies, resolve_areas
-from szbiz.cli.core import ProgressOption, TasksOption, app, write
 from szbiz.cli.options import AgencyOption, AreaOption, AsOfOption, JsonOption, style
+from szbiz.cli.root import ProgressOption, TasksOption, app, write
 from szbiz.model import Role
 from szbiz.query import Filter
 from szbiz.report import DEFAULT_LIMIT

@@ -1,4 +1,4 @@
-"""The progress ledger: an append-only YAML file of status events, one per line.
+"""The progress ledger: read, check, lock, append, atomic write; and recording progress.
 
 The file is a comment header and then a YAML sequence whose every item is a
 flow mapping on one line::
@@ -9,33 +9,30 @@ Appending adds lines at the end and never changes one above, so git's
 ``merge=union`` driver (set by ``szbiz init``) merges two branches that both
 appended into a ledger holding both events.
 
-Writes take an exclusive lock on ``<ledger>.lock`` (never renamed), re-read
-and validate the ledger under it, and replace the file atomically through a
-temporary ``.<ledger>.*.tmp`` in the same directory. Every failure to write
-surfaces as a one-line :class:`SzbizError` (the OSError is its ``__cause__``);
-a corrupt ledger as a :class:`LoadError`. Either way the ledger keeps its old
-bytes.
-
-Validating a long ledger under the lock is the slow part of an append; a
-caller that can vouch for the old bytes (``szbiz.cache.known_ledger``: they
-were validated before) passes ``trusted``, and then only the new lines are
-parsed.
+A write takes the operating system's exclusive lock on ``<ledger>.lock``
+(never renamed), reads the ledger under it, and replaces the file atomically
+through a temporary ``.<ledger>.*.tmp`` in the same directory, so a reader
+sees the old ledger or the new one, never a mix, and a crash leaves the old
+one. :func:`record` plans its events from the ledger as read under the lock:
+two people marking the same task at once record it once. Every failure to
+write is a one-line :class:`SzbizError`, a corrupt ledger a :class:`LoadError`;
+either way the ledger keeps its bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import getpass
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from szbiz import dates
 from szbiz.atomic import atomic_write
 from szbiz.errors import LoadError, Problem, SzbizError, UsageError
 from szbiz.model import Event, History, Status, TaskList
@@ -62,19 +59,6 @@ HEADER = """\
 # merge of two branches that both added events keeps the events of both.
 """
 
-TIMEZONE = "Asia/Shanghai"
-
-
-@functools.cache
-def shanghai() -> ZoneInfo:
-    """Asia/Shanghai, the reform office's clock (Windows needs the tzdata package)."""
-    return ZoneInfo(TIMEZONE)
-
-
-def now() -> dt.datetime:
-    """The current time in Asia/Shanghai, to the second."""
-    return dt.datetime.now(shanghai()).replace(microsecond=0)
-
 
 def new_event(
     task: int,
@@ -90,7 +74,7 @@ def new_event(
 
     ``by``, ``note`` and ``ref`` lose surrounding whitespace; a blank note or ref is none.
     """
-    when = at if at is not None else now()
+    when = at if at is not None else dates.now()
     return Event(task, Status(status), on, by.strip(), when, note.strip(), ref.strip())
 
 
@@ -236,9 +220,9 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
             return data.decode("utf-8-sig"), []
         except UnicodeDecodeError:
             pass
-    from szbiz.load import _decode as decode_text
+    from szbiz.load import decode
 
-    return decode_text(data, name)
+    return decode(data, name)
 
 
 def _label(node: Node, index: int) -> str:
@@ -304,16 +288,6 @@ def _read(path: Path) -> bytes | None:
         raise LoadError([Problem(str(path), 0, 0, f"cannot read: {why}", "io")]) from exc
 
 
-def _events(path: Path) -> list[tuple[Node, Event]]:
-    data = _read(path)
-    if data is None:
-        return []
-    events, problems = _parse(data, str(path))
-    if problems:
-        raise LoadError(problems)
-    return events
-
-
 def parse_ledger(data: bytes, name: str) -> History:
     """The events in a ledger's bytes; LoadError with file:line:column if it is not valid."""
     events, problems = _parse(data, name)
@@ -323,11 +297,17 @@ def parse_ledger(data: bytes, name: str) -> History:
 
 
 def read_ledger(path: Path) -> History:
-    """Every event of the ledger at ``path``; a missing ledger has none.
+    """Every event of the ledger at ``path`` (from the cache when its bytes were read
+    before); a missing ledger has none.
 
     Raises LoadError with file:line:column for a ledger that is not valid.
     """
-    return History(tuple(event for _, event in _events(path)))
+    data = _read(path)
+    if data is None or not data.strip():
+        return History()
+    from szbiz import cache
+
+    return cache.history(data, str(path))
 
 
 def _ranges(ids: Sequence[int]) -> str:
@@ -343,7 +323,7 @@ def _ranges(ids: Sequence[int]) -> str:
 
 def _recorded_on(event: Event) -> dt.date:
     """The day an event was recorded, in Asia/Shanghai."""
-    return event.at.astimezone(shanghai()).date()
+    return event.at.astimezone(dates.SHANGHAI).date()
 
 
 def _effective(events: Sequence[tuple[Node, Event]]) -> dict[int, tuple[Node, Event]]:
@@ -396,7 +376,7 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
                     where.line,
                     where.column,
                     f"on {event.on.isoformat()} is after the day it was recorded "
-                    f"({recorded.isoformat()} in {TIMEZONE}); an event cannot be in the future",
+                    f"({recorded.isoformat()} in Asia/Shanghai); an event cannot be in the future",
                     "future-date",
                     trail=trail,
                 )
@@ -418,7 +398,7 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
     return problems
 
 
-# --- appending ----------------------------------------------------------------------
+# --- writing ------------------------------------------------------------------------
 
 
 def lock_path(path: Path) -> Path:
@@ -437,32 +417,12 @@ def _os_error(path: Path, exc: OSError) -> SzbizError:
     return error
 
 
-def _check_new(events: Sequence[Event], lines: Sequence[str]) -> None:
-    """Refuse an event that would not read back as itself, or that lint would reject.
-
-    That is: an empty ``by``, a time without its UTC offset, …, or an ``on``
-    after the day the event is recorded (``at``, in Asia/Shanghai).
-    """
-    for event, line in zip(events, lines, strict=True):
-        parsed, problems = _parse((line + "\n").encode("utf-8"), "event")
-        if problems:
-            p = problems[0]
-            raise SzbizError(f"cannot record the event: {p.text}")
-        if [e for _, e in parsed] != [event]:  # pragma: no cover - a bug in format_event
-            raise SzbizError(f"cannot record the event of task {event.task}: it reads back changed")
-        recorded = _recorded_on(event)
-        if event.on > recorded:
-            raise SzbizError(
-                f"cannot record task {event.task} on {event.on.isoformat()}: that is after "
-                f"today ({recorded.isoformat()} in {TIMEZONE})"
-            )
-
-
 # A ledger every line of which is blank, a comment, or one ``- {…}`` item at the
 # left margin. For such a ledger that is valid, YAML's state at its end is the
 # top-level block list, between items: a ``- {…}`` line added there is one more
-# item. (Any line of another shape, such as ``...``, an indented or block-style
-# item, or a flow list, sends the append through a full parse instead.)
+# item, and the ledger with it is valid if the line is. (Any line of another
+# shape, such as ``...``, an indented or block-style item, or a flow list, sends
+# the append through a parse of the whole ledger instead.)
 _ONE_ITEM_PER_LINE = re.compile(
     rb"(?:\xef\xbb\xbf)?"  # a UTF-8 byte order mark
     rb"(?:(?:[ \t]*|#[^\n]*|- \{[^\n]*\}[ \t]*)\r?\n)*"  # blank, comment, item
@@ -476,48 +436,48 @@ def _continues(old: bytes) -> bool:
     return _ONE_ITEM_PER_LINE.fullmatch(old) is not None and _OTHER_BREAK.search(old) is None
 
 
-@dataclass(frozen=True)
-class Appended:
-    """What ``append_events`` wrote, for ``szbiz.cache.learn_append``."""
+class _Writer:
+    """The ledger as read under its lock, and the one way to append to it."""
 
-    before: bytes  # the ledger's bytes as read under the lock; b"" when there was none
-    after: bytes  # its bytes now
-    events: tuple[Event, ...]  # the events added, in order
-    history: History | None = None  # every event of ``after``, when it was parsed whole
+    def __init__(self, path: Path, real: Path) -> None:
+        from szbiz import cache
+
+        self.path, self.real = path, real
+        self.old = _read(real) or b""
+        # Validated: parsed here, or read back from the cache, which holds only
+        # ledgers that were.
+        self.history = cache.history(self.old, str(path)) if self.old.strip() else History()
+
+    def append(self, events: Sequence[Event]) -> None:
+        """Write the ledger with ``events`` added at its end: all of them or none."""
+        from szbiz import cache
+
+        old = self.old
+        if not old.strip():
+            base, eol = HEADER.encode("utf-8"), b"\n"
+        else:
+            # Keep the file's line ends (a Windows checkout may have CRLF).
+            first = old.find(b"\n")
+            eol = b"\r\n" if first > 0 and old[first - 1 : first] == b"\r" else b"\n"
+            base = old if old.endswith(b"\n") else old + eol
+        added = b"".join(format_event(e).encode("utf-8") + eol for e in events)
+        _check_added(added, events)
+        data = base + added
+        if base is old and _continues(old):
+            history = History(self.history.events + tuple(events))
+        else:  # an unusual ledger: parse it whole, as it would be
+            history = _check_whole(data, self.path)
+        try:
+            atomic_write(self.real, data)
+        except OSError as exc:
+            raise _os_error(self.path, exc) from exc
+        cache.remember(data, history)
+        self.old, self.history = data, history
 
 
-def append_events(
-    path: Path,
-    events: Sequence[Event],
-    timeout: float = 10.0,
-    *,
-    trusted: Callable[[bytes], bool] | None = None,
-    planned_on: Callable[[bytes], bool] | None = None,
-    replan: Callable[[History], Sequence[Event]] | None = None,
-) -> Appended | None:
-    """Add ``events`` at the end of the ledger: all of them or none.
-
-    Raises SzbizError when the ledger cannot be written (missing directory,
-    permission, another writer past ``timeout`` seconds, any OSError) or an
-    event cannot be recorded, and LoadError when the ledger is corrupt; the
-    ledger then keeps its bytes.
-
-    The whole ledger is parsed under the lock, so that nothing is ever appended
-    to a corrupt one, unless ``trusted(old_bytes)`` vouches for the bytes read
-    there (they were validated before), they end in a newline, and every line
-    is a comment or a one-line item: then only the new lines are parsed, and
-    the cost no longer grows with the ledger. Returns what was written (None
-    when there was nothing to add).
-
-    ``events`` were planned from a ledger read before the lock was taken; when
-    ``planned_on(old_bytes)`` says the ledger has changed since (another szbiz
-    wrote), ``replan`` makes them again from the ledger as it now is, so that
-    two people marking the same task at once record it once.
-    """
-    if not events:
-        return None
-    lines = [format_event(e) for e in events]
-    _check_new(events, lines)
+@contextmanager
+def _writing(path: Path, timeout: float) -> Iterator[_Writer]:
+    """Hold the ledger's lock; a corrupt ledger raises LoadError, a locked one SzbizError."""
     directory = path.parent
     if not directory.is_dir():
         raise SzbizError(f"cannot write {path}: directory {directory} does not exist")
@@ -538,70 +498,111 @@ def append_events(
     except OSError as exc:
         raise _os_error(path, exc) from exc
     try:
-        old = _read(real)
-        before = old if old is not None else b""
-        if old is None or not old.strip():
-            base, eol = HEADER.encode("utf-8"), b"\n"
-        else:
-            # Keep the file's line ends (a Windows checkout may have CRLF).
-            first = old.find(b"\n")
-            eol = b"\r\n" if first > 0 and old[first - 1 : first] == b"\r" else b"\n"
-            base = old if old.endswith(b"\n") else old + eol
-        if replan is not None and planned_on is not None and not planned_on(before):
-            current = parse_ledger(before, str(path)) if before.strip() else History()
-            events = list(replan(current))
-            if not events:
-                return None
-            lines = [format_event(e) for e in events]
-            _check_new(events, lines)
-        added = b"".join(line.encode("utf-8") + eol for line in lines)
-        data = base + added
-        history: History | None = None
-        vouched = (
-            trusted is not None
-            and bool(before.strip())
-            and before.endswith(b"\n")
-            and _continues(before)
-            and trusted(before)
-        )
-        if vouched:
-            _check_added(added, events)
-        else:
-            history = _check_whole(data, base, added, events, path)
-        try:
-            atomic_write(real, data)
-        except OSError as exc:
-            raise _os_error(path, exc) from exc
+        yield _Writer(path, real)
     finally:
         lock.release()
-    return Appended(before, data, tuple(events), history)
+
+
+def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) -> None:
+    """Add ``events`` at the end of the ledger, as they are: all of them or none.
+
+    Waits up to ``timeout`` seconds for another writer. Raises SzbizError when
+    the ledger cannot be written or an event cannot be recorded as it is, and
+    LoadError when the ledger is corrupt; the ledger then keeps its bytes.
+    """
+    if events:
+        with _writing(path, timeout) as ledger:
+            ledger.append(events)
 
 
 def _check_added(added: bytes, events: Sequence[Event]) -> None:
-    """The new lines on their own: a list of exactly ``events``."""
+    """The new lines on their own: a list of exactly ``events``, as lint would accept them."""
     parsed, problems = _parse(added, "event")
     if problems:
         raise SzbizError(f"cannot record the event: {problems[0].text}")
+    for _, event in parsed:
+        recorded = _recorded_on(event)
+        if event.on > recorded:
+            raise SzbizError(
+                f"cannot record task {event.task} on {event.on.isoformat()}: that is after "
+                f"today ({recorded.isoformat()} in Asia/Shanghai)"
+            )
     if [e for _, e in parsed] != list(events):  # pragma: no cover - a bug in format_event
         raise SzbizError("cannot record the events: they read back changed")
 
 
-def _check_whole(
-    data: bytes, base: bytes, added: bytes, events: Sequence[Event], path: Path
-) -> History:
+def _check_whole(data: bytes, path: Path) -> History:
     """The ledger as it would be, parsed whole; its history, or the error that stops it."""
     parsed, problems = _parse(data, str(path))
     if problems:
-        _, old_problems = _parse(base, str(path))
-        if old_problems:  # a corrupt ledger: its own lines are named
-            raise LoadError(old_problems)
-        _check_added(added, events)  # the new lines themselves
         p = problems[0]
         raise SzbizError(
             f"cannot append to {path}: its end does not continue a list of events "
             f"({p.location()}: {p.text})"
         )
-    found = tuple(event for _, event in parsed)
-    if found[len(found) - len(events) :] != tuple(events):  # pragma: no cover - defensive
-        raise SzbizError(f"cannot append to {path}: its end does not continue a list of events")
-    return History(found)
+    return History(tuple(event for _, event in parsed))
+
+
+# --- recording progress -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What recording did to one task: its status before and after, and the event if any."""
+
+    task: int
+    before: Status
+    after: Status
+    event: Event | None  # None: the task already stood so, and nothing was recorded
+    since: dt.date | None = None  # when nothing was recorded: the day of the event it stands by
+
+
+@dataclass(frozen=True)
+class Recorded:
+    ledger: Path
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(o.event for o in self.outcomes if o.event is not None)
+
+
+def record(
+    path: Path,
+    ids: Sequence[int],
+    status: Status,
+    day: dt.date,
+    by: str,
+    note: str = "",
+    ref: str = "",
+    *,
+    timeout: float = 10.0,
+) -> Recorded:
+    """Record that the tasks ``ids`` have ``status`` since ``day``: the use case of
+    ``szbiz done`` and its kin.
+
+    The events are planned from the ledger as read under its lock, and appended
+    together or not at all. A task that already has ``status`` on ``day`` takes
+    no event, unless it brings a note or evidence its last event lacks (the
+    document number of a ``done`` that arrives later).
+    """
+    note, ref = note.strip(), ref.strip()
+    if status in (Status.BLOCKED, Status.DROPPED) and not note:
+        verb = "block" if status is Status.BLOCKED else "drop"
+        raise UsageError(f"szbiz {verb} needs --note saying why")
+    with _writing(path, timeout) as ledger:
+        outcomes = []
+        for task in dict.fromkeys(ids):
+            last = ledger.history.last(task, day)
+            before = last.status if last is not None else Status.TODO
+            news = last is not None and ((note and note != last.note) or (ref and ref != last.ref))
+            if before is status and not news:
+                since = last.on if last is not None else None
+                outcomes.append(Outcome(task, before, status, None, since))
+            else:
+                event = new_event(task, status, day, by, note=note, ref=ref)
+                outcomes.append(Outcome(task, before, status, event))
+        done = Recorded(path, tuple(outcomes))
+        if done.events:
+            ledger.append(done.events)
+    return done

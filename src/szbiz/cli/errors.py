@@ -1,0 +1,56 @@
+"""The one place where an error becomes a line on stderr and an exit code.
+
+szbiz's own errors (``SzbizError`` and its kinds) carry their message and exit
+code; click's and typer's usage errors are ``typer.TyperException``\\ s with an
+``exit_code`` and ``format_message()``. A file the system refuses is one line
+with the file's name; anything else is a bug: one line asking for a report.
+With ``--debug`` (or SZBIZ_DEBUG=1) the error is raised instead, traceback and all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from szbiz.errors import ExitCode, SzbizError
+
+INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
+
+
+def debugging(args: Sequence[str]) -> bool:
+    """``szbiz --debug COMMAND …`` or SZBIZ_DEBUG=1: show tracebacks."""
+    if os.environ.get("SZBIZ_DEBUG", "") not in ("", "0"):
+        return True
+    for arg in args:  # --debug is an option of szbiz itself: it comes before the command
+        if arg == "--debug":
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False
+
+
+def exit_code(exc: BaseException, command: str = "szbiz") -> int:
+    """Say what went wrong in one line on stderr, and return the exit code for it."""
+    code = int(ExitCode.PROBLEMS)
+    if isinstance(exc, SzbizError):
+        message, code = exc.message, int(exc.exit_code)
+    elif isinstance(exc, KeyboardInterrupt | typer.Abort):
+        message, code = "interrupted", INTERRUPTED
+    elif isinstance(exc, typer.TyperException):  # click's usage errors among them
+        ctx = getattr(exc, "ctx", None)
+        where = getattr(ctx, "command_path", None) or command
+        message = f"{exc.format_message()} (see '{where} --help')"
+        code = exc.exit_code
+    elif isinstance(exc, OSError):
+        message = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    else:
+        message = (
+            f"internal error ({type(exc).__name__}: {exc}); "
+            "run again with --debug for the traceback, and please report it"
+        )
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+    return code

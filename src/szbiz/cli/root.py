@@ -1,0 +1,173 @@
+"""The root command (the Typer app), the options every command shares, and how commands print.
+
+This package is the only place that reads argv, writes stdout and decides exit codes.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from szbiz.cli.errors import debugging, exit_code
+from szbiz.errors import SzbizError, UsageError
+
+
+class SzbizGroup(TyperGroup):
+    """Runs a command; every error it raises goes through ``szbiz.cli.errors``."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        standalone = standalone_mode
+        argv = list(sys.argv[1:] if args is None else args) or ["--help"]
+        try:
+            result = super().main(
+                argv, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+        except BaseException as exc:
+            if not standalone or debugging(argv) or isinstance(exc, SystemExit):
+                raise
+            if _reader_gone(exc):
+                sys.exit(0)
+            sys.exit(exit_code(exc, self.name or "szbiz"))
+        code = result if isinstance(result, int) else 0
+        if standalone:
+            sys.exit(code)
+        return code
+
+
+def _reader_gone(exc: BaseException) -> bool:
+    """The reader of stdout (head, more, findstr) went away: stop quietly.
+
+    Standard output then points at the null device, so that Python does not
+    complain when it flushes at exit. Windows says EINVAL where POSIX says EPIPE.
+    """
+    if not isinstance(exc, OSError) or exc.errno not in (errno.EPIPE, errno.EINVAL):
+        return False
+    if exc.filename is not None:  # a file, not the pipe
+        return False
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return True
+
+
+app = typer.Typer(
+    cls=SzbizGroup,
+    name="szbiz",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from szbiz import __version__
+
+        typer.echo(f"szbiz {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for errors (or set SZBIZ_DEBUG=1).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """Track Shenzhen's 2020 business-environment reform task list (210 tasks, 14 areas).
+
+    Exit codes: 0 success; 1 a list or ledger that is invalid or cannot be read
+    or written, or a state that forbids the change; 2 a usage error (unknown
+    option, a value that cannot be read, a ledger in a missing directory).
+    """
+
+
+# SZBIZ_TASKS and SZBIZ_PROGRESS are read by szbiz.settings, which also says
+# which of option, environment and szbiz.toml chose the file.
+TasksOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--tasks",
+        help="Read this task list instead of the one in use (env SZBIZ_TASKS, szbiz.toml, "
+        "else the bundled list).",
+        show_default=False,
+    ),
+]
+ProgressOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--progress",
+        help="The progress ledger (env SZBIZ_PROGRESS, szbiz.toml, else the per-user one; "
+        "see szbiz where).",
+        show_default=False,
+    ),
+]
+
+
+def write(text: str) -> None:
+    """Write to stdout; the only way commands print their results."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def write_file(output: Path, data: bytes) -> None:
+    """Replace ``output`` atomically; a failure is one line and the old file stays whole."""
+    from szbiz.atomic import atomic_write
+
+    try:
+        atomic_write(output, data)
+    except FileNotFoundError:
+        raise UsageError(
+            f"cannot write {output}: the directory {output.parent} does not exist"
+        ) from None
+    except PermissionError:
+        raise SzbizError(
+            f"cannot write {output}: permission denied (is it open in Excel or another program?)"
+        ) from None
+    except OSError as exc:
+        raise SzbizError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def say(text: str) -> None:
+    """A note for the person, not for a pipe: stderr."""
+    typer.echo(text, err=True)
+
+
+def run() -> None:
+    """Run the app on sys.argv, as the console script does (see szbiz.cli.main)."""
+    if os.name == "nt":  # pragma: no cover - Windows pipes default to the ANSI code page
+        for stream in (sys.stdout, sys.stderr):
+            if not stream.isatty() and hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8")
+    app()
+
+
+__all__ = [
+    "ProgressOption",
+    "TasksOption",
+    "app",
+    "run",
+    "say",
+    "write",
+    "write_file",
+]

@@ -1,0 +1,215 @@
+"""Where szbiz's files live: the task list and ledger in use, and the cache.
+
+The ledger: ``--progress`` > SZBIZ_PROGRESS > the nearest ``szbiz.toml`` from
+the working directory upward > the per-user default. The list: ``--tasks`` >
+SZBIZ_TASKS > ``szbiz.toml`` > the list bundled with szbiz. Paths in
+``szbiz.toml`` are relative to its own directory; paths from options and the
+environment to the working directory. The cache: SZBIZ_CACHE_DIR, else the
+per-user cache directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from szbiz.errors import SzbizError, UsageError
+
+CONFIG_NAME = "szbiz.toml"
+LEDGER_NAME = "progress.yaml"
+_PACKAGE = Path(__file__).resolve().parent
+
+_KEYS = ("progress", "tasks")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The files in use and why each was chosen."""
+
+    tasks: Path
+    tasks_reason: str
+    ledger: Path
+    ledger_reason: str
+    explicit: bool  # the ledger was named by option, environment or szbiz.toml
+
+    def ledger_for_writing(self) -> Path:
+        """The ledger's path, its directory created if it is the per-user default.
+
+        A ledger named explicitly is left alone: a missing directory there is more
+        likely a typo, and writing reports it.
+        """
+        if not self.explicit:
+            try:
+                self.ledger.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                why = exc.strerror or str(exc)
+                raise SzbizError(
+                    f"cannot create {self.ledger.parent} for the ledger: {why}"
+                ) from exc
+        return self.ledger
+
+    def ledger_to_read(self) -> Path:
+        """The ledger's path; one named explicitly must be in a directory that exists.
+
+        Reading nothing from a mistyped path would show every task as todo.
+        """
+        if self.explicit and not self.ledger.parent.is_dir():
+            raise UsageError(
+                f"the ledger {self.ledger} ({self.ledger_reason}) is in a directory that "
+                "does not exist; check the path"
+            )
+        return self.ledger
+
+
+def bundled_tasks() -> Path:
+    """The canonical list shipped with szbiz.
+
+    A wheel carries it as ``szbiz/data/tasks.yaml``; a source checkout or an
+    editable install reads the repository's ``data/tasks.yaml``.
+    """
+    packaged = _PACKAGE / "data" / "tasks.yaml"
+    if packaged.is_file():
+        return packaged
+    return _PACKAGE.parent.parent / "data" / "tasks.yaml"
+
+
+def user_dir(kind: Literal["data", "cache"]) -> Path:
+    """szbiz's per-user data or cache directory, as platformdirs names it.
+
+    On Linux and other Unixes that is the XDG directory, worked out here:
+    importing platformdirs costs a few milliseconds at every start. Windows and
+    macOS ask platformdirs, which knows their folders.
+    """
+    if sys.platform in ("win32", "darwin"):
+        import platformdirs
+
+        if kind == "data":
+            return platformdirs.user_data_path("szbiz", appauthor=False)
+        return platformdirs.user_cache_path("szbiz", appauthor=False)
+    variable, default = ("XDG_DATA_HOME", "~/.local/share")
+    if kind == "cache":
+        variable, default = ("XDG_CACHE_HOME", "~/.cache")
+    base = os.environ.get(variable, "")
+    if not os.path.isabs(base):  # unset, empty or relative: ignored, as the XDG spec says
+        base = os.path.expanduser(default)
+    return Path(base) / "szbiz"
+
+
+def cache_dir() -> Path:
+    """Where the cache of validated lists and ledgers lives: SZBIZ_CACHE_DIR, else per user."""
+    override = os.environ.get("SZBIZ_CACHE_DIR")
+    return Path(override) if override else user_dir("cache")
+
+
+def default_ledger() -> Path:
+    """The per-user ledger: the platform's data directory (XDG_DATA_HOME on Linux)."""
+    return user_dir("data") / LEDGER_NAME
+
+
+def find_config(cwd: Path) -> Path | None:
+    """The nearest szbiz.toml in ``cwd`` or a directory above it."""
+    start = cwd.absolute()
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# Where tomllib says an error is; used only when reporting one.
+_TOML_AT = r"\s*\(at line (\d+), column (\d+)\)$"
+_TOML_END = r"\s*\(at end of document\)$"
+
+
+def _where(path: Path, text: str, key: str) -> str:
+    """``path:line`` of the line that sets ``key`` (tomllib gives no positions)."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\[\s*{re.escape(key)}\s*\])\s*(?:=|$)")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return f"{path}:{number}"
+    return str(path)
+
+
+def read_config(path: Path) -> dict[str, Path]:
+    """The paths a szbiz.toml names, made absolute against its directory."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SzbizError(f"{path}: not UTF-8 at byte {exc.start}; save it as UTF-8") from exc
+    except OSError as exc:
+        raise SzbizError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    import tomllib  # only when there is a szbiz.toml to read
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = str(path)
+        if m := re.search(_TOML_AT, message):
+            where = f"{path}:{m.group(1)}:{m.group(2)}"
+            message = message[: m.start()]
+        elif m := re.search(_TOML_END, message):
+            where = f"{path}:{text.count(chr(10)) + 1}"
+            message = message[: m.start()] + " at the end of the file"
+        raise SzbizError(
+            f"{where}: invalid TOML: {message[:1].lower()}{message[1:]}; "
+            'expected lines like progress = "progress.yaml"'
+        ) from exc
+    out: dict[str, Path] = {}
+    for key, value in data.items():
+        where = _where(path, text, key)
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise SzbizError(f"{where}: unknown key {key!r}; {hint}expected {' or '.join(_KEYS)}")
+        if not isinstance(value, str) or not value.strip():
+            example = LEDGER_NAME if key == "progress" else "tasks.yaml"
+            raise SzbizError(f'{where}: {key} must be a path in quotes, like {key} = "{example}"')
+        out[key] = path.parent / Path(value).expanduser()
+    return out
+
+
+def _env_path(name: str, cwd: Path) -> Path | None:
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return None
+    return cwd / Path(value).expanduser()
+
+
+def resolve(
+    progress_option: Path | None = None, tasks_option: Path | None = None, cwd: Path | None = None
+) -> Settings:
+    """The list and ledger in use, and the reason for each (``cwd``: the working directory)."""
+    here = cwd if cwd is not None else Path.cwd()
+    config: dict[str, Path] | None = None
+    config_path: Path | None = None
+
+    def from_config(key: str) -> Path | None:
+        nonlocal config, config_path
+        if config is None:
+            config_path = find_config(here)
+            config = read_config(config_path) if config_path is not None else {}
+        return config.get(key)
+
+    def choose(option: Path | None, flag: str, env: str, key: str) -> tuple[Path, str] | None:
+        """The first of option, environment and szbiz.toml that names a file, and which."""
+        if option is not None:
+            return here / option, flag
+        if (path := _env_path(env, here)) is not None:
+            return path, env
+        if (path := from_config(key)) is not None:
+            return path, f"{CONFIG_NAME} at {config_path}"
+        return None
+
+    tasks, tasks_reason = choose(tasks_option, "--tasks", "SZBIZ_TASKS", "tasks") or (
+        bundled_tasks(),
+        "bundled list",
+    )
+    named = choose(progress_option, "--progress", "SZBIZ_PROGRESS", "progress")
+    ledger, ledger_reason = named or (default_ledger(), "per-user default")
+    return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit=named is not None)
