@@ -66,17 +66,18 @@ def report(
     🔴 overdue, ⚪ not yet due. --agency and --area narrow the tasks counted.
     """
     from szbiz.render.report import REPORT_FORMATS
-    from szbiz.report import report_of
+    from szbiz.report import build_report
 
     session = open_session(tasks, as_of, progress)
     condition = Filter(
         agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
     )
-    numbers = report_of(
+    items = session.tasks.tasks
+    numbers = build_report(
         session.tasks,
         session.history,
         session.as_of,
-        condition.positions(session.tasks),
+        [items[p] for p in condition.positions(session.tasks)],
         warn_days,
         role,
         agencies=condition.agencies,
