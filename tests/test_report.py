@@ -283,3 +283,16 @@ def test_agency_and_area_counts_follow_the_ledger(tasks: TaskList, history: Hist
             assert min(area.deadlines) == min(v.task.deadline for v in mine)
     kinds = {s.agency.kind for s in agency_stats(tasks, history, AS_OF, [AgencyKind.DISTRICT])}
     assert kinds == {AgencyKind.DISTRICT}
+
+
+def test_one_warning_window() -> None:
+    """The report, the exports and `szbiz due` look the same 30 days ahead."""
+    import inspect
+
+    from szbiz.cli.report import report as command
+    from szbiz.query import DEFAULT_DUE_DAYS
+    from szbiz.report import WARN_DAYS
+
+    assert WARN_DAYS == DEFAULT_DUE_DAYS == 30
+    assert inspect.signature(build_report).parameters["warn_days"].default == WARN_DAYS
+    assert inspect.signature(command).parameters["warn_days"].default == WARN_DAYS

@@ -273,7 +273,7 @@ def plan(
     return change, unchanged
 
 
-DEFAULT_DUE_DAYS = 30
+DEFAULT_DUE_DAYS = 30  # szbiz.report.WARN_DAYS, which imports this module: keep them equal
 
 
 def due_window(

@@ -12,6 +12,10 @@ from operator import attrgetter
 from szbiz.model import Agency, AgencyKind, Area, History, Role, Status, Task, TaskList
 from szbiz.query import FINISHED, TaskView, views
 
+# A task not done and due within this many days is 临期 (due soon): 🟡. The one
+# default for the report, the exports and the look-ahead of `szbiz due`.
+WARN_DAYS = 30
+
 
 @dataclass(frozen=True)
 class AgencyStats:
@@ -258,7 +262,7 @@ def build_report(
     history: History,
     as_of: dt.date,
     chosen: Sequence[Task],
-    warn_days: int = 30,
+    warn_days: int = WARN_DAYS,
     role: Role = Role.LEAD,
     *,
     agencies: Sequence[str] = (),

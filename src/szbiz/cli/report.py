@@ -12,7 +12,7 @@ from szbiz.cli.core import ProgressOption, TasksOption, app, write
 from szbiz.cli.options import AgencyOption, AreaOption, AsOfOption, JsonOption, style
 from szbiz.model import Role
 from szbiz.query import Filter
-from szbiz.report import DEFAULT_LIMIT
+from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
 
 
 class ReportFormat(StrEnum):
@@ -43,7 +43,7 @@ def report(
         Role,
         typer.Option("--role", help="Whom the agency table counts: lead agencies, or any role."),
     ] = Role.LEAD,
-    warn_days: WarnDaysOption = 30,
+    warn_days: WarnDaysOption = WARN_DAYS,
     limit: Annotated[
         int,
         typer.Option(

@@ -18,10 +18,10 @@ from html import escape
 from szbiz.model import History, Role, Status
 from szbiz.query import TaskView
 from szbiz.render.chase import when
-from szbiz.render.export import WARN_DAYS, Export, agencies_text
+from szbiz.render.export import Export, agencies_text
 from szbiz.render.sheet import percent
 from szbiz.render.views import STATE_LABELS, state_label
-from szbiz.report import Light, Tally, build_report, light
+from szbiz.report import WARN_DAYS, Light, Tally, build_report, light
 
 # The order lights are stacked in, worst last before the not-yet-due rest.
 ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
