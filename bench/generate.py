@@ -17,10 +17,10 @@ from pathlib import Path
 
 from szbiz.dates import end_of_month
 from szbiz.dump import dump_tasklist
+from szbiz.ledger import ledger_text
 from szbiz.load import load
 from szbiz.model import Area, Event, Status, Task, TaskList
-from szbiz.paths import bundled_tasks
-from szbiz.progress import ledger_text
+from szbiz.settings import bundled_tasks
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

@@ -127,7 +127,7 @@ def szbiz_figures(size: int, runs: int, work: Path) -> tuple[list[Figure], dict[
         check=True,
     )
     if size == 210:  # the real list, with the synthetic ledger
-        from szbiz.paths import bundled_tasks
+        from szbiz.settings import bundled_tasks
 
         shutil.copyfile(bundled_tasks(), tasks)
     env = dict(os.environ)

@@ -162,8 +162,8 @@ def test_report_markdown_escapes_titles(tasks: TaskList) -> None:
     task = tasks.task(149)
     assert task is not None
     odd = dataclasses.replace(task, title="推进|人力资源\n服务业", lead=("市人力资源保障局",))
-    [view] = views(tasks, History(), dt.date(2020, 7, 1), [odd])
-    md = REPORT_FORMATS["md"](build_report(tasks, [view], view.as_of), "清单", Style())
+    report = build_report(tasks, History(), dt.date(2020, 7, 1), [odd])
+    md = REPORT_FORMATS["md"](report, "清单", Style())
     assert md.splitlines()[-1] == (
         "| 149 | 推进\\|人力资源 服务业 | 市人力资源保障局 | 2020-06-30 | 未开始 | 1 |"
     )
@@ -173,8 +173,8 @@ def test_report_table_keeps_an_odd_title_on_one_line(tasks: TaskList) -> None:
     task = tasks.task(149)
     assert task is not None
     odd = dataclasses.replace(task, title="推进|人力资源\n服务业")
-    [view] = views(tasks, History(), dt.date(2020, 7, 1), [odd])
-    text = REPORT_FORMATS["table"](build_report(tasks, [view], view.as_of), "清单", Style())
+    report = build_report(tasks, History(), dt.date(2020, 7, 1), [odd])
+    text = REPORT_FORMATS["table"](report, "清单", Style())
     assert text.splitlines()[-1] == (
         " 149   推进|人力资源 服务业   市人力资源保障局   2020-06-30   未开始          1"
     )
@@ -289,7 +289,7 @@ def test_report_lists_every_overdue_task_over_a_long_list(tasks: TaskList) -> No
     ]
     big = dataclasses.replace(tasks, tasks=tuple(many))
     found = views(big, History(), dt.date(2020, 7, 1))
-    report = build_report(big, found, dt.date(2020, 7, 1), 30, Role.LEAD)
+    report = build_report(big, History(), dt.date(2020, 7, 1), many, 30, Role.LEAD, limit=0)
     lines = REPORT_FORMATS["table"](report, "清单", Style()).splitlines()
     start = lines.index("逾期任务（时限早者在前）") + 3
     assert len(lines) - start == len(report.overdue) == sum(v.overdue for v in found)

@@ -9,11 +9,11 @@ import json
 import pytest
 
 from szbiz.load import load
-from szbiz.model import AgencyKind, Area, Event, History, Role, Status, TaskList
+from szbiz.model import AgencyKind, Area, Event, History, Role, Status, Task, TaskList
 from szbiz.query import Filter, find, views
 from szbiz.render.report import REPORT_FORMATS
 from szbiz.render.sheet import Style, percent
-from szbiz.report import Light, Scope, Tally, build_report, light, report_of
+from szbiz.report import Light, Scope, Tally, build_report, light, tally
 
 from .conftest import TASKS
 
@@ -43,6 +43,10 @@ HISTORY = History(
 )
 
 
+def area_10(tasks: TaskList) -> list[Task]:
+    return [t for t in tasks.tasks if t.area == 10]
+
+
 def test_lights(tasks: TaskList) -> None:
     by_id = {v.task.id: v for v in views(tasks, HISTORY, AS_OF)}
     assert light(by_id[146], 30) is Light.ON_TIME
@@ -55,8 +59,7 @@ def test_lights(tasks: TaskList) -> None:
 
 
 def test_area_numbers(tasks: TaskList) -> None:
-    mine = [v for v in views(tasks, HISTORY, AS_OF) if v.task.area == 10]
-    report = build_report(tasks, mine, AS_OF, 30, Role.LEAD)
+    report = build_report(tasks, HISTORY, AS_OF, area_10(tasks), 30, Role.LEAD)
     o = report.overall
     assert (o.total, o.done) == (6, 3)
     assert o.lights[Light.ON_TIME] == 2 and o.lights[Light.LATE] == 1
@@ -67,8 +70,7 @@ def test_area_numbers(tasks: TaskList) -> None:
 
 
 def test_json_carries_the_numbers(tasks: TaskList) -> None:
-    mine = [v for v in views(tasks, HISTORY, AS_OF) if v.task.area == 10]
-    report = build_report(tasks, mine, AS_OF, 30, Role.LEAD)
+    report = build_report(tasks, HISTORY, AS_OF, area_10(tasks), 30, Role.LEAD)
     data = json.loads(REPORT_FORMATS["json"](report, "清单", Style()))
     assert data["as_of"] == "2020-07-01"
     assert data["overall"]["done"] == 3
@@ -107,8 +109,7 @@ def test_json_carries_the_numbers(tasks: TaskList) -> None:
 
 
 def test_markdown(tasks: TaskList) -> None:
-    mine = [v for v in views(tasks, HISTORY, AS_OF) if v.task.area == 10]
-    report = build_report(tasks, mine, AS_OF, 30, Role.LEAD, areas=[10])
+    report = build_report(tasks, HISTORY, AS_OF, area_10(tasks), 30, Role.LEAD, areas=[10])
     md = REPORT_FORMATS["md"](report, "清单", Style())
     assert md.splitlines()[:7] == [
         "# 清单 · 截至 2020-07-01",
@@ -127,8 +128,7 @@ def test_markdown(tasks: TaskList) -> None:
 
 
 def test_table_has_bars_and_lights(tasks: TaskList) -> None:
-    mine = [v for v in views(tasks, HISTORY, AS_OF) if v.task.area == 10]
-    report = build_report(tasks, mine, AS_OF, 30, Role.LEAD)
+    report = build_report(tasks, HISTORY, AS_OF, area_10(tasks), 30, Role.LEAD)
     text = REPORT_FORMATS["table"](report, "清单", Style(width=100)).splitlines()
     assert text[2] == "完成 3/6 (50%) ███████████████░░░░░░░░░░░░░░░"
     assert (
@@ -141,7 +141,7 @@ def test_table_has_bars_and_lights(tasks: TaskList) -> None:
 
 def test_every_row_adds_up(tasks: TaskList) -> None:
     """By status and by light, each area's and agency's counts add up to its total."""
-    report = build_report(tasks, views(tasks, HISTORY, AS_OF), AS_OF, 30, Role.ANY)
+    report = build_report(tasks, HISTORY, AS_OF, tasks.tasks, 30, Role.ANY)
     for _, t in (*report.areas, *report.agencies, (None, report.overall)):
         assert sum(t.statuses.values()) == sum(t.lights.values()) == t.total
     assert report.overall.total == 210
@@ -150,22 +150,21 @@ def test_every_row_adds_up(tasks: TaskList) -> None:
 
 def test_scope_is_part_of_the_report(tasks: TaskList) -> None:
     report = build_report(
-        tasks, [], AS_OF, 30, Role.ANY, agencies=["市残联", "市残联"], areas=[1, 10, 1]
+        tasks, HISTORY, AS_OF, [], 30, Role.ANY, agencies=["市残联", "市残联"], areas=[1, 10, 1]
     )
     assert report.scope == Scope(
         ("市残联",), (Area(1, "深化商事登记制度改革"), Area(10, "加强劳动力市场监管")), Role.ANY
     )
     assert report.empty and report.overall.total == 0
     assert (report.areas, report.agencies, report.overdue) == ((), (), ())
-    assert build_report(tasks, [], AS_OF).scope == Scope()
+    assert build_report(tasks, HISTORY, AS_OF, []).scope == Scope()
 
 
 def test_an_agency_both_lead_and_support_counts_once(tasks: TaskList) -> None:
     task = tasks.task(149)
     assert task is not None
     both = dataclasses.replace(task, support=("市人力资源保障局", "市残联"))
-    view = views(tasks, HISTORY, AS_OF, [both])
-    report = build_report(tasks, view, AS_OF, 30, Role.ANY)
+    report = build_report(tasks, HISTORY, AS_OF, [both], 30, Role.ANY)
     assert [(a.name, t.total) for a, t in report.agencies] == [
         ("市人力资源保障局", 1),
         ("市残联", 1),
@@ -208,30 +207,55 @@ LEDGERS = [
 @pytest.mark.parametrize("history", LEDGERS)
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("as_of", [dt.date(2020, 1, 1), AS_OF, dt.date(2021, 1, 1)])
-def test_report_from_heads_equals_report_from_views(
+def test_the_report_counts_what_the_views_say(
     tasks: TaskList, history: History, role: Role, as_of: dt.date
 ) -> None:
-    """The report counted from the heads is the one counted from the views."""
+    """Counted from the deadlines and the ledger, each row is the tally of its tasks' views."""
     for condition in (Filter(), Filter(agencies=("市税务局",)), Filter(areas=(10, 1))):
         found = find(tasks, history, as_of, condition)
-        expected = build_report(tasks, found, as_of, 30, role, areas=condition.areas)
-        positions = condition.positions(tasks)
-        got = report_of(tasks, history, as_of, positions, 30, role, areas=condition.areas, limit=0)
-        assert got == expected
+        chosen = [v.task for v in found]
+        report = build_report(tasks, history, as_of, chosen, 30, role, limit=0)
+        assert report.overall == tally(found, 30)
+        assert report.areas == tuple(
+            (a, tally([v for v in found if v.task.area == a.number], 30))
+            for a in tasks.areas
+            if any(v.task.area == a.number for v in found)
+        )
+        for agency, counts in report.agencies:
+            mine = [v for v in found if agency.name in v.task.agencies(role)]
+            assert counts == tally(mine, 30)
+        assert {a.name for a, _ in report.agencies} == {
+            name for v in found for name in v.task.agencies(role)
+        }
+        overdue = sorted(
+            (v for v in found if v.overdue), key=lambda v: (v.task.deadline, v.task.id)
+        )
+        assert report.overdue == tuple(overdue)
 
 
 def test_a_limited_report_lists_the_most_overdue_and_counts_the_rest(tasks: TaskList) -> None:
-    everything = range(len(tasks.tasks))
-    full = report_of(tasks, History(), AS_OF, everything, limit=0)
+    everything = tasks.tasks
+    full = build_report(tasks, History(), AS_OF, everything, limit=0)
     assert len(full.overdue) == full.overall.lights[Light.OVERDUE] == 153
     assert full.overdue_unlisted == 0
-    top = report_of(tasks, History(), AS_OF, everything, limit=10)
+    top = build_report(tasks, History(), AS_OF, everything, limit=10)
     assert top.overdue == full.overdue[:10]
     assert [v.task.deadline for v in top.overdue] == [dt.date(2020, 1, 31)] * 9 + [
         dt.date(2020, 2, 29)
     ]
     assert top.overdue_unlisted == 143
     assert top.overall == full.overall and top.areas == full.areas
+    assert build_report(tasks, History(), AS_OF, everything).overdue == full.overdue
+
+
+def test_the_warning_window_may_run_off_the_calendar(tasks: TaskList) -> None:
+    """A window past 9999-12-31 holds every deadline not yet passed."""
+    late = dt.date(9999, 12, 1)
+    report = build_report(tasks, History(), late, tasks.tasks, 10**6)
+    assert report.overall.lights[Light.OVERDUE] == 210
+    task = dataclasses.replace(tasks.tasks[0], deadline=dt.date.max)
+    report = build_report(tasks, History(), late, [task], 10**6)
+    assert report.overall.lights[Light.SOON] == 1
 
 
 @pytest.mark.parametrize("history", LEDGERS)
@@ -259,3 +283,16 @@ def test_agency_and_area_counts_follow_the_ledger(tasks: TaskList, history: Hist
             assert min(area.deadlines) == min(v.task.deadline for v in mine)
     kinds = {s.agency.kind for s in agency_stats(tasks, history, AS_OF, [AgencyKind.DISTRICT])}
     assert kinds == {AgencyKind.DISTRICT}
+
+
+def test_one_warning_window() -> None:
+    """The report, the exports and `szbiz due` look the same 30 days ahead."""
+    import inspect
+
+    from szbiz.cli.report import report as command
+    from szbiz.query import DEFAULT_DUE_DAYS
+    from szbiz.report import WARN_DAYS
+
+    assert WARN_DAYS == DEFAULT_DUE_DAYS == 30
+    assert inspect.signature(build_report).parameters["warn_days"].default == WARN_DAYS
+    assert inspect.signature(command).parameters["warn_days"].default == WARN_DAYS

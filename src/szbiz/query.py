@@ -252,7 +252,7 @@ def resolve_area(query: str, tasks: TaskList) -> int:
     raise UsageError(f"unknown area {query!r}; give a number {span} or part of a name")
 
 
-DEFAULT_DUE_DAYS = 30
+DEFAULT_DUE_DAYS = 30  # szbiz.report.WARN_DAYS, which imports this module: keep them equal
 
 
 def due_window(

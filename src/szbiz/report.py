@@ -7,10 +7,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
-from szbiz.model import Agency, AgencyKind, Area, Head, History, Role, Status, TaskList
+from szbiz.model import Agency, AgencyKind, Area, History, Role, Status, Task, TaskList
 from szbiz.query import FINISHED, TaskView, views
+
+# A task not done and due within this many days is 临期 (due soon): 🟡. The one
+# default for the report, the exports and the look-ahead of `szbiz due`.
+WARN_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -36,14 +40,13 @@ class AreaStats:
 
 
 def _progress(tasks: TaskList, history: History, as_of: dt.date) -> list[tuple[Status, bool]]:
-    """Every task's (status, overdue) on ``as_of``, in list order, from heads and ledger."""
-    day = as_of.toordinal()
+    """Every task's (status, overdue) on ``as_of``, in list order."""
     tracked, status_of = history.tracked, history.status
     todo = Status.TODO
     out = []
-    for task_id, _, deadline, _, _ in tasks.heads:
-        status = status_of(task_id, as_of) if task_id in tracked else todo
-        out.append((status, status not in FINISHED and day > deadline))
+    for task in tasks.tasks:
+        status = status_of(task.id, as_of) if task.id in tracked else todo
+        out.append((status, status not in FINISHED and as_of > task.deadline))
     return out
 
 
@@ -57,8 +60,8 @@ def agency_stats(
     done: Counter[str] = Counter()
     # Count by the agencies and the state first: many tasks share them.
     shapes = Counter(
-        (head[3], head[4], status is Status.DONE, late)
-        for head, (status, late) in zip(tasks.heads, _progress(tasks, history, as_of), strict=True)
+        (task.lead, task.support, status is Status.DONE, late)
+        for task, (status, late) in zip(tasks.tasks, _progress(tasks, history, as_of), strict=True)
     )
     for (leads, supports, finished, late), n in shapes.items():
         for name in leads:
@@ -81,22 +84,20 @@ def area_stats(tasks: TaskList, history: History, as_of: dt.date) -> list[AreaSt
     total: Counter[int] = Counter()
     done: Counter[int] = Counter()
     overdue: Counter[int] = Counter()
-    spread: dict[int, Counter[int]] = defaultdict(Counter)
-    for head, (status, late) in zip(tasks.heads, _progress(tasks, history, as_of), strict=True):
-        number = head[1]
+    spread: dict[int, Counter[dt.date]] = defaultdict(Counter)
+    for task, (status, late) in zip(tasks.tasks, _progress(tasks, history, as_of), strict=True):
+        number = task.area
         total[number] += 1
         done[number] += status is Status.DONE
         overdue[number] += late
-        spread[number][head[2]] += 1
+        spread[number][task.deadline] += 1
     return [
         AreaStats(
             area,
             total=total[area.number],
             done=done[area.number],
             overdue=overdue[area.number],
-            deadlines={
-                dt.date.fromordinal(day): n for day, n in sorted(spread[area.number].items())
-            },
+            deadlines=dict(sorted(spread[area.number].items())),
         )
         for area in tasks.areas
     ]
@@ -246,11 +247,10 @@ class Report:
 
 
 _PAIRS = {(s, k): (s, k) for s in Status for k in Light}
-_AREA: Callable[[TaskView], int] = attrgetter("task.area")
-_NAMES: dict[Role, Callable[[TaskView], tuple[str, ...]]] = {
-    Role.LEAD: attrgetter("task.lead"),
-    Role.SUPPORT: attrgetter("task.support"),
-    Role.ANY: lambda v: v.task.lead + v.task.support,
+_NAMES: dict[Role, Callable[[Task], tuple[str, ...]]] = {
+    Role.LEAD: attrgetter("lead"),
+    Role.SUPPORT: attrgetter("support"),
+    Role.ANY: lambda t: t.lead + t.support,
 }
 # Overdue tasks a report lists unless told otherwise: more than the whole 2020
 # list holds, so that its report lists them all; a roll-up of many lists is cut.
@@ -259,130 +259,57 @@ DEFAULT_LIMIT = 250
 
 def build_report(
     tasks: TaskList,
-    items: Sequence[TaskView],
-    as_of: dt.date,
-    warn_days: int = 30,
-    role: Role = Role.LEAD,
-    *,
-    agencies: Sequence[str] = (),
-    areas: Sequence[int] = (),
-    limit: int = 0,
-) -> Report:
-    """The numbers a reform office reports upward, from the views already filtered.
-
-    ``agencies`` and ``areas`` name what the views were chosen by, for the
-    report to say; ``limit`` caps the overdue tasks listed (0: all of them).
-    """
-    # One shared pair per (status, light), not one per task: less for the garbage collector.
-    keys = [_PAIRS[v.status, light(v, warn_days)] for v in items]
-    overdue = [v for v, (_, lit) in zip(items, keys, strict=True) if lit is Light.OVERDUE]
-    overdue.sort(key=lambda v: (v.task.deadline, v.task.id))
-    return _assemble(
-        tasks,
-        as_of,
-        warn_days,
-        role,
-        keys,
-        list(map(_AREA, items)),
-        list(map(_NAMES[role], items)),
-        overdue[:limit] if limit else overdue,
-        Scope(tuple(dict.fromkeys(agencies)), _areas_of(tasks, areas), role),
-    )
-
-
-def report_of(
-    tasks: TaskList,
     history: History,
     as_of: dt.date,
-    positions: Sequence[int],
-    warn_days: int = 30,
+    chosen: Sequence[Task],
+    warn_days: int = WARN_DAYS,
     role: Role = Role.LEAD,
     *,
     agencies: Sequence[str] = (),
     areas: Sequence[int] = (),
     limit: int = DEFAULT_LIMIT,
 ) -> Report:
-    """The report over the tasks at ``positions`` in ``tasks``, as ``build_report`` makes it.
+    """The numbers a reform office reports upward, over the ``chosen`` tasks of ``tasks``.
 
-    Counted from the tasks' heads and the ledger alone: only the overdue tasks
-    listed are made into Tasks, so a report over 100,000 tasks stays quick.
+    Each task is counted once overall, once for its area and once for each
+    agency it has ``role`` in. ``agencies`` and ``areas`` name what the tasks
+    were chosen by, for the report to say; ``limit`` caps the overdue tasks
+    listed, the most overdue first (0: all of them). Only those are made into
+    TaskViews, so that a report over 100,000 tasks stays quick.
     """
-    heads = tasks.heads
-    day = as_of.toordinal()
     tracked, last = history.tracked, history.last
-
-    def progressed(task_id: int, deadline: int) -> tuple[Status, Light]:
-        event = last(task_id, as_of)
-        if event is None:
-            return _PAIRS[Status.TODO, _light(Status.TODO, deadline, 0, day, warn_days)]
-        done = event.on.toordinal() if event.status is Status.DONE else 0
-        return _PAIRS[event.status, _light(event.status, deadline, done, day, warn_days)]
-
+    day = as_of.toordinal()
+    # One shared pair per (status, light), not one per task: less for the garbage collector.
     late, soon, later = (_PAIRS[Status.TODO, k] for k in (Light.OVERDUE, Light.SOON, Light.LATER))
-    chosen = [heads[p] for p in positions]
+    horizon = _last_soon_day(as_of, warn_days)
+
+    def progressed(task: Task) -> tuple[Status, Light]:
+        event = last(task.id, as_of)
+        status = event.status if event is not None else Status.TODO
+        done = event.on.toordinal() if event is not None and status is Status.DONE else 0
+        return _PAIRS[status, _light(status, task.deadline.toordinal(), done, day, warn_days)]
+
     # Most tasks have no events: their light follows from the deadline alone.
     keys = [
-        progressed(h[0], h[2])
-        if h[0] in tracked
-        else (late if h[2] < day else soon if h[2] - day <= warn_days else later)
-        for h in chosen
+        progressed(t)
+        if t.id in tracked
+        else (late if t.deadline < as_of else soon if t.deadline <= horizon else later)
+        for t in chosen
     ]
-    area_of = [h[1] for h in chosen]
-    names_of = list(map(_HEAD_NAMES[role], chosen))
     overdue = [
-        (h[2], h[0], p)  # (deadline, id, position)
-        for p, h, key in zip(positions, chosen, keys, strict=True)
+        (t.deadline, t.id, i)
+        for i, (t, key) in enumerate(zip(chosen, keys, strict=True))
         if key[1] is Light.OVERDUE
     ]
     overdue.sort()
-    shown = overdue[:limit] if limit else overdue
-    return _assemble(
-        tasks,
-        as_of,
-        warn_days,
-        role,
-        keys,
-        area_of,
-        names_of,
-        views(tasks, history, as_of, [tasks.tasks[p] for _, _, p in shown]),
-        Scope(tuple(dict.fromkeys(agencies)), _areas_of(tasks, areas), role),
-    )
+    shown = [chosen[i] for _, _, i in (overdue[:limit] if limit else overdue)]
 
-
-_HEAD_NAMES: dict[Role, Callable[[Head], tuple[str, ...]]] = {
-    Role.LEAD: itemgetter(3),
-    Role.SUPPORT: itemgetter(4),
-    Role.ANY: lambda h: h[3] + h[4],
-}
-
-
-def _areas_of(tasks: TaskList, numbers: Sequence[int]) -> tuple[Area, ...]:
-    chosen = (tasks.area(n) for n in dict.fromkeys(numbers))
-    return tuple(a for a in chosen if a)
-
-
-def _assemble(
-    tasks: TaskList,
-    as_of: dt.date,
-    warn_days: int,
-    role: Role,
-    keys: Sequence[tuple[Status, Light]],
-    area_of: Sequence[int],
-    names_of: Sequence[tuple[str, ...]],
-    overdue: Sequence[TaskView],
-    scope: Scope,
-) -> Report:
-    """The report from each chosen task's (status, light), area and agencies.
-
-    Each task is counted once overall, once for its area and once for each
-    agency it has the scope's role in.
-    """
     by_area: dict[int, Counter[tuple[Status, Light]]] = defaultdict(Counter)
-    for (number, key), n in Counter(zip(area_of, keys, strict=True)).items():
+    for (number, key), n in Counter(zip(map(_AREA, chosen), keys, strict=True)).items():
         by_area[number][key] = n
     # Count by the tuple of agencies first: many tasks share theirs.
     by_agency: dict[str, Counter[tuple[Status, Light]]] = defaultdict(Counter)
-    for (names, key), n in Counter(zip(names_of, keys, strict=True)).items():
+    for (names, key), n in Counter(zip(map(_NAMES[role], chosen), keys, strict=True)).items():
         for name in dict.fromkeys(names):
             by_agency[name][key] += n
     area_rows = [(a, _tally(by_area[a.number])) for a in tasks.areas if a.number in by_area]
@@ -394,6 +321,22 @@ def _assemble(
         overall=_tally(Counter(keys)),
         areas=tuple(area_rows),
         agencies=tuple(agency_rows),
-        overdue=tuple(overdue),
-        scope=scope,
+        overdue=tuple(views(tasks, history, as_of, shown)),
+        scope=Scope(tuple(dict.fromkeys(agencies)), _areas_of(tasks, areas), role),
     )
+
+
+_AREA: Callable[[Task], int] = attrgetter("area")
+
+
+def _last_soon_day(as_of: dt.date, warn_days: int) -> dt.date:
+    """The last deadline that shows 🟡 on ``as_of``: ``warn_days`` on, or the calendar's end."""
+    try:
+        return as_of + dt.timedelta(days=warn_days)
+    except OverflowError:
+        return dt.date.max if warn_days > 0 else dt.date.min
+
+
+def _areas_of(tasks: TaskList, numbers: Sequence[int]) -> tuple[Area, ...]:
+    chosen = (tasks.area(n) for n in dict.fromkeys(numbers))
+    return tuple(a for a in chosen if a)

@@ -12,7 +12,7 @@ from szbiz.cli.options import AgencyOption, AreaOption, AsOfOption, JsonOption, 
 from szbiz.cli.root import ProgressOption, TasksOption, app, write
 from szbiz.model import Role
 from szbiz.query import Filter
-from szbiz.report import DEFAULT_LIMIT
+from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
 
 
 class ReportFormat(StrEnum):
@@ -43,7 +43,7 @@ def report(
         Role,
         typer.Option("--role", help="Whom the agency table counts: lead agencies, or any role."),
     ] = Role.LEAD,
-    warn_days: WarnDaysOption = 30,
+    warn_days: WarnDaysOption = WARN_DAYS,
     limit: Annotated[
         int,
         typer.Option(
@@ -66,17 +66,18 @@ def report(
     🔴 overdue, ⚪ not yet due. --agency and --area narrow the tasks counted.
     """
     from szbiz.render.report import REPORT_FORMATS
-    from szbiz.report import report_of
+    from szbiz.report import build_report
 
     session = open_session(tasks, as_of, progress)
     condition = Filter(
         agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
     )
-    numbers = report_of(
+    items = session.tasks.tasks
+    numbers = build_report(
         session.tasks,
         session.history,
         session.as_of,
-        condition.positions(session.tasks),
+        [items[p] for p in condition.positions(session.tasks)],
         warn_days,
         role,
         agencies=condition.agencies,

@@ -18,8 +18,6 @@ from szbiz.model import Task, TaskList
 from szbiz.query import FINISHED, TaskView
 from szbiz.render import Registry
 
-WARN_DAYS = 30  # a task not done and due within this many days is 临期 (due soon)
-
 
 @dataclass(frozen=True)
 class Export:
@@ -94,7 +92,7 @@ def days_left(view: TaskView) -> int | None:
 def row(view: TaskView) -> tuple[Cell, ...]:
     """One task's cells under HEADERS, typed: dates as dates, day counts as numbers."""
     from szbiz.render.views import state_label
-    from szbiz.report import light
+    from szbiz.report import WARN_DAYS, light
 
     task: Task = view.task
     last = view.last

@@ -15,13 +15,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from szbiz.model import Role, Status
+from szbiz.model import History, Role, Status
 from szbiz.query import TaskView
 from szbiz.render.chase import when
-from szbiz.render.export import WARN_DAYS, Export, agencies_text
+from szbiz.render.export import Export, agencies_text
 from szbiz.render.sheet import percent
 from szbiz.render.views import STATE_LABELS, state_label
-from szbiz.report import Light, Tally, build_report, light
+from szbiz.report import WARN_DAYS, Light, Tally, build_report, light
 
 # The order lights are stacked in, worst last before the not-yet-due rest.
 ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
@@ -286,7 +286,11 @@ HEADERS = ("序号", "所属领域", "改革措施", "牵头单位", "责任单�
 
 def render(data: Export) -> bytes:
     items = data.items
-    report = build_report(data.tasks, items, data.as_of, WARN_DAYS, Role.ANY)
+    # Each view holds its task's last event as of the day: a history of those
+    # alone gives the report the same statuses as the whole ledger.
+    seen = History(tuple(view.last for view in items if view.last is not None))
+    chosen = [view.task for view in items]
+    report = build_report(data.tasks, seen, data.as_of, chosen, WARN_DAYS, Role.ANY)
     total = report.overall
     lit = [(view, light(view, WARN_DAYS)) for view in items]
     areas = [(area.number, area.name, tally) for area, tally in report.areas]

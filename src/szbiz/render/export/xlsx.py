@@ -7,8 +7,8 @@ import io
 import unicodedata
 from typing import TYPE_CHECKING
 
-from szbiz.render.export import HEADERS, WARN_DAYS, Cell, Export, row
-from szbiz.report import Light, light
+from szbiz.render.export import HEADERS, Cell, Export, row
+from szbiz.report import WARN_DAYS, Light, light
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
