@@ -195,29 +195,17 @@ FILTERS = [
 
 @pytest.mark.parametrize("condition", FILTERS, ids=repr)
 def test_positions_are_where_the_admitted_tasks_stand(tasks: TaskList, condition: Filter) -> None:
-    """What a filter picks from the heads is what it admits task by task, in list order."""
+    """A filter picks the tasks it admits, in list order."""
     expected = [i for i, task in enumerate(tasks.tasks) if condition.admits(task)]
     assert condition.positions(tasks) == expected
     chosen = [tasks.tasks[i].id for i in expected]
     assert ids(find(tasks, History(), dt.date(2020, 1, 1), condition)) == chosen
 
 
-def test_heads_say_what_the_tasks_say(tasks: TaskList) -> None:
-    for task, (task_id, area, deadline, lead, support) in zip(
-        tasks.tasks, tasks.heads, strict=True
-    ):
-        assert (task_id, area, lead, support) == (task.id, task.area, task.lead, task.support)
-        assert dt.date.fromordinal(deadline) == task.deadline
-        assert tasks.position(task_id) is not None
-        assert tasks.tasks[tasks.position(task_id) or 0] is task
-    assert tasks.position(211) is None and tasks.task(211) is None
-
-
-def test_heads_follow_the_tasks_of_a_replaced_list(tasks: TaskList) -> None:
+def test_a_replaced_list_finds_its_own_tasks(tasks: TaskList) -> None:
     import dataclasses
 
     reversed_list = dataclasses.replace(tasks, tasks=tuple(reversed(tasks.tasks)))
-    assert reversed_list.heads[0][0] == 210
     assert reversed_list.task(1) == tasks.task(1)
     assert ids(find(reversed_list, History(), dt.date(2020, 1, 1), Filter(ids=frozenset({1})))) == [
         1

@@ -19,16 +19,29 @@ import datetime as dt
 import hashlib
 import marshal
 import sys
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from szbiz.model import Agency, AgencyKind, Area, Document, Event, History, Status, Task, TaskList
+from szbiz.model import (
+    TASK_FIELDS,
+    Agency,
+    AgencyKind,
+    Area,
+    Document,
+    Event,
+    History,
+    Status,
+    Task,
+    TaskList,
+)
 
 FORMAT = 4  # bump when the model or this layout changes
 KEEP = 8  # entries of each kind kept: the most recent few lists, and apart, ledgers
-_TASK_FIELDS = tuple(f.name for f in fields(Task))
-_DEADLINE = _TASK_FIELDS.index("deadline")
+# A task is kept as a tuple of its fields: first those passed by position, then
+# the keyword-only ones; its deadline as a day number.
+_POSITIONAL = tuple(f.name for f in TASK_FIELDS if not f.kw_only)
+_KEYWORDS = tuple(f.name for f in TASK_FIELDS if f.kw_only)
+_DEADLINE = _POSITIONAL.index("deadline")
 
 
 def _digest() -> Any:
@@ -100,7 +113,7 @@ def _pack_tasks(tasks: TaskList) -> tuple[Any, ...]:
 
     rows = []
     for task in tasks.tasks:
-        row = [getattr(task, name) for name in _TASK_FIELDS]
+        row = [getattr(task, name) for name in (*_POSITIONAL, *_KEYWORDS)]
         row[_DEADLINE] = task.deadline.toordinal()
         rows.append(tuple(v if isinstance(v, int) else one(v) for v in row))
     return (
@@ -114,11 +127,12 @@ def _pack_tasks(tasks: TaskList) -> tuple[Any, ...]:
 def _unpack_tasks(value: Any) -> TaskList:
     document, areas, agencies, rows = value
     day = dt.date.fromordinal
+    count = len(_POSITIONAL)
     made = []
     for row in rows:
-        items = list(row)
+        items = list(row[:count])
         items[_DEADLINE] = day(items[_DEADLINE])
-        made.append(Task(*items))
+        made.append(Task(*items, **dict(zip(_KEYWORDS, row[count:], strict=True))))
     return TaskList(
         Document(*document),
         tuple(Area(*a) for a in areas),

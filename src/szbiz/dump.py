@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from szbiz.model import TaskList
+from szbiz.model import TASK_FIELDS, Task, TaskList
 
 HEADER = """\
 # szbiz canonical task list: {title}
@@ -35,21 +35,14 @@ def _section(key: str, value: Any) -> str:
     return text
 
 
-def _task_dict(task: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": task.id,
-        "area": task.area,
-        "title": task.title,
-        "description": task.description,
-        "lead": list(task.lead),
-    }
-    if task.lead_note:
-        out["lead_note"] = task.lead_note
-    out["support"] = list(task.support)
-    if task.support_note:
-        out["support_note"] = task.support_note
-    out["deadline"] = task.deadline
-    out["deadline_text"] = task.deadline_text
+def _task_dict(task: Task) -> dict[str, Any]:
+    """The task's keys in the order of its fields; an empty optional one is left out."""
+    out: dict[str, Any] = {}
+    for f in TASK_FIELDS:
+        value = getattr(task, f.name)
+        if f.kw_only and not value:
+            continue
+        out[f.name] = list(value) if isinstance(value, tuple) else value
     return out
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Container
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 
@@ -69,18 +69,29 @@ class Agency:
     alias_codes: tuple[str, ...] = ()  # the initials of other spellings, e.g. zjj for 市住建局
 
 
+def _about(text: str) -> dict[str, str]:
+    """A field's description, for the JSON Schema of the list file."""
+    return {"about": text}
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
-    id: int
-    area: int
-    title: str
-    description: str
-    lead: tuple[str, ...]
-    support: tuple[str, ...]
-    deadline: dt.date
-    deadline_text: str
-    lead_note: str = ""  # a qualifier such as 按职责分工负责 on the lead agencies
-    support_note: str = ""  # the same for the co-responsible agencies, e.g. 等
+    """One task of the list. Its fields are declared here once, in the order of the
+    list file's keys: the schema, the file, the cache and the JSON follow them. The
+    qualifiers are optional (left out of the file when empty) and keyword-only."""
+
+    id: int = field(metadata=_about("the official 序号"))
+    area: int = field(metadata=_about("所属领域, by number"))
+    title: str = field(metadata=_about("the measure up to its first 。"))
+    description: str = field(metadata=_about("the rest of the measure"))
+    lead: tuple[str, ...] = field(metadata=_about("牵头单位"))
+    lead_note: str = field(
+        default="", kw_only=True, metadata=_about("qualifier, e.g. 按职责分工负责")
+    )
+    support: tuple[str, ...] = field(metadata=_about("责任单位"))
+    support_note: str = field(default="", kw_only=True, metadata=_about("qualifier, e.g. 等"))
+    deadline: dt.date = field(metadata=_about("完成时限 as a date (last day of the month)"))
+    deadline_text: str = field(metadata=_about("完成时限 as written"))
 
     @property
     def measure(self) -> str:
@@ -95,48 +106,27 @@ class Task:
         return self.lead + self.support
 
 
-# What every filter and count reads of a task, as a plain tuple: (id, area,
-# deadline as a proleptic ordinal, lead agencies, co-responsible agencies).
-# A long list is read back from the cache as these alone; a Task is made only
-# for the tasks a command shows.
-Head = tuple[int, int, int, tuple[str, ...], tuple[str, ...]]
-
-
-def head(task: Task) -> Head:
-    return (task.id, task.area, task.deadline.toordinal(), task.lead, task.support)
+TASK_FIELDS = fields(Task)
 
 
 @dataclass(frozen=True)
 class TaskList:
-    """The list. ``heads`` holds, for every task in order, what filters and counts
-    need. ``tasks`` may make each Task only when it is first asked for: a sequence
-    with a ``heads`` attribute of its own (the cache's) gives the heads, so that
-    no task is made to work them out."""
-
     document: Document
     areas: tuple[Area, ...]
     agencies: tuple[Agency, ...]
-    tasks: Sequence[Task]
-    heads: tuple[Head, ...] = field(init=False, repr=False, compare=False)
+    tasks: tuple[Task, ...]
     _index: dict[int, int] = field(init=False, repr=False, compare=False)
     _areas: dict[int, Area] = field(init=False, repr=False, compare=False)
     _agencies: dict[str, Agency] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        given = getattr(self.tasks, "heads", None)
-        heads = given if isinstance(given, tuple) else tuple(map(head, self.tasks))
-        object.__setattr__(self, "heads", heads)
-        object.__setattr__(self, "_index", {h[0]: i for i, h in enumerate(self.heads)})
+        object.__setattr__(self, "_index", {t.id: i for i, t in enumerate(self.tasks)})
         object.__setattr__(self, "_areas", {a.number: a for a in self.areas})
         object.__setattr__(self, "_agencies", {a.name: a for a in self.agencies})
 
     def task(self, task_id: int) -> Task | None:
         position = self._index.get(task_id)
         return None if position is None else self.tasks[position]
-
-    def position(self, task_id: int) -> int | None:
-        """Where the task stands in ``tasks`` and ``heads``."""
-        return self._index.get(task_id)
 
     def area(self, number: int) -> Area | None:
         return self._areas.get(number)

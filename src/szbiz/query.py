@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from szbiz.errors import UsageError
-from szbiz.model import Event, Head, History, Role, Status, Task, TaskList, head
+from szbiz.model import Event, History, Role, Status, Task, TaskList
 
 OVERDUE = "overdue"
 STATUS_CHOICES = (*(s.value for s in Status), OVERDUE)
@@ -123,61 +123,30 @@ class Filter:
     unfinished: bool = False  # leave out done and dropped tasks
 
     _wanted: frozenset[str] = field(init=False, repr=False, compare=False)
-    _before: int | None = field(init=False, repr=False, compare=False)
-    _after: int | None = field(init=False, repr=False, compare=False)
-    _open: bool = field(init=False, repr=False, compare=False)  # no condition on the heads
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_wanted", frozenset(self.agencies))
-        before, after = self.due_before, self.due_after
-        object.__setattr__(self, "_before", None if before is None else before.toordinal())
-        object.__setattr__(self, "_after", None if after is None else after.toordinal())
-        on_heads = self.areas or self.agencies or before is not None or after is not None
-        object.__setattr__(self, "_open", self.ids is None and not on_heads)
 
     def __call__(self, view: TaskView) -> bool:
         return self.admits(view.task) and self.holds(view)
 
+    def positions(self, tasks: TaskList) -> list[int]:
+        """Where in ``tasks.tasks`` the tasks are that meet the conditions on the task itself."""
+        return [i for i, task in enumerate(tasks.tasks) if self.admits(task)]
+
     def admits(self, task: Task) -> bool:
         """The conditions on the task itself, whatever its progress."""
-        return self._admits_head(head(task)) and self._has_words(task)
-
-    def positions(self, tasks: TaskList) -> list[int]:
-        """Where in ``tasks`` the tasks are that meet the conditions on the task itself.
-
-        Read from the heads: the text of a task is looked at only for ``words``.
-        """
-        heads = tasks.heads
-        if self._open:
-            chosen = list(range(len(heads)))
-        else:
-            admits = self._admits_head
-            chosen = [i for i, h in enumerate(heads) if admits(h)]
-        if self.words:
-            items = tasks.tasks
-            chosen = [i for i in chosen if self._has_words(items[i])]
-        return chosen
-
-    def _admits_head(self, task: Head) -> bool:
-        task_id, area, deadline, lead, support = task
-        if self.ids is not None and task_id not in self.ids:
+        if self.ids is not None and task.id not in self.ids:
             return False
-        if self.areas and area not in self.areas:
+        if self.areas and task.area not in self.areas:
             return False
-        if self.agencies:
-            wanted = self._wanted
-            role = self.role
-            if role is Role.LEAD:
-                if wanted.isdisjoint(lead):
-                    return False
-            elif role is Role.SUPPORT:
-                if wanted.isdisjoint(support):
-                    return False
-            elif wanted.isdisjoint(lead) and wanted.isdisjoint(support):
-                return False
-        if self._before is not None and deadline > self._before:
+        if self.agencies and self._wanted.isdisjoint(task.agencies(self.role)):
             return False
-        return not (self._after is not None and deadline < self._after)
+        if self.due_before is not None and task.deadline > self.due_before:
+            return False
+        if self.due_after is not None and task.deadline < self.due_after:
+            return False
+        return self._has_words(task)
 
     def _has_words(self, task: Task) -> bool:
         if not self.words:

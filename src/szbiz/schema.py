@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from szbiz.model import AgencyKind
+from szbiz.model import TASK_FIELDS, AgencyKind
 from szbiz.yamlnode import BOOL, FLOAT, INT, MAP, NULL, REPORTED, SEQ, STR, TIMESTAMP, Node, show
 
 SCHEMA_VERSION = 1
@@ -341,18 +341,29 @@ AGENCY = Record(
     )
 )
 
+# The task's keys follow its fields in the model; a type says what checks a value,
+# and a few fields check more than their type.
+_BY_TYPE: dict[str, Callable[[], Validator]] = {
+    "int": Integer,
+    "str": Text,
+    "tuple[str, ...]": lambda: ListOf(AGENCY_NAME),
+    "dt.date": Date,
+}
+_TASK_CHECKS: dict[str, Validator] = {
+    "id": Integer(what="id"),
+    "area": Integer(what="area number", example=3),
+    "description": Text(allow_empty=True),
+    "lead": ListOf(AGENCY_NAME, min_items=1),
+}
 TASK = Record(
-    (
-        Key("id", Integer(what="id"), description="the official 序号"),
-        Key("area", Integer(what="area number", example=3), description="所属领域, by number"),
-        Key("title", Text(), description="the measure up to its first 。"),
-        Key("description", Text(allow_empty=True), description="the rest of the measure"),
-        Key("lead", ListOf(AGENCY_NAME, min_items=1), description="牵头单位"),
-        Key("lead_note", Text(), required=False, description="qualifier, e.g. 按职责分工负责"),
-        Key("support", ListOf(AGENCY_NAME), description="责任单位"),
-        Key("support_note", Text(), required=False, description="qualifier, e.g. 等"),
-        Key("deadline", Date(), description="完成时限 as a date (last day of the month)"),
-        Key("deadline_text", Text(), description="完成时限 as written"),
+    tuple(
+        Key(
+            f.name,
+            _TASK_CHECKS.get(f.name) or _BY_TYPE[str(f.type)](),
+            required=not f.kw_only,
+            description=str(f.metadata["about"]),
+        )
+        for f in TASK_FIELDS
     )
 )
 
