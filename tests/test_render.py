@@ -25,7 +25,6 @@ from szbiz.render.sheet import (
     md_cell,
     md_row,
     one_line,
-    plain_table,
     print_columns,
     print_rich,
     render,
@@ -319,5 +318,3 @@ def test_a_joiner_at_the_end_of_a_cell_is_set_as_rich_sets_it() -> None:
     for width in (12, 40, 80, 300):
         style = Style(width)
         assert print_columns(make, cells, style) == by_rich(make, cells, style), width
-    columns = [Column("a", "A"), Column("b", "B", flexible=True)]
-    assert plain_table(columns, [["1"], ["a\u200d"]], "", Style(80)) is None
