@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from szbiz.render.sheet import Column, Sheet, Style, render
+import datetime as dt
 
-from .conftest import run
+from szbiz.load import load
+from szbiz.model import History
+from szbiz.query import views
+from szbiz.render.sheet import Column, Sheet, Style, render
+from szbiz.render.views import task_detail
+
+from .conftest import TASKS, run
 
 COLUMNS = (
     Column("id", "序号", justify="right"),
@@ -126,6 +132,47 @@ def test_list_fits_a_narrow_terminal() -> None:
     )
 
 
+SHOW_40 = """\
+序号       42
+领域       3 优化市政设施接入服务
+措施       加强用气办理便利度
+           在推行容缺受理的基础上，增加
+           邮寄办理、服务管家代办等服务
+           。推广引导客户通过各类政务信
+           息查询渠道，使用电子证照办理
+           相关业务。全面推广工商企业全
+           生命周期管家式服务，客户报装
+           燃气和使用燃气由统一的服务管
+           家，统一对接客户，为客户提供
+           后续用气服务。
+牵头单位   市燃气集团 (国有企业)
+责任单位   —
+完成时限   2020年3月底 (2020-03-31) · 30
+           days left
+状态       未开始 (todo) as of
+           2020-03-01
+"""
+
+
+def test_show_wraps_long_values_at_the_terminal_width() -> None:
+    """The measure folds at the width; a line with spaces breaks between words."""
+    result = run("show", "42", "--as-of", "2020-03-01", env={"COLUMNS": "40"})
+    assert result.stdout == SHOW_40
+
+
+def test_show_in_colour_has_bold_keys() -> None:
+    tasks = load(TASKS).tasks
+    task = tasks.task(42)
+    assert task is not None
+    [view] = views(tasks, History(), dt.date(2020, 3, 1), [task])
+    drawn = task_detail(view, tasks, [], Style(100, color=True)).splitlines()
+    assert drawn[0] == "\x1b[1m序号\x1b[0m       42"
+    assert (
+        drawn[3] == "           在推行容缺受理的基础上，增加邮寄办理、服务管家代办等服务。"
+        "推广引导客户通过各类政务信息查"
+    )
+
+
 def test_a_long_table_is_drawn_quickly() -> None:
     """10,000 rows, a few distinct values per column: the work is per value, not per cell."""
     import time
@@ -138,3 +185,17 @@ def test_a_long_table_is_drawn_quickly() -> None:
     drawn = table(100, rows=rows)
     assert time.perf_counter() - start < 1  # about 20 ms on a laptop; generous for CI
     assert len(drawn.splitlines()) == 10_003
+
+
+def test_no_renderer_draws_with_rich() -> None:
+    """One table for every command: rich only measures (rich.cells)."""
+    from pathlib import Path
+
+    import szbiz
+
+    banned = ("rich.table", "rich.console", "rich.progress_bar", "rich.text", "rich.box")
+    for path in Path(szbiz.__file__).parent.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for name in banned:
+            assert name not in source, (path, name)
+        assert "from rich import" not in source, path
