@@ -330,8 +330,8 @@ def test_sheet_table_keeps_a_row_to_a_line() -> None:
     result = run("sheet", "--agency", "kab", "--as-of", "2020-07-01", "--progress", str(LEDGER))
     lines = result.stdout.splitlines()
     assert lines[6] == (
-        "  91   试点陆路口岸“…   2020-06-30   受阻·逾期   逾期 1 天         等海关|边检  …   "
-        "深口岸〔2020〕5…"
+        "  91   试点陆路口岸“ …   2020-06-30   受阻·逾期   逾期 1 天         等海关|边检 联…   "
+        "深口岸〔2020 …"
     )
     assert lines[7].startswith("  85   ")
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import random
-from collections.abc import Callable, Sequence
 
 import pytest
-from rich import box
-from rich.control import strip_control_codes
-from rich.table import Table
-from rich.text import Text
 
 from szbiz.load import load
 from szbiz.model import Event, History, Role, Status, TaskList
@@ -19,15 +13,10 @@ from szbiz.query import TaskView, views
 from szbiz.render.report import REPORT_FORMATS
 from szbiz.render.sheet import (
     Column,
-    Justify,
     Sheet,
     Style,
     md_cell,
     md_row,
-    one_line,
-    plain_table,
-    print_columns,
-    print_rich,
     render,
 )
 from szbiz.render.views import state_label
@@ -183,104 +172,6 @@ def test_report_table_keeps_an_odd_title_on_one_line(tasks: TaskList) -> None:
 # -- Long tables, fast ----------------------------------------------------------------------
 
 
-def grid_of(justify: Sequence[Justify], flexible: Sequence[bool]) -> Callable[[], Table]:
-    def make() -> Table:
-        grid = Table(
-            title="逾期任务",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            pad_edge=False,
-        )
-        for i, (j, f) in enumerate(zip(justify, flexible, strict=True)):
-            grid.add_column(f"列{i}", justify=j, no_wrap=not f)
-        return grid
-
-    return make
-
-
-def by_rich(make: Callable[[], Table], cells: Sequence[Sequence[str]], style: Style) -> str:
-    """What rich prints with a row added for each: the output print_columns must match."""
-    grid = make()
-    for row in zip(*cells, strict=True):
-        grid.add_row(
-            *(
-                Text(one_line(strip_control_codes(c)), no_wrap=True, overflow="ellipsis")
-                for c in row
-            )
-        )
-    return print_rich(grid, style)
-
-
-def test_print_columns_prints_what_rich_prints(tasks: TaskList) -> None:
-    """The overdue table of the whole list at year end, from too narrow to wide enough."""
-    late = [v for v in views(tasks, History(), dt.date(2020, 12, 31)) if v.overdue]
-    cells = [
-        [str(v.task.id) for v in late],
-        [v.task.title for v in late],
-        ["、".join(v.task.lead) for v in late],
-        [v.task.deadline.isoformat() for v in late],
-        [str(-v.days_left) for v in late],
-    ]
-    make = grid_of(("right", "left", "left", "left", "right"), (False, True, True, False, False))
-    for width in (20, 33, 47, 61, 75, 88, 99, 100, 101, 120, 140):
-        for color in (False, True):
-            style = Style(width, color)
-            assert print_columns(make, cells, style) == by_rich(make, cells, style), width
-
-
-ALPHABET = [
-    *"ab xyz 123",
-    *"深圳市改革任务清单",
-    "\u3000",  # ideographic space
-    "\u0301",  # combining accent: no width of its own
-    "👍",
-    "👨\u200d👩",  # joined emoji
-    "a\u200d",  # a joiner at the end of a word
-    "\u200d ",  # a joiner before a space: rich measures the pair as nothing
-    "❤\ufe0f",  # emoji by variation selector
-    "\t",
-    "\n",
-    "\r\n",
-    "\x07",  # a control code rich strips
-    "|",
-    "…",
-    "“",
-]
-
-
-def test_print_columns_matches_rich_on_odd_text() -> None:
-    rng = random.Random(2020)
-
-    def word() -> str:
-        return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 20)))
-
-    for _ in range(250):
-        n = rng.randint(1, 5)
-        justify: list[Justify] = [rng.choice(["left", "right", "center"]) for _ in range(n)]
-        make = grid_of(justify, [rng.random() < 0.5 for _ in range(n)])
-        rows = rng.randint(1, 9)
-        cells = [[word() for _ in range(rows)] for _ in range(n)]
-        style = Style(rng.randint(6, 110), rng.random() < 0.3)
-        assert print_columns(make, cells, style) == by_rich(make, cells, style), (cells, style)
-
-
-def test_print_columns_with_plain_and_blank_cells() -> None:
-    make = grid_of(("right", "left", "center"), (False, True, False))
-    cells = [["1", "22 ", "333"], ["", "abc-bcd-cde", "  trailing  "], ["a", "", "  "]]
-    for width in range(5, 31):
-        assert print_columns(make, cells, Style(width)) == by_rich(make, cells, Style(width))
-    assert print_columns(make, [[], [], []], Style()) == print_rich(make(), Style())
-    # Plain text cut short: "abc-bcd-cde" at 12 columns is "abc-bc…".
-    make = grid_of(("right", "left"), (False, True))
-    cells = [["1", "2"], ["abc-bcd-cde-def", "bcbcbcbcbcbcbc"]]
-    assert print_columns(make, cells, Style(12)) == by_rich(make, cells, Style(12))
-    assert print_columns(make, cells, Style(12)).splitlines()[-2:] == [
-        "  1   abc-b…",
-        "  2   bcbcb…",
-    ]
-
-
 def test_report_lists_every_overdue_task_over_a_long_list(tasks: TaskList) -> None:
     """3,000 tasks, over 2,000 overdue: each on its own line, in deadline order."""
     many = [
@@ -311,13 +202,3 @@ def test_every_format_the_cli_offers_has_a_renderer() -> None:
     assert {f.value for f in ChaseFormat} == set(CHASE_FORMATS)
     assert {f.value for f in ExportFormat} == set(EXPORTS)
     assert {f.value for f in LintFormat} - {"auto"} == set(PROBLEM_FORMATS)
-
-
-def test_a_joiner_at_the_end_of_a_cell_is_set_as_rich_sets_it() -> None:
-    make = grid_of(("right", "left", "left"), (False, True, True))
-    cells = [["1", "2"], ["措施", "a\u200d"], ["a\u200d ", "依据"]]
-    for width in (12, 40, 80, 300):
-        style = Style(width)
-        assert print_columns(make, cells, style) == by_rich(make, cells, style), width
-    columns = [Column("a", "A"), Column("b", "B", flexible=True)]
-    assert plain_table(columns, [["1"], ["a\u200d"]], "", Style(80)) is None

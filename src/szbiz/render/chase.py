@@ -5,21 +5,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from szbiz.model import Agency
 from szbiz.query import TaskView
 from szbiz.render import Registry
-from szbiz.render.sheet import (
-    MD_ALIGN,
-    Justify,
-    Style,
-    md_row,
-    one_line,
-    print_columns,
-    print_rich,
-    titled_grid,
-)
+from szbiz.render.sheet import MD_ALIGN, Justify, Style, md_row
 from szbiz.render.views import state_label
 
 
@@ -50,6 +40,7 @@ def when(view: TaskView) -> str:
 
 HEADERS = ("序号", "措施", "完成时限", "状态", "剩余/逾期", "最近备注", "依据")
 JUSTIFY: tuple[Justify, ...] = ("right", *(("left",) * 6))
+FLEXIBLE = ("措施", "最近备注", "依据")  # the columns that give up width to fit
 
 
 def _cells(view: TaskView) -> tuple[str, ...]:
@@ -82,31 +73,19 @@ def _overdue(sheet: ChaseSheet) -> int:
 
 @CHASE_FORMATS.register("table")
 def table(sheet: ChaseSheet, style: Style) -> str:
-    from rich.console import Group
-    from rich.text import Text
+    from szbiz.render.table import Col, draw, line
 
-    out = print_rich(
-        Group(
-            Text(_heading(sheet), style="bold"),
-            Text(f"{sheet.title} · 逾期 {_overdue(sheet)} 项"),
-            Text(""),
-        ),
-        style,
-    )
-    headers = tuple(zip(HEADERS, JUSTIFY, strict=True))
+    out = line(_heading(sheet), style.color, bold=True)
+    out += line(f"{sheet.title} · 逾期 {_overdue(sheet)} 项") + "\n"
+    columns = [Col(h, j, flexible=h in FLEXIBLE) for h, j in zip(HEADERS, JUSTIFY, strict=True)]
     for caption, views in _sections(sheet):
         if views:
-            # Each row as rich sets it, without rich setting thousands of rows one by one.
-            rows = [tuple(map(one_line, _cells(v))) for v in views]
-            cells = [list(column) for column in zip(*rows, strict=True)]
-            out += print_columns(partial(titled_grid, caption, headers, FLEXIBLE), cells, style)
+            cells = [list(column) for column in zip(*map(_cells, views), strict=True)]
+            out += draw(columns, cells, style.width, style.color, title=caption)
         else:
-            out += print_rich(Text(f"{caption}：无"), style)
+            out += line(f"{caption}：无")
         out += "\n"
     return out
-
-
-FLEXIBLE = ("措施", "最近备注", "依据")  # the columns that give up width to fit
 
 
 @CHASE_FORMATS.register("md")

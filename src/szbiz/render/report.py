@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from szbiz.model import Role, Status
 from szbiz.query import TaskView
@@ -14,16 +14,10 @@ from szbiz.render.sheet import (
     Style,
     md_row,
     percent,
-    print_columns,
-    print_rich,
-    titled_grid,
     to_json,
 )
 from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
-
-if TYPE_CHECKING:
-    pass
 
 ReportRenderer = Callable[[Report, str, Style], str]
 REPORT_FORMATS: Registry[ReportRenderer] = Registry("report")
@@ -160,106 +154,89 @@ OVERDUE_HEADERS: tuple[tuple[str, Justify], ...] = (
 
 @REPORT_FORMATS.register("table")
 def table(report: Report, title: str, style: Style) -> str:
-    from rich.console import Group
-    from rich.progress_bar import ProgressBar
-    from rich.table import Table
-    from rich.text import Text
+    from szbiz.render.table import Col, bar, draw, line
 
-    def bar(tally: Tally, width: int) -> ProgressBar | Text:
-        if style.color:
-            return ProgressBar(total=max(tally.total, 1), completed=tally.done, width=width)
-        # Without colour a rich bar loses its empty part; draw both parts.
-        filled = (2 * width * tally.done + tally.total) // (2 * tally.total) if tally.total else 0
-        return Text("█" * filled + "░" * (width - filled))
+    def grid(caption: str, headers: Sequence[tuple[str, Justify]], cells: list[list[str]]) -> str:
+        columns = [Col(h, j, flexible=h in FLEXIBLE) for h, j in headers]
+        return draw(columns, cells, style.width, style.color, title=caption) + "\n"
 
-    grid = titled_grid
     o = report.overall
     headline = _headline(report)
-    head = Table.grid(padding=(0, 1))
-    head.add_row(Text(heading(report, title), style="bold"))
-    line = Table.grid(padding=(0, 1))
-    line.add_row(Text(headline[0]), bar(o, 30))
-    parts: list[Any] = [
-        head,
-        Text(scope_text(report)),
-        line,
-        *(Text(h) for h in headline[1:]),
-        Text(""),
-    ]
+    out = line(heading(report, title), style.color, bold=True)
+    out += line(scope_text(report))
+    out += line(f"{headline[0]} {bar(o.done, o.total, 30)}")
+    out += "".join(line(h) for h in headline[1:]) + "\n"
 
-    def name(text: str) -> Text:
-        return Text(text, overflow="ellipsis", no_wrap=True)
-
-    progress = grid(
-        "按领域",
-        (
-            ("序号", "right"),
-            ("领域", "left"),
-            ("灯", "left"),
-            ("进度", "left"),
-            ("完成", "right"),
-            *((_status(s), "right") for s in STATUSES),
-        ),
-        flexible=("领域",),
-    )
-    lights = grid(
-        "按领域 · 红黄绿灯",
-        (
-            ("序号", "right"),
-            ("领域", "left"),
-            *((k.symbol, "right") for k in LIGHTS),
-            ("按时率", "right"),
-        ),
-        flexible=("领域",),
-    )
-    for area, t in report.areas:
-        progress.add_row(
-            str(area.number),
-            name(area.name),
-            t.light.symbol,
-            bar(t, 12),
-            _done(t),
-            *(str(t.statuses[s]) for s in STATUSES),
-        )
-        lights.add_row(
-            str(area.number), name(area.name), *(str(t.lights[k]) for k in LIGHTS), _rate(t)
-        )
+    areas = [area for area, _ in report.areas]
+    tallies = [t for _, t in report.areas]
     if report.areas:
-        parts += [progress, Text(""), lights, Text("")]
+        numbers = [str(a.number) for a in areas]
+        names = [a.name for a in areas]
+        progress = [
+            numbers,
+            names,
+            [t.light.symbol for t in tallies],
+            [bar(t.done, t.total, 12) for t in tallies],
+            [_done(t) for t in tallies],
+            *([str(t.statuses[s]) for t in tallies] for s in STATUSES),
+        ]
+        out += grid("按领域", PROGRESS_HEADERS, progress)
+        lights = [
+            numbers,
+            names,
+            *([str(t.lights[k]) for t in tallies] for k in LIGHTS),
+            [_rate(t) for t in tallies],
+        ]
+        out += grid("按领域 · 红黄绿灯", LIGHT_HEADERS, lights)
     else:
-        parts += [Text("按领域：无"), Text("")]
+        out += line("按领域：无") + "\n"
 
-    agencies = grid(
-        _agencies_title(report),
-        (
-            ("单位", "left"),
-            ("灯", "left"),
-            ("任务", "right"),
-            ("完成", "right"),
-            ("逾期", "right"),
-            ("按时率", "right"),
-        ),
-    )
-    for agency, t in report.agencies:
-        agencies.add_row(
-            agency.name,
-            t.light.symbol,
-            str(t.total),
-            str(t.done),
-            str(t.lights[Light.OVERDUE]),
-            _rate(t),
-        )
-    parts += [agencies if report.agencies else Text(f"{_agencies_title(report)}：无"), Text("")]
+    if report.agencies:
+        agencies = [
+            [agency.name for agency, _ in report.agencies],
+            *([f(t) for _, t in report.agencies] for f in AGENCY_CELLS),
+        ]
+        out += grid(_agencies_title(report), AGENCY_HEADERS, agencies)
+    else:
+        out += line(f"{_agencies_title(report)}：无") + "\n"
 
     if not report.overdue:
-        return print_rich(Group(*parts, Text("逾期任务：无")), style)
-    overdue = print_columns(
-        lambda: grid("逾期任务（时限早者在前）", OVERDUE_HEADERS, flexible=("措施", "牵头单位")),
-        _overdue_columns(report.overdue),
-        style,
-    )
-    more = f"{_unlisted(report)}\n" if report.overdue_unlisted else ""
-    return print_rich(Group(*parts), style) + overdue + more
+        return out + line("逾期任务：无")
+    out += grid("逾期任务（时限早者在前）", OVERDUE_HEADERS, _overdue_columns(report.overdue))
+    out = out[:-1]  # no blank line after the last table
+    return out + line(_unlisted(report)) if report.overdue_unlisted else out
+
+
+FLEXIBLE = ("领域", "措施", "牵头单位")  # the columns that give up width to fit
+PROGRESS_HEADERS: tuple[tuple[str, Justify], ...] = (
+    ("序号", "right"),
+    ("领域", "left"),
+    ("灯", "left"),
+    ("进度", "left"),
+    ("完成", "right"),
+    *((_status(s), "right") for s in STATUSES),
+)
+LIGHT_HEADERS: tuple[tuple[str, Justify], ...] = (
+    ("序号", "right"),
+    ("领域", "left"),
+    *((k.symbol, "right") for k in LIGHTS),
+    ("按时率", "right"),
+)
+AGENCY_HEADERS: tuple[tuple[str, Justify], ...] = (
+    ("单位", "left"),
+    ("灯", "left"),
+    ("任务", "right"),
+    ("完成", "right"),
+    ("逾期", "right"),
+    ("按时率", "right"),
+)
+AGENCY_CELLS: tuple[Callable[[Tally], str], ...] = (
+    lambda t: t.light.symbol,
+    lambda t: str(t.total),
+    lambda t: str(t.done),
+    lambda t: str(t.lights[Light.OVERDUE]),
+    _rate,
+)
 
 
 def _unlisted(report: Report) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from szbiz.model import Event, Status, TaskList
 from szbiz.query import OVERDUE, TaskView, role_counts
-from szbiz.render.sheet import Column, Sheet, Style, print_rich
+from szbiz.render.sheet import Column, Sheet, Style
 
 if TYPE_CHECKING:
     from szbiz.report import AgencyStats, AreaStats
@@ -184,47 +184,44 @@ def _days(view: TaskView) -> str:
 
 
 def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: Style) -> str:
-    """Everything about one task, for ``szbiz show``."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    """Everything about one task, for ``szbiz show``: a key and its value a line, the
+    long measure folded at the terminal's width."""
+    from szbiz.render.table import Col, draw
 
     task = view.task
 
-    def agencies(names: Sequence[str], note: str) -> Text:
-        text = Text()
-        for i, name in enumerate(names):
+    def agencies(names: Sequence[str], note: str) -> str:
+        if not names:
+            return "—"
+        parts = []
+        for name in names:
             agency = tasks.agency(name)
-            kind = f" ({agency.kind.label})" if agency else ""
-            text.append(("、" if i else "") + name)
-            text.append(kind, style="dim")
-        if note:
-            text.append(f" {note}")
-        return text if names else Text("—")
+            parts.append(f"{name} ({agency.kind.label})" if agency else name)
+        return "、".join(parts) + (f" {note}" if note else "")
 
-    grid = Table(box=box.SIMPLE, show_header=False, show_edge=False, pad_edge=False)
-    grid.add_column("key", style="bold" if style.color else "", no_wrap=True)
-    grid.add_column("value", overflow="fold")
-    grid.add_row("序号", Text(str(task.id)))
-    grid.add_row("领域", Text(f"{task.area} {view.area_name}"))
-    grid.add_row("措施", Text(task.title))
+    rows = [
+        ("序号", str(task.id)),
+        ("领域", f"{task.area} {view.area_name}"),
+        ("措施", task.title),
+    ]
     if task.description:
-        grid.add_row("", Text(task.description))
-    grid.add_row("牵头单位", agencies(task.lead, task.lead_note))
-    grid.add_row("责任单位", agencies(task.support, task.support_note))
-    grid.add_row(
-        "完成时限",
-        Text(f"{task.deadline_text} ({task.deadline.isoformat()}) · {_days(view)}"),
-    )
-    grid.add_row("状态", Text(f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"))
+        rows.append(("", task.description))
+    rows += [
+        ("牵头单位", agencies(task.lead, task.lead_note)),
+        ("责任单位", agencies(task.support, task.support_note)),
+        ("完成时限", f"{task.deadline_text} ({task.deadline.isoformat()}) · {_days(view)}"),
+        ("状态", f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"),
+    ]
     for i, event in enumerate(history):
         line = f"{event.on.isoformat()} {event.status.value} by {event.by}"
         if event.note:
             line += f" · {event.note}"
         if event.ref:
             line += f" · {event.ref}"
-        grid.add_row("历史" if i == 0 else "", Text(line))
-    return print_rich(grid, style)
+        rows.append(("历史" if i == 0 else "", line))
+    keys, values = zip(*rows, strict=True)
+    columns = (Col(bold=True), Col(wrap=True))
+    return draw(columns, [list(keys), list(values)], style.width, style.color)
 
 
 def task_json(view: TaskView, history: Sequence[Any]) -> str:

@@ -1,0 +1,265 @@
+"""The terminal table: every table and aligned text szbiz prints to a terminal.
+
+The rules, all of them:
+
+- A table is an optional title line, a header row, a rule of ``─`` as wide as
+  the table, its rows, and an optional footer line. A table without headers has
+  neither header row nor rule. It starts at column 0, its columns are set apart
+  by three spaces, and no line ends in a space.
+- Widths are terminal cells, as ``rich.cells.cell_len`` counts them: a Chinese
+  character or an emoji takes two, a combining accent none.
+- Each column is as wide as its widest cell or its header.
+- When that is wider than the terminal, the ``wrap`` columns give up width
+  first, then the ``flexible`` ones: widest first, each down to its floor — its
+  header's width or 4 cells, whichever is more, or its own width if that is
+  less. Columns left equally wide share what they give up; an odd cell comes
+  off the one further right. The other columns keep their width, and a table
+  that still does not fit is left wider than the terminal, which wraps it.
+- A cell wider than its column is cut one cell short and ends in ``…``; half
+  of a wide character is never shown: a space takes its place.
+- A ``wrap`` column folds its cells onto as many lines as they need instead,
+  breaking at the column's width, or at the last space before it when the break
+  would split a word; the row's other cells stay on its first line.
+- Cells justify left, right or center, each column as it is told; a header
+  justifies as its column.
+- What data cannot do: tabs and line breaks in a cell, a title or a footer
+  become spaces; every other control character (C0, DEL, C1) and the bidi
+  controls U+202A–U+202E and U+2066–U+2069 become U+FFFD, so text from a task
+  list or a ledger cannot move the cursor, colour the screen or reorder a line.
+- Colour only when asked: a bold header row and bold columns, a dim footer.
+  Without colour there is not one escape code.
+
+Measuring, cutting and justifying are done once per distinct value in a
+column: a long table repeats a few deadlines and agencies many times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from szbiz.render.sheet import Justify
+
+GAP = "   "  # between two columns
+FLOOR = 4  # the fewest cells a column gives up width down to, header permitting
+BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+class Col(NamedTuple):  # a NamedTuple costs a quarter of what a dataclass does at start-up
+    """How one column of a table is set."""
+
+    header: str = ""
+    justify: Justify = "left"
+    flexible: bool = False  # gives up width to fit, cutting its cells with …
+    wrap: bool = False  # gives up width to fit, folding its cells onto more lines
+    bold: bool = False  # in colour, its cells are bold
+
+
+_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"  # a tab and what str.splitlines breaks at
+_UNSAFE = re.compile("\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _safe(match: re.Match[str]) -> str:
+    return " " if match[0] in _BREAKS or match[0] == "\r\n" else "\ufffd"
+
+
+def clean(text: str) -> str:
+    """Text made safe to print on one line: see the rules above."""
+    if text.isprintable():  # no control character, break or bidi control: the common case
+        return text
+    return _UNSAFE.sub(_safe, text)
+
+
+def _measurer() -> Callable[[str], int]:
+    from rich.cells import cell_len
+
+    def width(text: str) -> int:
+        return len(text) if text.isascii() else cell_len(text)
+
+    return width
+
+
+def _pieces(text: str, width: Callable[[str], int]) -> list[tuple[str, int]]:
+    """``text`` in the pieces a cut may not split, with their widths: a character
+    with the zero-width ones after it (accents, variation selectors), and what a
+    zero-width joiner joins."""
+    pieces: list[str] = []
+    joined = False
+    for char in text:
+        if pieces and (joined or not width(char)):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+        joined = char == "\u200d"
+    return [(p, width(p)) for p in pieces]
+
+
+def _take(text: str, room: int, width: Callable[[str], int]) -> tuple[str, int, str]:
+    """The start of ``text`` that fills at most ``room`` cells, its width, and the rest."""
+    if text.isascii():
+        return text[:room], min(room, len(text)), text[room:]
+    used = end = 0
+    for piece, size in _pieces(text, width):
+        if used + size > room:
+            break
+        used += size
+        end += len(piece)
+    return text[:end], used, text[end:]
+
+
+def _cut(text: str, room: int, width: Callable[[str], int]) -> str:
+    """``text`` cut to ``room`` cells, ending in …."""
+    head, used, _ = _take(text, room - 1, width)
+    return head + " " * (room - 1 - used) + "…"
+
+
+def _fold(text: str, room: int, width: Callable[[str], int]) -> list[str]:
+    """``text`` folded onto lines of at most ``room`` cells."""
+    lines = []
+    while width(text) > room:
+        head, _, rest = _take(text, room, width)
+        if not head:  # a character wider than the room: it goes on a line of its own
+            head, rest = text[0], text[1:]
+        elif rest[:1] != " " and head[-1] != " " and " " in head.lstrip(" "):
+            space = head.rindex(" ")
+            head, rest = head[:space], head[space + 1 :] + rest
+        lines.append(head.rstrip(" "))
+        text = rest.lstrip(" ")
+    lines.append(text)
+    return lines
+
+
+def _align(text: str, used: int, room: int, justify: Justify) -> str:
+    space = max(0, room - used)
+    if justify == "right":
+        return " " * space + text
+    if justify == "center":
+        return " " * (space // 2) + text + " " * (space - space // 2)
+    return text + " " * space
+
+
+def _shrink(widths: list[int], floors: list[int], which: list[int], excess: int) -> int:
+    """Take up to ``excess`` cells from the columns ``which``, widest first, none below
+    its floor; what is left of the excess."""
+    which = [j for j in which if widths[j] > floors[j]]
+    if excess <= 0 or not which:
+        return excess
+    before = sum(widths[j] for j in which)
+    target = max(before - excess, sum(floors[j] for j in which))
+
+    def given(level: int) -> int:
+        return sum(max(floors[j], min(widths[j], level)) for j in which)
+
+    low, high = 0, max(widths[j] for j in which)  # given(high) == before > target
+    while low < high:  # the highest level at which the columns fit
+        middle = (low + high + 1) // 2
+        if given(middle) <= target:
+            low = middle
+        else:
+            high = middle - 1
+    spare = target - given(low)
+    # The columns that would grow at the next level take the spare cells, leftmost first.
+    for j in which:
+        grows = spare > 0 and widths[j] > low >= floors[j]
+        widths[j] = max(floors[j], min(widths[j], low)) + grows
+        spare -= grows
+    return excess - (before - sum(widths[j] for j in which))
+
+
+def draw(
+    columns: Sequence[Col],
+    cells: Sequence[Sequence[str]],
+    width: int,
+    color: bool = False,
+    *,
+    title: str = "",
+    footer: str = "",
+) -> str:
+    """The table of ``columns`` holding ``cells`` (a list of each column's, one per
+    row), set in ``width`` terminal cells by the rules above, each line ending in a
+    line break."""
+    measure = _measurer()
+    headers = [clean(c.header) for c in columns]
+    show_header = any(headers)
+    count = len(columns)
+    rows = len(cells[0]) if cells else 0
+    texts: list[Sequence[str]] = []
+    lengths: list[dict[str, int]] = []
+    for values in cells:
+        distinct = set(values)
+        fixed = {v: clean(v) for v in distinct if not v.isprintable()}
+        if fixed:
+            values = [fixed.get(v, v) for v in values]
+            distinct = set(values)
+        texts.append(values)
+        lengths.append({v: measure(v) for v in distinct})
+    header_widths = [measure(h) for h in headers]
+    widths = [
+        max(max(length.values(), default=0), h)
+        for length, h in zip(lengths, header_widths, strict=True)
+    ]
+    floors = [min(w, max(h, FLOOR)) for w, h in zip(widths, header_widths, strict=True)]
+    excess = sum(widths) + len(GAP) * (count - 1) - width
+    excess = _shrink(widths, floors, [j for j in range(count) if columns[j].wrap], excess)
+    _shrink(widths, floors, [j for j in range(count) if columns[j].flexible], excess)
+
+    def fit(text: str, used: int, room: int, column: Col) -> str:
+        if used > room:
+            text, used = _cut(text, room, measure), room
+        if color and column.bold and text:
+            text = BOLD + text + RESET
+        return _align(text, used, room, column.justify)
+
+    lines = [clean(title)] if title else []
+    if show_header:
+        head = GAP.join(
+            fit(h, w, room, Col(justify=c.justify))
+            for h, w, room, c in zip(headers, header_widths, widths, columns, strict=True)
+        ).rstrip()
+        lines += [BOLD + head + RESET if color else head, "─" * (sum(widths) + 3 * (count - 1))]
+    set_cells: list[list[str]] = []
+    folded: dict[int, list[list[str]]] = {}
+    for j, (column, values, length, room) in enumerate(
+        zip(columns, texts, lengths, widths, strict=True)
+    ):
+        if column.wrap and max(length.values(), default=0) > room:
+            folds = {v: _fold(v, room, measure) for v in length}
+            parts = {
+                v: [fit(line, measure(line), room, column) for line in lines_]
+                for v, lines_ in folds.items()
+            }
+            folded[j] = [parts[v] for v in values]
+            set_cells.append([p[0] for p in folded[j]])
+            continue
+        done = {v: fit(v, n, room, column) for v, n in length.items()}
+        set_cells.append(list(map(done.__getitem__, values)))
+    if not folded:
+        lines += [GAP.join(row).rstrip() for row in zip(*set_cells, strict=True)]
+    else:
+        blank = [" " * room for room in widths]
+        for i in range(rows):
+            lines.append(GAP.join(column[i] for column in set_cells).rstrip())
+            height = max(len(f[i]) for f in folded.values())
+            for k in range(1, height):
+                row = list(blank)
+                for j, f in folded.items():
+                    if k < len(f[i]):
+                        row[j] = f[i][k]
+                lines.append(GAP.join(row).rstrip())
+    if footer:
+        lines.append(DIM + clean(footer) + RESET if color else clean(footer))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def bar(done: int, total: int, width: int) -> str:
+    """``████░░░░``: ``done`` of ``total`` in ``width`` cells, halves rounded up."""
+    filled = (2 * width * done + total) // (2 * total) if total > 0 else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def line(text: str, color: bool = False, bold: bool = False) -> str:
+    """One line of text outside a table, made safe; bold if asked and in colour."""
+    text = clean(text)
+    return f"{BOLD}{text}{RESET}\n" if color and bold and text else f"{text}\n"
