@@ -171,31 +171,3 @@ def test_show_in_colour_has_bold_keys() -> None:
         drawn[3] == "           在推行容缺受理的基础上，增加邮寄办理、服务管家代办等服务。"
         "推广引导客户通过各类政务信息查"
     )
-
-
-def test_a_long_table_is_drawn_quickly() -> None:
-    """10,000 rows, a few distinct values per column: the work is per value, not per cell."""
-    import time
-
-    rows = tuple(
-        {"id": i, "title": f"措施{i % 50}", "lead": "市税务局", "days": i % 90}
-        for i in range(10_000)
-    )
-    start = time.perf_counter()
-    drawn = table(100, rows=rows)
-    assert time.perf_counter() - start < 1  # about 20 ms on a laptop; generous for CI
-    assert len(drawn.splitlines()) == 10_003
-
-
-def test_no_renderer_draws_with_rich() -> None:
-    """One table for every command: rich only measures (rich.cells)."""
-    from pathlib import Path
-
-    import szbiz
-
-    banned = ("rich.table", "rich.console", "rich.progress_bar", "rich.text", "rich.box")
-    for path in Path(szbiz.__file__).parent.rglob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        for name in banned:
-            assert name not in source, (path, name)
-        assert "from rich import" not in source, path
