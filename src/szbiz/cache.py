@@ -37,11 +37,9 @@ from szbiz.model import (
 
 FORMAT = 4  # bump when the model or this layout changes
 KEEP = 8  # entries of each kind kept: the most recent few lists, and apart, ledgers
-# A task is kept as a tuple of its fields: first those passed by position, then
-# the keyword-only ones; its deadline as a day number.
-_POSITIONAL = tuple(f.name for f in TASK_FIELDS if not f.kw_only)
-_KEYWORDS = tuple(f.name for f in TASK_FIELDS if f.kw_only)
-_DEADLINE = _POSITIONAL.index("deadline")
+# A task is kept as the tuple of its fields, its deadline as a day number.
+_FIELDS = tuple(f.name for f in TASK_FIELDS)
+_DEADLINE = _FIELDS.index("deadline")
 
 
 def _digest() -> Any:
@@ -113,7 +111,7 @@ def _pack_tasks(tasks: TaskList) -> tuple[Any, ...]:
 
     rows = []
     for task in tasks.tasks:
-        row = [getattr(task, name) for name in (*_POSITIONAL, *_KEYWORDS)]
+        row = [getattr(task, name) for name in _FIELDS]
         row[_DEADLINE] = task.deadline.toordinal()
         rows.append(tuple(v if isinstance(v, int) else one(v) for v in row))
     return (
@@ -126,13 +124,9 @@ def _pack_tasks(tasks: TaskList) -> tuple[Any, ...]:
 
 def _unpack_tasks(value: Any) -> TaskList:
     document, areas, agencies, rows = value
-    day = dt.date.fromordinal
-    count = len(_POSITIONAL)
-    made = []
-    for row in rows:
-        items = list(row[:count])
-        items[_DEADLINE] = day(items[_DEADLINE])
-        made.append(Task(*items, **dict(zip(_KEYWORDS, row[count:], strict=True))))
+    day, at = dt.date.fromordinal, _DEADLINE
+    # Each row holds exactly the fields, in order.
+    made = [Task(*row[:at], day(row[at]), *row[at + 1 :]) for row in rows]  # type: ignore[call-arg]
     return TaskList(
         Document(*document),
         tuple(Area(*a) for a in areas),

@@ -40,7 +40,7 @@ def _task_dict(task: Task) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in TASK_FIELDS:
         value = getattr(task, f.name)
-        if f.kw_only and not value:
+        if f.metadata["optional"] and not value:
             continue
         out[f.name] = list(value) if isinstance(value, tuple) else value
     return out

@@ -69,27 +69,25 @@ class Agency:
     alias_codes: tuple[str, ...] = ()  # the initials of other spellings, e.g. zjj for 市住建局
 
 
-def _about(text: str) -> dict[str, str]:
-    """A field's description, for the JSON Schema of the list file."""
-    return {"about": text}
+def _about(text: str, optional: bool = False) -> dict[str, object]:
+    """A field's description, for the JSON Schema of the list file; an optional field
+    is left out of the file when it is empty."""
+    return {"about": text, "optional": optional}
 
 
 @dataclass(frozen=True, slots=True)
 class Task:
     """One task of the list. Its fields are declared here once, in the order of the
-    list file's keys: the schema, the file, the cache and the JSON follow them. The
-    qualifiers are optional (left out of the file when empty) and keyword-only."""
+    list file's keys: the schema, the file, the cache and the JSON follow them."""
 
     id: int = field(metadata=_about("the official 序号"))
     area: int = field(metadata=_about("所属领域, by number"))
     title: str = field(metadata=_about("the measure up to its first 。"))
     description: str = field(metadata=_about("the rest of the measure"))
     lead: tuple[str, ...] = field(metadata=_about("牵头单位"))
-    lead_note: str = field(
-        default="", kw_only=True, metadata=_about("qualifier, e.g. 按职责分工负责")
-    )
+    lead_note: str = field(metadata=_about("qualifier, e.g. 按职责分工负责", optional=True))
     support: tuple[str, ...] = field(metadata=_about("责任单位"))
-    support_note: str = field(default="", kw_only=True, metadata=_about("qualifier, e.g. 等"))
+    support_note: str = field(metadata=_about("qualifier, e.g. 等", optional=True))
     deadline: dt.date = field(metadata=_about("完成时限 as a date (last day of the month)"))
     deadline_text: str = field(metadata=_about("完成时限 as written"))
 

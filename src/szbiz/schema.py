@@ -360,7 +360,7 @@ TASK = Record(
         Key(
             f.name,
             _TASK_CHECKS.get(f.name) or _BY_TYPE[str(f.type)](),
-            required=not f.kw_only,
+            required=not f.metadata["optional"],
             description=str(f.metadata["about"]),
         )
         for f in TASK_FIELDS

@@ -5,38 +5,48 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from szbiz.cli.options import StateChoice, as_of_day, date_value
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
 from szbiz.query import Filter
 
+if TYPE_CHECKING:
+    from szbiz.settings import Settings
 
-@dataclass(frozen=True)
+
 class Session:
-    tasks: TaskList
-    history: History
-    as_of: dt.date
-    ledger: Path
+    """The list in use, the day it is looked at, and its ledger, read when first asked for
+    (a command that records progress reads it under the ledger's lock instead)."""
+
+    def __init__(self, tasks: TaskList, as_of: dt.date, settings: Settings) -> None:
+        self.tasks, self.as_of, self.settings = tasks, as_of, settings
+        self.ledger = settings.ledger_to_read()
+
+    @cached_property
+    def history(self) -> History:
+        from szbiz.ledger import read_ledger
+
+        history = read_ledger(self.ledger)
+        gc.freeze()  # it lives as long as the command: out of the collector's sight
+        return history
 
 
 def open_session(tasks: Path | None, as_of: str | None, progress: Path | None = None) -> Session:
     """The list in use, its ledger, and the day to look at them on."""
     from szbiz import cache
-    from szbiz.ledger import read_ledger
     from szbiz.settings import resolve
 
     day = as_of_day(as_of)
     chosen = resolve(progress, tasks)
-    ledger = chosen.ledger_to_read()
-    task_list = cache.tasks(chosen.tasks)
-    history = read_ledger(ledger)
-    # The list and the ledger live as long as the command: move them out of the
-    # garbage collector's sight, so that it does not rescan them again and again.
+    session = Session(cache.tasks(chosen.tasks), day, chosen)
+    # The list lives as long as the command: move it out of the garbage
+    # collector's sight, so that it does not rescan it again and again.
     gc.freeze()
-    return Session(task_list, history, day, ledger)
+    return session
 
 
 def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:

@@ -56,7 +56,6 @@ def _record(
     """Record one event per task that changes, all of them or none, and say what happened."""
     from szbiz.dates import today
     from szbiz.ledger import record, who
-    from szbiz.settings import resolve
 
     session = open_session(tasks, as_of, progress)
     numbers = task_ids(ids, session)
@@ -70,7 +69,7 @@ def _record(
                 "record progress on or after the day it happens"
             )
     recorder = who(by)
-    ledger = resolve(progress, tasks).ledger_for_writing()
+    ledger = session.settings.ledger_for_writing()
     done = record(ledger, numbers, status, day, recorder, note or "", ref or "")
     for outcome in done.outcomes:
         if outcome.event is None:
