@@ -494,6 +494,7 @@ class Visit:
         return int(self.page.locator("#tasks tbody tr:not([hidden])").count())
 
 
+@pytest.mark.slow
 def test_html_shows_hostile_titles_as_text_and_runs_nothing(
     tmp_path: Path, hostile: Path, browser_context: Any
 ) -> None:
@@ -513,6 +514,7 @@ def test_html_shows_hostile_titles_as_text_and_runs_nothing(
         page.close()
 
 
+@pytest.mark.slow
 def test_html_page_is_drawn_and_its_filters_work(tmp_path: Path, browser_context: Any) -> None:
     from PIL import Image
 

@@ -63,6 +63,7 @@ def tables(draw: st.DrawFn) -> tuple[list[Column], list[list[str]], str, Style]:
     return columns, cells, footer, style
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_plain_table_is_rich_table(table: tuple[list[Column], list[list[str]], str, Style]) -> None:
