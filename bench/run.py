@@ -1,22 +1,28 @@
-"""Time szbiz as a user runs it: whole processes, several runs, median and spread.
+"""Time szbiz as a user runs it, against its targets: whole processes, median of several runs.
 
     python bench/run.py                      # 210, 10,000 and 100,000 tasks
-    python bench/run.py --sizes 210,10000 --runs 7
+    python bench/run.py --sizes 210,10000 --runs 3
 
-For each size it writes a synthetic list and ledger (bench/generate.py), then
-times `list --agency`, `due --before`, `done`, `report` and `--help` with the
-output piped, each against a baseline run in the same session (`python -c
-"import typer"`), and the first (cold) `list` before the cache is filled.
-Where Taskwarrior is installed (`task`), the same tasks are imported into it
-and its equivalent commands are timed side by side. Peak memory is the child's
-maximum resident set size (where the platform reports it). It prints figures;
-it asserts nothing.
+It makes a virtual environment of its own in a temporary directory and
+installs the repository into it with a plain `pip install` (not editable), so
+what runs is the `szbiz` script with the bytecode pip compiled, as a user has
+it. The pip cache is used as usual.
+
+At 210 tasks (the repository's data/tasks.yaml with a synthetic ledger) it
+times `list`, `due`, `show`, `sheet`, `report`, `agencies`, `areas`, `done`
+and `lint` with the output piped, each against the baseline `python -c
+"import typer"` run with the same environment's Python. At larger sizes
+(synthetic lists from bench/generate.py) it times `list`, `due`, `done` and
+`report` against Taskwarrior (`task`) holding the same tasks, their peak
+memory (GNU time), and the first run, before szbiz's cache is filled.
+
+It prints a Markdown table with each target beside its figure and whether it
+is met; it asserts nothing. It does not import szbiz: it runs it.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -29,12 +35,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BUNDLED = REPO / "data" / "tasks.yaml"
 AS_OF = "2020-07-01"
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 
 
 @dataclass
 class Figure:
-    name: str
     times: list[float]
     peak_kb: int
 
@@ -42,12 +50,48 @@ class Figure:
     def median(self) -> float:
         return statistics.median(self.times)
 
-    @property
-    def spread(self) -> float:
-        return max(self.times) - min(self.times)
+
+@dataclass
+class Target:
+    """What a figure must be at most: `ratio` × the baseline or × Taskwarrior, or `seconds`."""
+
+    against: str  # "baseline", "task" or "seconds"
+    limit: float
+    memory: float = 0.0  # at most this × Taskwarrior's peak memory, where not 0
+
+    def __str__(self) -> str:
+        if self.against == "seconds":
+            return f"< {self.limit:g} s"
+        text = f"≤ {self.limit:g}× {'baseline' if self.against == 'baseline' else 'task'}"
+        return text + (f", memory ≤ {self.memory:g}× task" if self.memory else "")
 
 
-GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+@dataclass
+class Row:
+    size: int
+    command: str
+    szbiz: Figure
+    base: float  # the baseline's median, seconds
+    rival: Figure | None = None
+    target: Target | None = None
+    pair: str = ""  # which Taskwarrior command answers the same question
+
+    def met(self) -> str:
+        t = self.target
+        if t is None:
+            return "–"
+        if t.against == "seconds":
+            return "yes" if self.szbiz.median < t.limit else "no"
+        if t.against == "baseline":
+            return "yes" if self.szbiz.median <= t.limit * self.base else "no"
+        if self.rival is None:
+            return "? (no Taskwarrior)"
+        misses = []
+        if self.szbiz.median > t.limit * self.rival.median:
+            misses.append("time")
+        if t.memory and self.szbiz.peak_kb > t.memory * self.rival.peak_kb:
+            misses.append("memory")
+        return f"no ({', '.join(misses)})" if misses else "yes"
 
 
 def measure(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
@@ -64,14 +108,14 @@ def measure(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float,
             [*wrapper, *argv],
             env=env,
             cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            capture_output=True,  # stdout is a pipe, as a user's `| head` or `> file` would be
             check=False,
-        )  # stdout is a pipe, as a user's `| head` or `> file` would be
+        )
         elapsed = time.perf_counter() - start
         text = rss.read().strip().splitlines()
     if result.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed with exit code {result.returncode}")
+        err = result.stderr.decode("utf-8", "replace").strip()
+        raise SystemExit(f"{' '.join(argv)} failed with exit code {result.returncode}: {err}")
     peak = int(text[-1]) if text and text[-1].isdigit() else 0
     return elapsed, peak
 
@@ -101,7 +145,7 @@ def measure_terminal(argv: Sequence[str], env: dict[str, str], cwd: Path) -> flo
 Argv = Sequence[str] | Callable[[int], Sequence[str]]
 
 
-def repeat(name: str, make_argv: Argv, runs: int, env: dict[str, str], cwd: Path) -> Figure:
+def repeat(make_argv: Argv, runs: int, env: dict[str, str], cwd: Path) -> Figure:
     times: list[float] = []
     peak = 0
     for i in range(runs):
@@ -109,35 +153,56 @@ def repeat(name: str, make_argv: Argv, runs: int, env: dict[str, str], cwd: Path
         elapsed, kb = measure(argv, env, cwd)
         times.append(elapsed)
         peak = max(peak, kb)
-    return Figure(name, times, peak)
+    return Figure(times, peak)
 
 
-def szbiz_figures(size: int, runs: int, work: Path) -> tuple[list[Figure], dict[str, Path]]:
-    tasks, ledger = work / f"tasks-{size}.yaml", work / f"progress-{size}.yaml"
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# --- the installed szbiz -----------------------------------------------------------------
+
+
+def clean_env() -> dict[str, str]:
+    """This process's environment without anything that would change what szbiz or Python do."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SZBIZ_", "PYTHON", "VIRTUAL_ENV")) and k != "NO_COLOR"
+    }
+
+
+def install(work: Path) -> Path:
+    """A fresh virtual environment with the repository installed in it; its bin directory."""
+    env_dir = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    python = bindir / ("python.exe" if os.name == "nt" else "python")
+    start = time.perf_counter()
     subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "generate.py"),
-            str(size),
-            "-o",
-            str(tasks),
-            "--ledger",
-            str(ledger),
-        ],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(REPO)],
         check=True,
+        cwd=work,
+        env=clean_env(),
     )
+    log(f"installed szbiz from {REPO} in {time.perf_counter() - start:.0f} s")
+    return bindir
+
+
+def done_id(size: int, i: int) -> str:
+    """Run i's task for `done`: 42, 49, 56 …, never one the synthetic ledger has events for."""
+    return str((41 + 7 * i) % (size - size % 7 or size) + 1)
+
+
+def szbiz_rows(size: int, runs: int, work: Path, bindir: Path) -> tuple[list[Row], Path]:
+    python = str(bindir / ("python.exe" if os.name == "nt" else "python"))
+    szbiz = [str(bindir / ("szbiz.exe" if os.name == "nt" else "szbiz"))]
+    tasks, ledger = work / f"tasks-{size}.yaml", work / f"progress-{size}.yaml"
+    generate = [python, str(HERE / "generate.py"), str(size), "-o", str(tasks)]
+    subprocess.run([*generate, "--ledger", str(ledger)], check=True, env=clean_env())
     if size == 210:  # the real list, with the synthetic ledger
-        from szbiz.settings import bundled_tasks
-
-        shutil.copyfile(bundled_tasks(), tasks)
-    env = dict(os.environ)
-    # As pip installs it: szbiz's modules compiled to bytecode once, not at every run.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    import szbiz
-
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(Path(szbiz.__file__).parent)], check=True
-    )
+        shutil.copyfile(BUNDLED, tasks)
+    env = clean_env()
     env.update(
         SZBIZ_TASKS=str(tasks),
         SZBIZ_PROGRESS=str(ledger),
@@ -145,38 +210,85 @@ def szbiz_figures(size: int, runs: int, work: Path) -> tuple[list[Figure], dict[
         SZBIZ_TODAY=AS_OF,
         SZBIZ_USER="bench",
         NO_COLOR="1",
+        XDG_DATA_HOME=str(work / "data"),
     )
-    # The console script a user types; `python -m szbiz` where it is not installed.
-    script = Path(sys.executable).with_name("szbiz.exe" if os.name == "nt" else "szbiz")
-    szbiz = [str(script)] if script.is_file() else [sys.executable, "-m", "szbiz"]
-    figures = [
-        repeat("baseline: import typer", [sys.executable, "-c", "import typer"], runs, env, work)
-    ]
+    base = repeat([python, "-c", "import typer"], runs, env, work).median
+    rows = [Row(size, 'baseline `python -c "import typer"`', Figure([base], 0), base)]
+
+    def row(command: str, argv: Argv, target: Target | None = None, pair: str = "") -> None:
+        log(f"{size:>7,} szbiz {command}")
+        figure = repeat(argv, runs, env, work)
+        rows.append(Row(size, command, figure, base, target=target, pair=pair))
+
     cold, kb = measure([*szbiz, "list", "--agency", "市税务局"], env, work)
-    figures.append(Figure("list --agency (cold, first run)", [cold], kb))
-    figures += [
-        repeat("list --agency 市税务局", [*szbiz, "list", "--agency", "市税务局"], runs, env, work),
-        repeat(
-            "due --before 2020-06-30", [*szbiz, "due", "--before", "2020-06-30"], runs, env, work
-        ),
+    first = Target("seconds", 15) if size == 100_000 else None
+    rows.append(Row(size, "first run, cache empty (`list`)", Figure([cold], kb), base, None, first))
+    if size == 210:
+        b = "baseline"
+        list_, due = (
+            [*szbiz, "list", "--agency", "市税务局"],
+            [*szbiz, "due", "--before", "2020-06-30"],
+        )
+        row("`list --agency 市税务局`", list_, Target(b, 1.3), pair="list")
+        row("`due --before 2020-06-30`", due, Target(b, 1.5), pair="due")
+        row("`show 42`", [*szbiz, "show", "42"], Target(b, 1.5))
+        row("`sheet --agency swj`", [*szbiz, "sheet", "--agency", "swj"], Target(b, 1.5))
+        row("`report`", [*szbiz, "report"], Target(b, 1.5), pair="report")
+        row("`agencies`", [*szbiz, "agencies"], Target(b, 1.5))
+        row("`areas`", [*szbiz, "areas"], Target(b, 1.5))
         # Each run marks another task, so that every run really writes.
-        repeat("done ID", lambda i: [*szbiz, "done", str(2 + 7 * i)], runs, env, work),
-        repeat("report", [*szbiz, "report", "--format", "json"], runs, env, work),
-        repeat("--help", [*szbiz, "--help"], runs, env, work),
-    ]
-    if size <= 1000 and hasattr(os, "openpty"):
-        argv = [*szbiz, "list", "--agency", "市税务局"]
-        tty_env = dict(env, COLUMNS="100", TERM="xterm")
-        tty_env.pop("NO_COLOR", None)
-        times = [measure_terminal(argv, tty_env, work) for _ in range(runs)]
-        figures.append(Figure("list --agency (on a terminal)", times, 0))
-    return figures, {"tasks": tasks, "ledger": ledger}
+        row("`done 42`", lambda i: [*szbiz, "done", done_id(size, i)], Target(b, 1.5), "done")
+        row("`lint`", [*szbiz, "lint"], Target(b, 2.0))
+        row("`--help`", [*szbiz, "--help"])
+        if hasattr(os, "openpty"):
+            argv = [*szbiz, "list", "--agency", "市税务局"]
+            tty_env = dict(env, COLUMNS="100", TERM="xterm")
+            tty_env.pop("NO_COLOR")
+            times = [measure_terminal(argv, tty_env, work) for _ in range(runs)]
+            rows.append(Row(size, "`list --agency 市税务局` on a terminal", Figure(times, 0), base))
+    else:
+        limit = {10_000: 1.0, 100_000: 0.5}.get(size)
+        memory = 0.75 if size == 100_000 else 0.0
+        target = Target("task", limit, memory) if limit else None
+        row("`list --agency 市税务局`", [*szbiz, "list", "--agency", "市税务局"], target, "list")
+        row("`due --before 2020-06-30`", [*szbiz, "due", "--before", "2020-06-30"], target, "due")
+        row("`done ID`", lambda i: [*szbiz, "done", done_id(size, i)], target, "done")
+        row("`report`", [*szbiz, "report"], target, "report")
+    return rows, tasks
 
 
-def taskwarrior_figures(size: int, runs: int, work: Path, tasks: Path) -> list[Figure]:
-    """The same tasks in Taskwarrior, and its commands for the same questions."""
-    from szbiz.load import load
+# --- Taskwarrior -------------------------------------------------------------------------
 
+
+TASKWARRIOR_IMPORT = """\
+import json, sys, yaml
+with open(sys.argv[1], encoding="utf-8") as f:
+    data = yaml.safe_load(f)
+tag = {a["name"]: f"a{i}" for i, a in enumerate(data["agencies"])}
+rows = [
+    {
+        "description": t["title"],
+        "status": "pending",
+        "project": f"area{t['area']}",
+        "tags": [tag[n] for n in t["lead"] + t["support"]],
+        "due": t["deadline"].strftime("%Y%m%dT000000Z"),
+        "entry": "20200101T000000Z",
+    }
+    for t in data["tasks"]
+]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(rows, f, ensure_ascii=False)
+print(tag["市税务局"])
+"""
+
+
+def taskwarrior_figures(
+    size: int, runs: int, work: Path, tasks: Path, python: str
+) -> dict[str, Figure]:
+    """The same tasks in Taskwarrior, and its commands for the same questions.
+
+    The list is read with PyYAML (the installed environment's), not with szbiz.
+    """
     data = work / f"taskdata-{size}"
     data.mkdir()
     rc = work / f"taskrc-{size}"
@@ -186,21 +298,14 @@ def taskwarrior_figures(size: int, runs: int, work: Path, tasks: Path) -> list[F
         encoding="utf-8",
     )
     env = dict(os.environ, TASKRC=str(rc), TASKDATA=str(data))
-    task_list = load(tasks).tasks
-    agency_tag = {a.name: f"a{i}" for i, a in enumerate(task_list.agencies)}
-    rows = [
-        {
-            "description": t.title,
-            "status": "pending",
-            "project": f"area{t.area}",
-            "tags": [agency_tag[n] for n in t.lead + t.support],
-            "due": t.deadline.strftime("%Y%m%dT000000Z"),
-            "entry": "20200101T000000Z",
-        }
-        for t in task_list.tasks
-    ]
     dump = work / f"tw-{size}.json"
-    dump.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    tag = subprocess.run(
+        [python, "-c", TASKWARRIOR_IMPORT, str(tasks), str(dump)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    log(f"{size:>7,} task import")
     subprocess.run(
         ["task", "import", str(dump)],
         env=env,
@@ -208,48 +313,87 @@ def taskwarrior_figures(size: int, runs: int, work: Path, tasks: Path) -> list[F
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    tag = agency_tag["市税务局"]
-    return [
-        repeat("task +tag list", ["task", f"+{tag}", "list"], runs, env, work),
-        repeat("task due.before: list", ["task", "due.before:2020-06-30", "list"], runs, env, work),
-        repeat("task ID done", lambda i: ["task", str(2 + 7 * i), "done"], runs, env, work),
-        repeat("task summary", ["task", "summary"], runs, env, work),
+    log(f"{size:>7,} task list, due.before, done, summary")
+    return {
+        "list": repeat(["task", f"+{tag}", "list"], runs, env, work),
+        "due": repeat(["task", "due.before:2020-06-30", "list"], runs, env, work),
+        "done": repeat(lambda i: ["task", done_id(size, i), "done"], runs, env, work),
+        "report": repeat(["task", "summary"], runs, env, work),
+    }
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 10 else f"{seconds * 1000:,.0f} ms"
+
+
+def mb(kb: int) -> str:
+    return f"{kb / 1024:,.0f}" if kb else "?"
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| tasks | command | szbiz | × baseline | Taskwarrior | szbiz / Taskwarrior "
+        "| peak MB (szbiz / task) | target | met |",
+        "| --: | :-- | --: | --: | --: | --: | --: | :-- | :-- |",
     ]
-
-
-def show(size: int, figures: list[Figure], rival: list[Figure]) -> None:
-    base = figures[0].median
-    print(f'\n## {size:,} tasks  (baseline `python -c "import typer"`: {base * 1000:.0f} ms)\n')
-    print("| command | median | spread | × baseline | peak MB | Taskwarrior | szbiz / task |")
-    print("| :-- | --: | --: | --: | --: | --: | --: |")
-    pairs = {"list --agency 市税务局": 0, "due --before 2020-06-30": 1, "done ID": 2, "report": 3}
-    for f in figures[1:]:
-        other = rival[pairs[f.name]] if rival and f.name in pairs else None
-        theirs = f"{other.median * 1000:.0f} ms, {other.peak_kb / 1024:.0f} MB" if other else "–"
-        ratio = f"{f.median / other.median:.2f}" if other else "–"
-        print(
-            f"| {f.name} | {f.median * 1000:.0f} ms | {f.spread * 1000:.0f} ms "
-            f"| {f.median / base:.2f} | {f.peak_kb / 1024:.0f} | {theirs} | {ratio} |"
-        )
+    for r in rows:
+        theirs = r.rival
+        memory = mb(r.szbiz.peak_kb) + (f" / {mb(theirs.peak_kb)}" if theirs else "")
+        cells = [
+            f"{r.size:,}",
+            r.command,
+            ms(r.szbiz.median),
+            f"{r.szbiz.median / r.base:.2f}",
+            ms(theirs.median) if theirs else "–",
+            f"{r.szbiz.median / theirs.median:.2f}" if theirs else "–",
+            memory if r.szbiz.peak_kb else "–",
+            str(r.target) if r.target else "–",
+            r.met(),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="210,10000,100000", help="comma-separated sizes")
-    parser.add_argument("--runs", type=int, default=5, help="runs per command (median)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per command (median)")
     parser.add_argument("--no-taskwarrior", action="store_true", help="skip Taskwarrior")
     args = parser.parse_args()
-    rival = shutil.which("task") is not None and not args.no_taskwarrior
-    print(
-        f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} cores; "
-        f"Taskwarrior: {'yes' if rival else 'not installed'}"
-    )
+    task = shutil.which("task") if not args.no_taskwarrior else None
+    version = ""
+    if task:
+        version = subprocess.run([task, "--version"], capture_output=True, text=True).stdout
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="szbiz-bench-") as tmp:
         work = Path(tmp)
+        bindir = install(work)
+        python = str(bindir / ("python.exe" if os.name == "nt" else "python"))
+        py_version = subprocess.run(
+            [python, "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         for size in (int(s) for s in args.sizes.split(",")):
-            figures, files = szbiz_figures(size, args.runs, work)
-            theirs = taskwarrior_figures(size, args.runs, work, files["tasks"]) if rival else []
-            show(size, figures, theirs)
+            start = time.perf_counter()
+            figures, tasks = szbiz_rows(size, args.runs, work, bindir)
+            if task:
+                theirs = taskwarrior_figures(size, args.runs, work, tasks, python)
+                for r in figures:
+                    r.rival = theirs.get(r.pair)
+            rows += figures
+            log(f"{size:>7,} done in {time.perf_counter() - start:.0f} s")
+    print(
+        f"\npython {py_version} on {sys.platform}, {os.cpu_count()} cores; "
+        f"Taskwarrior {version.strip() or 'not run'}; "
+        f"peak memory {'from GNU time' if GNU_TIME else 'not measured (no /usr/bin/time)'}; "
+        f"median of {args.runs} runs, output piped\n"
+    )
+    print(table(rows))
 
 
 if __name__ == "__main__":

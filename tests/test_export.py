@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -278,17 +277,6 @@ def test_bad_filter_is_the_same_one_line_as_list() -> None:
     assert (result.exit_code, result.stderr) == (2, expected.stderr)
 
 
-def test_heavy_libraries_load_only_for_their_format() -> None:
-    code = (
-        "import sys, szbiz.cli\n"
-        "print(sorted(m for m in ('openpyxl', 'icalendar', 'playwright') if m in sys.modules))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out == "[]\n"
-
-
 # -- xlsx -----------------------------------------------------------------------------------
 
 
@@ -494,6 +482,7 @@ class Visit:
         return int(self.page.locator("#tasks tbody tr:not([hidden])").count())
 
 
+@pytest.mark.slow
 def test_html_shows_hostile_titles_as_text_and_runs_nothing(
     tmp_path: Path, hostile: Path, browser_context: Any
 ) -> None:
@@ -513,6 +502,7 @@ def test_html_shows_hostile_titles_as_text_and_runs_nothing(
         page.close()
 
 
+@pytest.mark.slow
 def test_html_page_is_drawn_and_its_filters_work(tmp_path: Path, browser_context: Any) -> None:
     from PIL import Image
 

@@ -32,6 +32,7 @@ def _tracked_copy(target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_install_run_anywhere_reinstall_keeps_progress(tmp_path: Path) -> None:
     source = _tracked_copy(tmp_path / "source")
     env_dir = tmp_path / "venv"

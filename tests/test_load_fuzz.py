@@ -212,24 +212,28 @@ def test_the_seed_is_a_clean_list() -> None:
     assert [t.id for t in tasks.tasks] == [1, 2, 3, 4, 5]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.binary(max_size=4096))
 def test_random_bytes(data: bytes, scratch: Path) -> None:
     _assert_loader_holds(data, scratch)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=YAMLISH)
 def test_yaml_ish_text(data: bytes, scratch: Path) -> None:
     _assert_loader_holds(data, scratch)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=mutations())
 def test_mutations_of_the_list(data: bytes, scratch: Path) -> None:
     _assert_loader_holds(data, scratch)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.one_of(

@@ -894,6 +894,7 @@ def _append_when_told(ledger: Path, task: int, go: Any) -> None:
     append_events(ledger, [child_event(task)], timeout=60)
 
 
+@pytest.mark.slow
 def test_fifty_processes_append_at_once(ledger: Path, tasks: TaskList) -> None:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -937,6 +938,7 @@ def _run_killed(directory: Path, when: str, n: int) -> tuple[int, bytes, bytes]:
     return result.returncode, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 @pytest.mark.parametrize("existing", [True, False], ids=["append", "new ledger"])
 def test_killed_at_every_step_leaves_old_or_new(tmp_path: Path, existing: bool) -> None:
