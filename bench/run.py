@@ -178,9 +178,19 @@ def install(work: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / ("python.exe" if os.name == "nt" else "python")
+    # From a copy of the tracked files: a build/ left in the repository by an earlier
+    # install would otherwise lend the wheel modules that no longer exist.
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    source = work / "source"
+    for name in filter(None, tracked.split("\0")):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
     start = time.perf_counter()
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(REPO)],
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(source)],
         check=True,
         cwd=work,
         env=clean_env(),
