@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from szbiz.dates import DateError, parse_date, parse_document_deadline, today
+from szbiz.dates import SHANGHAI, DateError, now, parse_date, parse_document_deadline, today
 
 BASE = dt.date(2020, 5, 15)
 
@@ -65,3 +65,13 @@ def test_today_is_the_date_in_shanghai() -> None:
     now = dt.datetime.now(dt.UTC)
     shanghai = (now + dt.timedelta(hours=8)).date()
     assert today() in (shanghai, (now + dt.timedelta(hours=8, seconds=5)).date())
+
+
+def test_now_is_the_time_in_shanghai_to_the_second() -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    moment = now()
+    after = dt.datetime.now(dt.UTC)
+    assert before <= moment <= after
+    assert (moment.utcoffset(), moment.microsecond) == (dt.timedelta(hours=8), 0)
+    assert moment.tzinfo is SHANGHAI and str(SHANGHAI) == "Asia/Shanghai"
+    assert moment.isoformat().endswith("+08:00")

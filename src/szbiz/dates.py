@@ -33,8 +33,6 @@ def parse_document_deadline(text: str, default_year: int | None = None) -> dt.da
     return end_of_month(year, month)
 
 
-SHANGHAI = "Asia/Shanghai"
-
 _ISO_DAY = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"  # also 2020/6/30, as Excel shows dates
 _COMPACT_DAY = r"^(\d{4})(\d{2})(\d{2})$"
 _ISO_MONTH = r"^(\d{4})[-/](\d{1,2})$"
@@ -43,14 +41,21 @@ _RELATIVE = r"^([+-])(\d+)\s*([dwmy])$"
 HINT = "try 2020-06-30, 2020年6月底 or +30d"
 
 
-# Asia/Shanghai has kept UTC+8 all year since 1991; a fixed offset gives its
-# date without loading the time zone database on every run.
-_SHANGHAI_OFFSET = dt.timezone(dt.timedelta(hours=8), SHANGHAI)
+# Asia/Shanghai, the reform office's clock, where the deadlines are kept. It has
+# kept UTC+8 all year since 1991, when China last observed daylight saving
+# time: for any time since, a fixed offset is exact, and needs no time zone
+# database (Windows ships none). str(SHANGHAI) is its name.
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 def today() -> dt.date:
-    """Today in Asia/Shanghai, where the deadlines are kept."""
-    return dt.datetime.now(_SHANGHAI_OFFSET).date()
+    """Today in Asia/Shanghai."""
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def now() -> dt.datetime:
+    """The current time in Asia/Shanghai, to the second."""
+    return dt.datetime.now(SHANGHAI).replace(microsecond=0)
 
 
 class DateError(ValueError):
