@@ -6,7 +6,17 @@ import datetime as dt
 
 import pytest
 
-from szbiz.dates import DateError, parse_date, parse_document_deadline, today
+from szbiz.dates import (
+    SHANGHAI,
+    DateError,
+    end_of_month,
+    now,
+    parse_date,
+    parse_document_deadline,
+    today,
+)
+
+from .conftest import run
 
 BASE = dt.date(2020, 5, 15)
 
@@ -65,3 +75,72 @@ def test_today_is_the_date_in_shanghai() -> None:
     now = dt.datetime.now(dt.UTC)
     shanghai = (now + dt.timedelta(hours=8)).date()
     assert today() in (shanghai, (now + dt.timedelta(hours=8, seconds=5)).date())
+
+
+def test_now_is_the_time_in_shanghai_to_the_second() -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    moment = now()
+    after = dt.datetime.now(dt.UTC)
+    assert before <= moment <= after
+    assert (moment.utcoffset(), moment.microsecond) == (dt.timedelta(hours=8), 0)
+    assert moment.tzinfo is SHANGHAI and str(SHANGHAI) == "Asia/Shanghai"
+    assert moment.isoformat().endswith("+08:00")
+
+
+def test_end_of_month_from_the_calendar() -> None:
+    assert [end_of_month(2020, m).day for m in range(1, 13)] == [
+        31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+    ]  # fmt: skip
+    assert (end_of_month(2019, 2), end_of_month(1900, 2), end_of_month(2000, 2)) == (
+        dt.date(2019, 2, 28),
+        dt.date(1900, 2, 28),
+        dt.date(2000, 2, 29),
+    )
+    assert (end_of_month(1, 1), end_of_month(9999, 12)) == (dt.date(1, 1, 31), dt.date.max)
+    for year, month in ((2020, 0), (2020, 13), (2020, -1), (0, 12), (10000, 1)):
+        with pytest.raises(ValueError):
+            end_of_month(year, month)
+
+
+HINT = "try 2020-06-30, 2020年6月底 or +30d"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "before"),
+    [
+        ("2020-07-01", "2020-13"),
+        ("2020-07-01", "2020-00"),
+        ("2020-07-01", "0000-12"),
+        ("2020-07-01", "10000-01"),
+        ("9999-12-31", "+1m"),
+        ("9999-12-31", "+1d"),
+        ("9999-12-31", "+1y"),
+        ("9999-12-01", "+5w"),
+        ("0001-01-01", "-1d"),
+        ("0001-01-31", "-1m"),
+        ("0001-06-30", "-1y"),
+    ],
+)
+def test_a_date_off_the_calendar_is_one_line(as_of: str, before: str) -> None:
+    result = run("due", "--as-of", as_of, "--before", before)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: cannot read {before!r} as a date; {HINT}\n"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "before", "ids"),
+    [
+        ("2020-07-01", "9999-12", 210),  # 9999-12-31: every deadline
+        ("9999-12-31", "eom", 210),
+        ("9999-12-31", "eoq", 210),
+        ("9999-12-31", "eoy", 210),
+        ("9999-11-30", "+1m", 210),
+        ("0001-01-01", "0001-01", 0),
+        ("0001-02-01", "-1m", 0),
+        ("0001-02-28", "eom", 0),
+    ],
+)
+def test_the_first_and_last_years_read(as_of: str, before: str, ids: int) -> None:
+    result = run("due", "--as-of", as_of, "--before", before, "-f", "ids")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == ids

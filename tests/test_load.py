@@ -358,14 +358,3 @@ def unreadable(tmp_path: Path) -> Iterator[Path]:
 
 def test_an_unreadable_file(unreadable: Path) -> None:
     _lint_unreadable(unreadable, "cannot read: permission denied")
-
-
-def test_the_characters_refused_are_those_pyyaml_refuses() -> None:
-    import yaml.reader
-
-    from szbiz.yamlnode import _NON_PRINTABLE
-
-    theirs = yaml.reader.Reader.NON_PRINTABLE
-    for point in range(0x110000):
-        char = chr(point)
-        assert bool(_NON_PRINTABLE.match(char)) == bool(theirs.match(char)), hex(point)

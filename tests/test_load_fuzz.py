@@ -7,16 +7,18 @@ With CI set, each test runs 2000 examples; else 200.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from szbiz.errors import LoadError, Problem
 from szbiz.load import check, load, parse
 from szbiz.model import TaskList
+from szbiz.yamlnode import SEQ, STR, ComposeError, compose
 
 from .conftest import TASKS
 
@@ -233,18 +235,104 @@ def test_mutations_of_the_list(data: bytes, scratch: Path) -> None:
     _assert_loader_holds(data, scratch)
 
 
+# Plain scalars YAML 1.1 reads as something other than text, and text that looks close.
+SPECIAL = [
+    "yes", "No", "ON", "off", "y", "~", "null", "Null", "", "010", "0o17", "0x1F", "0b101",
+    "1_000", "190:20:30", "-1", "+1", ".5", "1e3", "6.8523015e+5", ".inf", "-.Inf", ".NaN",
+    "2020-06-30", "2020-6-3", "2001-12-14t21:59:43.10-05:00", "<<", "=", "市税务局", "１２",
+    "二〇二〇", "é1", "yes市", "1市", "-", "id", "schema",
+]  # fmt: skip
+PLAIN = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.from_regex(r"[-+]?[0-9][0-9_.:eE]*", fullmatch=True),
+    st.text("0123456789.-+:_eEoObBxXyYnNtTfFlLuU~<= 市é", min_size=1, max_size=10),
+    st.text(st.characters(codec="utf-8", categories=("L", "N")), min_size=1, max_size=12),
+)
+
+
+def _tag_of(value: object) -> str:
+    """The tag of what yaml.safe_load made of a scalar."""
+    kinds = [
+        (bool, "bool"),
+        (int, "int"),
+        (float, "float"),
+        (type(None), "null"),
+        (dt.date, "timestamp"),
+        (str, "str"),
+    ]
+    return "tag:yaml.org,2002:" + next(tag for kind, tag in kinds if isinstance(value, kind))
+
+
 @pytest.mark.slow
 @FUZZ
-@given(
-    st.one_of(
-        st.text(max_size=12),
-        st.sampled_from(["yes", "No", "~", "null", "010", "0x1F", ".inf", "2020-06-30", "<<"]),
-        st.from_regex(r"[-+]?[0-9][0-9_.:eE]*", fullmatch=True),
-    )
-)
-def test_plain_scalars_get_the_tags_pyyaml_gives(value: str) -> None:
+@given(PLAIN)
+def test_a_plain_scalar_has_the_type_yaml_gives_it(value: str) -> None:
+    """As yaml.safe_load reads it, and as PyYAML's public resolver says for the rest."""
     import yaml
 
-    from szbiz.yamlnode import _resolve, _resolver
+    try:
+        root, _ = compose(f"- {value}\n")
+    except ComposeError:
+        root = None
+    assume(root is not None and root.kind == SEQ and len(root.items) == 1)
+    assert root is not None
+    (node,) = root.items
+    assume(node.plain and node.value == value)
+    resolver = yaml.resolver.Resolver()
+    assert node.kind == resolver.resolve(yaml.ScalarNode, value, (True, False))
+    try:
+        (loaded,) = yaml.safe_load(f"- {value}\n")
+    except yaml.constructor.ConstructorError:  # << and =: YAML's merge and value keys
+        assert node.kind != STR
+    else:
+        assert node.kind == _tag_of(loaded)
+    if value and not value[0].isascii():
+        assert node.kind == STR
 
-    assert _resolve(value) == _resolver().resolve(yaml.ScalarNode, value, (True, False))
+
+# The first task's title, where a character is slipped in.
+TITLE_AT = SEED.index("  title: ", SEED.index("\n- id: 1\n")) + len("  title: ") + 2
+TITLE_LINE = SEED.count("\n", 0, TITLE_AT) + 1
+TITLE_COLUMN = TITLE_AT - SEED.rfind("\n", 0, TITLE_AT)
+
+
+@pytest.mark.slow
+@FUZZ
+@example("\x01")
+@example("\x7f")
+@example("\x84")
+@example("\x85")
+@example("\x9f")
+@example("\xa0")
+@example("\ud7ff")
+@example("\ue000")
+@example("\ufffd")
+@example("\ufffe")
+@example("\uffff")
+@example("\U00010000")
+@example("\U0010ffff")
+@given(st.characters(codec="utf-8", exclude_characters="\0"))
+def test_a_character_yaml_refuses_is_one_located_problem(char: str) -> None:
+    """Refused where yaml.safe_load refuses it, as one problem at its line and column."""
+    import yaml
+
+    text = SEED[:TITLE_AT] + char + SEED[TITLE_AT:]
+    try:
+        yaml.safe_load(text)
+    except yaml.reader.ReaderError:
+        refused = True
+    except yaml.YAMLError:
+        refused = False
+    else:
+        refused = False
+    tasks, problems = parse(text.encode("utf-8"), "tasks.yaml")
+    if refused:
+        assert tasks is None
+        assert [(p.line, p.column, p.rule) for p in problems] == [
+            (TITLE_LINE, TITLE_COLUMN, "character")
+        ]
+        assert problems[0].message == (
+            f"control character U+{ord(char):04X} is not allowed in YAML; remove it"
+        )
+    else:
+        assert all(p.rule != "character" for p in problems)

@@ -9,12 +9,10 @@ _DOC_MONTH = r"^\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(底|末)?\s*$"
 
 
 def end_of_month(year: int, month: int) -> dt.date:
-    """The last day of the month; ValueError for a month that is not 1–12."""
-    if not 1 <= month <= 12:
-        raise ValueError(f"month must be in 1..12, got {month}")
-    if month == 12:
-        return dt.date(year, 12, 31)
-    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    """The last day of the month; ValueError for a month not in 1–12 or a year not in 1–9999."""
+    import calendar  # not at start-up: only a month typed as a date needs it
+
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_document_deadline(text: str, default_year: int | None = None) -> dt.date | None:
@@ -41,8 +39,10 @@ _RELATIVE = r"^([+-])(\d+)\s*([dwmy])$"
 HINT = "try 2020-06-30, 2020年6月底 or +30d"
 
 
-# Asia/Shanghai, where the deadlines are kept. It has kept UTC+8 all year since
-# 1991: a fixed offset gives its dates and times without a time zone database.
+# Asia/Shanghai, the reform office's clock, where the deadlines are kept. It has
+# kept UTC+8 all year since 1991, when China last observed daylight saving
+# time: for any time since, a fixed offset is exact, and needs no time zone
+# database (Windows ships none). str(SHANGHAI) is its name.
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 

@@ -73,38 +73,33 @@ class ComposeError(Exception):
         self.flaw = flaw
 
 
+def _resolve(value: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar: bool for ``yes``, int for ``010``, …
+
+    Our own rule, from the YAML 1.1 type repository: every implicit type (bool,
+    int, float, null, timestamp, merge, value) is written with a pattern that
+    begins with an ASCII character, so a scalar whose first character is not
+    ASCII (all the Chinese text) is a string without asking the resolver.
+    """
+    if value and value[0] > "\x7f":
+        return STR
+    return _resolve_by_pattern(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_by_pattern(value: str) -> str:
+    """PyYAML's public resolver, asked once for each spelling of a short key or value."""
+    import yaml
+
+    tag: str = _resolver().resolve(yaml.ScalarNode, value, (True, False))
+    return tag
+
+
 @functools.cache
 def _resolver() -> Any:
     import yaml
 
     return yaml.resolver.Resolver()
-
-
-def _resolve(value: str) -> str:
-    """The tag YAML 1.1 gives a plain scalar: bool for ``yes``, int for ``010``, …
-
-    PyYAML picks the patterns to try by the scalar's first character; text whose
-    first character starts none (all Chinese text, most keys) is a string.
-    """
-    starts = _first_characters()
-    if value and starts is not None and value[0] not in starts:
-        return STR
-    return _resolve_by_pattern(value)
-
-
-@functools.cache
-def _first_characters() -> frozenset[str] | None:
-    """The first characters PyYAML has patterns for; None if some pattern takes any."""
-    found = _resolver().yaml_implicit_resolvers
-    return None if None in found else frozenset(found)
-
-
-@functools.lru_cache(maxsize=4096)
-def _resolve_by_pattern(value: str) -> str:
-    import yaml
-
-    tag: str = _resolver().resolve(yaml.ScalarNode, value, (True, False))
-    return tag
 
 
 def _loader() -> Any:
@@ -119,9 +114,10 @@ def _pos(event: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-# What YAML refuses in a stream (YAML 1.1, 5.1), as PyYAML and libyaml do: all but
-# \t \n \r \x20-\x7e \x85 \xa0-\ud7ff \ue000-\ufffd \U00010000-\U0010ffff. Written as
-# the few ranges refused: the class of those allowed takes milliseconds to compile.
+# What YAML refuses in a stream: our own rule, from the printable set of YAML 1.1
+# (5.1), which PyYAML and libyaml also follow: all but \t \n \r \x20-\x7e \x85
+# \xa0-\ud7ff \ue000-\ufffd \U00010000-\U0010ffff. Written as the few ranges refused:
+# the class of those allowed takes milliseconds to compile.
 _NON_PRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )

@@ -106,9 +106,14 @@ def _flat(value: Any) -> str:
 @SHEET_FORMATS.register("tsv")
 def tsv(sheet: Sheet, style: Style) -> str:
     """Tab-separated with a header row, for cut, awk and pasting into Excel."""
-    shown = [c for c in sheet.columns if c.text]
-    lines = ["\t".join(c.key for c in shown)]
-    lines += ["\t".join(_flat(row.get(c.key)) for c in shown) for row in sheet.rows]
+    from szbiz.render.cells import TEXT, text_cell
+
+    keys = [c.key for c in sheet.columns if c.text]
+    lines = ["\t".join(keys)]
+    lines += [
+        "\t".join(_flat(text_cell(v) if type(v) in TEXT else v) for v in map(row.get, keys))
+        for row in sheet.rows
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -116,12 +121,14 @@ def tsv(sheet: Sheet, style: Style) -> str:
 def as_csv(sheet: Sheet, style: Style) -> str:
     import csv
 
-    shown = [c for c in sheet.columns if c.text]
+    from szbiz.render.cells import TEXT, text_cell
+
+    keys = [c.key for c in sheet.columns if c.text]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in shown])
+    writer.writerow(keys)
     for row in sheet.rows:
-        writer.writerow([cell(row.get(c.key)) for c in shown])
+        writer.writerow([text_cell(v) if type(v) in TEXT else cell(v) for v in map(row.get, keys)])
     return out.getvalue()
 
 

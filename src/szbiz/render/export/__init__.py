@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from szbiz.model import Task, TaskList
 from szbiz.query import FINISHED, TaskView
 from szbiz.render import Registry
+from szbiz.render.cells import guard
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,6 @@ def row(view: TaskView) -> tuple[Cell, ...]:
     )
 
 
-# Excel runs a cell that starts with one of these as a formula (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A cell Excel would run as a formula, made text with a leading single quote."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
@@ -129,7 +121,7 @@ def _csv_cell(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, int):
         return str(value)
-    return neutralise(value)
+    return guard(value)
 
 
 @EXPORTS.register("csv")

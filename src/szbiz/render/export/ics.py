@@ -18,12 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from szbiz.dates import SHANGHAI
 from szbiz.model import Status, TaskList
 from szbiz.query import TaskView
 from szbiz.render.export import Export, agencies_text, days_late
 from szbiz.render.views import state_label
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving time
 
 
 def uid_domain(tasks: TaskList) -> str:

@@ -7,6 +7,7 @@ import io
 import unicodedata
 from typing import TYPE_CHECKING
 
+from szbiz.render.cells import runs_as_formula
 from szbiz.render.export import HEADERS, Cell, Export, row
 from szbiz.report import WARN_DAYS, Light, light
 
@@ -74,7 +75,7 @@ def render(data: Export) -> bytes:
                 # Text stays text, even =HYPERLINK(…): typed as a string and marked with
                 # Excel's quote prefix, so neither openpyxl nor Excel reads a formula.
                 cell.data_type = "s"
-                if value.startswith(("=", "+", "-", "@")):
+                if runs_as_formula(value):
                     cell.quotePrefix = True
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT

@@ -1,0 +1,38 @@
+"""Cells for spreadsheets: text that Excel would run as a formula is kept as text.
+
+A title or note such as ``=HYPERLINK("http://…","点击")`` opened from a CSV file
+runs as a formula (OWASP: CSV injection). Every writer of CSV, TSV and xlsx
+asks this module. Only text is guarded: numbers, dates and yes/no are data,
+and an overdue task's ``-152`` days stay a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from szbiz.render.sheet import cell
+
+# Excel runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def guard(text: str) -> str:
+    """``text``, with a leading single quote if a spreadsheet would run it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# The types of a sheet's text: a string, or a list of them joined. Anything else
+# (a number, a date, yes/no, nothing) is data, written as it is.
+TEXT = frozenset({str, list, tuple})
+
+
+def text_cell(value: Any) -> str:
+    """Text of a sheet as one CSV or TSV cell, as ``cell`` writes it, guarded."""
+    text = value if type(value) is str else cell(value)
+    # ``guard``, written out: it runs for every text cell of a long list.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
