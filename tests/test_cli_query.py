@@ -94,6 +94,20 @@ def test_due_overdue() -> None:
     assert len(lines(on_the_day.stdout)) == 28  # not the 125 due that very day
 
 
+@pytest.mark.parametrize(
+    ("args", "count"),
+    [
+        (["--as-of", "9999-12-31"], 210),  # all overdue; the look-ahead stops at the calendar's end
+        (["--as-of", "0001-01-01", "--overdue"], 0),  # nothing can be past due yet
+        (["--as-of", "0001-01-01"], 0),
+    ],
+)
+def test_due_at_the_ends_of_the_calendar(args: list[str], count: int) -> None:
+    result = run("due", *args, "-f", "ids")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.split()) == count
+
+
 def test_due_default_window_is_overdue_or_within_30_days() -> None:
     result = run("due", "--as-of", "2020-06-01", "-f", "ids")
     assert len(lines(result.stdout)) == 153

@@ -235,17 +235,26 @@ def due_window(
 
     ``within`` is the end of a look-ahead from ``as_of``; ``overdue`` keeps
     deadlines before ``as_of`` (a deadline runs to the end of its day). With
-    nothing given: everything overdue or due within 30 days.
+    nothing given: everything overdue or due within 30 days. At the ends of the
+    calendar the window stops there: nothing is due before 0001-01-01 or after
+    9999-12-31.
     """
+
+    def shift(days: int) -> dt.date:
+        ordinal = as_of.toordinal() + days
+        return dt.date.fromordinal(min(max(ordinal, 1), dt.date.max.toordinal()))
+
     earliest, latest = after, before
     if within is not None:
         latest = min(latest, within) if latest else within
         earliest = max(earliest, as_of) if earliest else as_of
     if overdue:
-        yesterday = as_of - dt.timedelta(days=1)
+        if as_of == dt.date.min:  # nothing can be past due yet: an empty window
+            return dt.date.max, dt.date.min
+        yesterday = shift(-1)
         latest = min(latest, yesterday) if latest else yesterday
     if earliest is None and latest is None:
-        latest = as_of + dt.timedelta(days=DEFAULT_DUE_DAYS)
+        latest = shift(DEFAULT_DUE_DAYS)
     return earliest, latest
 
 
