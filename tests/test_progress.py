@@ -114,10 +114,23 @@ def test_awkward_text_is_quoted_and_stays_on_one_line() -> None:
         ref="yes",
     )
     assert format_event(event) == (
-        "- {task: 1, status: blocked, on: 2020-01-02, by: 'O''Brien: #1', "
+        '- {task: 1, status: blocked, on: 2020-01-02, by: "O\'Brien: #1", '
         "at: '2026-11-27T18:00:00+08:00', "
-        'note: "a, b} c: d # e\\n第二行 \\"q\\"\\Lx", ref: \'yes\'}'
+        'note: "a, b} c: d # e\\n第二行 \\"q\\"\\u2028x", ref: "yes"}'
     )
+
+
+@settings(max_examples=300)
+@given(text=st.text(st.characters(codec=None), min_size=1))
+def test_text_is_written_as_yaml_reads_it(text: str) -> None:
+    """Whatever the text, PyYAML reads the line back as the event, on one line."""
+    import yaml
+
+    event = Event(1, Status.DONE, dt.date(2020, 1, 2), text, AT, note=text, ref=text)
+    line = format_event(event)
+    assert len(line.splitlines()) == 1
+    (read,) = yaml.safe_load(line)
+    assert (read["by"], read["note"], read["ref"]) == (text, text, text)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -415,7 +428,7 @@ def test_new_event_is_stamped_now_in_shanghai() -> None:
     assert event.at.microsecond == 0
     assert before <= event.at <= after
     assert event == Event(42, Status.DONE, dt.date(2020, 5, 20), "张三", event.at, ref="r")
-    assert format_event(event).endswith(f"at: '{event.at.isoformat()}', ref: r}}")
+    assert format_event(event).endswith(f"at: '{event.at.isoformat()}', ref: \"r\"}}")
 
 
 def test_an_event_that_would_not_read_back_is_refused(ledger: Path) -> None:

@@ -22,33 +22,25 @@ either way the ledger keeps its bytes.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from szbiz import dates
-from szbiz.atomic import atomic_write
 from szbiz.errors import LoadError, Problem, SzbizError, UsageError
 from szbiz.model import Event, History, Status, TaskList
-from szbiz.schema import (
-    INVALID,
-    Context,
-    Date,
-    Integer,
-    Invalid,
-    Key,
-    OneOf,
-    Record,
-    Text,
-    Validator,
-)
-from szbiz.yamlnode import MAP, NULL, SEQ, STR, TIMESTAMP, ComposeError, Node, compose
+
+if TYPE_CHECKING:
+    from szbiz.schema import Record
+    from szbiz.yamlnode import Node
+
+# Reading a ledger needs the YAML parser and the schema; writing one does not:
+# both are imported where they are used, so that `szbiz done` never loads PyYAML.
 
 HEADER = """\
 # szbiz progress ledger: the history of every task's status.
@@ -82,6 +74,8 @@ def new_event(
 
 
 def _git_user() -> str:
+    import subprocess
+
     try:
         result = subprocess.run(
             ["git", "config", "user.name"],
@@ -99,6 +93,8 @@ def _git_user() -> str:
 
 
 def _login() -> str:
+    import getpass
+
     try:
         return getpass.getuser().strip()
     except Exception:  # OSError, KeyError: no login name and no passwd entry
@@ -118,38 +114,42 @@ def who(by: str | None) -> str:
 
 # --- writing lines ------------------------------------------------------------------
 
-_WIDE = 2**31 - 1  # never fold a scalar onto a second line
+# Text is written as a YAML flow scalar on one line by rules of our own, which
+# the tests hold against PyYAML's reading of every kind of text:
+# - plain when its first character is not ASCII (no YAML 1.1 type but text
+#   starts so: 张三, 深府办〔2020〕18号) and it holds nothing a flow mapping or YAML
+#   reads specially (, ? [ ] { } : # quotes, spaces, controls);
+# - else in double quotes, with \ and " escaped, and every character YAML does
+#   not take as it is in a one-line scalar (controls, line breaks such as U+2028,
+#   a byte order mark, surrogates, U+FFFE/U+FFFF) written as an escape.
+_CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+_UNSAFE = re.compile(f'["\\\\{_CONTROLS}]')
+_PLAIN = re.compile(f"[^\\x00-\\x7f\\s{_CONTROLS}][^,?\\[\\]{{}}:#'\"\\s{_CONTROLS}]*")
+_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    return _NAMED.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    )
 
 
 def _scalar(text: str) -> str:
-    """``text`` as a YAML flow scalar on one line, quoted only where YAML needs it."""
-    import yaml
-
-    for style in (None, '"'):
-        out = yaml.dump(
-            [text],
-            Dumper=yaml.SafeDumper,
-            default_flow_style=True,
-            default_style=style,
-            allow_unicode=True,
-            width=_WIDE,
-        )
-        core = out[1:-2] if out.startswith("[") and out.endswith("]\n") else ""
-        # Single quotes and plain scalars carry line breaks as real ones; double
-        # quotes escape them (\n, \L, …), which keeps the event on one line.
-        if core and len(core.splitlines()) == 1:
-            return core
-    raise AssertionError(f"cannot write {text!r} as a one-line YAML scalar")  # pragma: no cover
+    """``text`` as a YAML flow scalar on one line: plain where that is safe, else quoted."""
+    if _PLAIN.fullmatch(text):
+        return text
+    return '"' + _UNSAFE.sub(_escape, text) + '"'
 
 
 def format_event(event: Event) -> str:
     """One ledger line (without its newline): ``- {task: 42, status: done, …}``."""
     parts = [
         f"task: {event.task}",
-        f"status: {_scalar(str(event.status))}",
+        f"status: {event.status.value}",  # a word YAML reads as text
         f"on: {event.on.isoformat()}",  # plain: YAML reads 2020-05-20 as a date
         f"by: {_scalar(event.by)}",
-        f"at: {_scalar(event.at.isoformat())}",
+        f"at: '{event.at.isoformat()}'",  # quoted: YAML would read it as a timestamp
     ]
     if event.note:
         parts.append(f"note: {_scalar(event.note)}")
@@ -165,44 +165,23 @@ def ledger_text(events: Iterable[Event]) -> str:
 
 # --- reading ------------------------------------------------------------------------
 
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$")
 
+@cache
+def _event_schema() -> Record:
+    """What each event must be; lint and reading check every line against it."""
+    from szbiz.schema import Date, Integer, Key, OneOf, Record, Text, Timestamp
 
-@dataclass
-class Timestamp(Validator):
-    """A moment with its UTC offset, ``2026-11-27T18:00:00+08:00``."""
-
-    description: str = ""
-
-    def check(self, node: Node, ctx: Context) -> Any:
-        text = node.value if node.kind in (TIMESTAMP, STR) else None
-        if isinstance(text, str) and _ISO_TIME.match(text):
-            try:
-                return dt.datetime.fromisoformat(text)
-            except ValueError:
-                pass
-        got = repr(node.value) if node.kind not in (MAP, SEQ) else f"a {node.kind}"
-        return ctx.report(
-            node,
-            f"expected a time with its UTC offset like '2026-11-27T18:00:00+08:00', got {got}",
-            "datetime",
+    return Record(
+        (
+            Key("task", Integer(what="task id"), description="the task's id (序号)"),
+            Key("status", OneOf(tuple(s.value for s in Status)), description="its new status"),
+            Key("on", Date(), description="the day it happened"),
+            Key("by", Text(), description="who recorded it"),
+            Key("at", Timestamp(), description="when it was recorded, with its UTC offset"),
+            Key("note", Text(), required=False, description="a remark"),
+            Key("ref", Text(), required=False, description="evidence: a document number or URL"),
         )
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date-time", "pattern": _ISO_TIME.pattern}
-
-
-EVENT = Record(
-    (
-        Key("task", Integer(what="task id"), description="the task's id (序号)"),
-        Key("status", OneOf(tuple(s.value for s in Status)), description="its new status"),
-        Key("on", Date(), description="the day it happened"),
-        Key("by", Text(), description="who recorded it"),
-        Key("at", Timestamp(), description="when it was recorded, with its UTC offset"),
-        Key("note", Text(), required=False, description="a remark"),
-        Key("ref", Text(), required=False, description="evidence: a document number or URL"),
     )
-)
 
 
 def _problem(name: str, line: int, column: int, message: str, rule: str) -> Problem:
@@ -226,6 +205,8 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
 
 
 def _label(node: Node, index: int) -> str:
+    from szbiz.yamlnode import MAP
+
     task = node.get("task") if node.kind == MAP else None
     if task is not None and task.plain and re.fullmatch(r"[0-9]+", str(task.value)):
         return f"task {int(task.value)}"
@@ -234,6 +215,9 @@ def _label(node: Node, index: int) -> str:
 
 def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Problem]]:
     """Bytes → each valid event with its node, and every problem found."""
+    from szbiz.schema import INVALID, Context, Invalid
+    from szbiz.yamlnode import MAP, NULL, SEQ, ComposeError, compose
+
     text, problems = _decode(data, name)
     if text is None:
         return [], problems
@@ -252,7 +236,7 @@ def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Probl
     ctx = Context()
     events: list[tuple[Node, Event]] = []
     for index, node in enumerate(root.items):
-        raw = EVENT.check(node, ctx.at(_label(node, index)))
+        raw = _event_schema().check(node, ctx.at(_label(node, index)))
         if not isinstance(raw, dict) or any(
             v is INVALID or isinstance(v, Invalid) for v in raw.values()
         ):
@@ -432,7 +416,8 @@ _OTHER_BREAK = re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")
 
 
 def _continues(old: bytes) -> bool:
-    """Whether ``- {…}`` lines added after ``old`` (valid, ending in a newline) extend its list."""
+    """Whether ``- {…}`` lines added after ``old`` (valid, ending in a newline) extend its
+    list: then the ledger with them is valid if they are, and need not be parsed again."""
     return _ONE_ITEM_PER_LINE.fullmatch(old) is not None and _OTHER_BREAK.search(old) is None
 
 
@@ -451,6 +436,7 @@ class _Writer:
     def append(self, events: Sequence[Event]) -> None:
         """Write the ledger with ``events`` added at its end: all of them or none."""
         from szbiz import cache
+        from szbiz.atomic import atomic_write
 
         old = self.old
         if not old.strip():
@@ -460,10 +446,9 @@ class _Writer:
             first = old.find(b"\n")
             eol = b"\r\n" if first > 0 and old[first - 1 : first] == b"\r" else b"\n"
             base = old if old.endswith(b"\n") else old + eol
-        added = b"".join(format_event(e).encode("utf-8") + eol for e in events)
-        _check_added(added, events)
-        data = base + added
-        if base is old and _continues(old):
+        _check_new(events)
+        data = base + b"".join(format_event(e).encode("utf-8") + eol for e in events)
+        if _continues(base):  # the new lines extend its list: it stays valid
             history = History(self.history.events + tuple(events))
         else:  # an unusual ledger: parse it whole, as it would be
             history = _check_whole(data, self.path)
@@ -515,20 +500,25 @@ def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) ->
             ledger.append(events)
 
 
-def _check_added(added: bytes, events: Sequence[Event]) -> None:
-    """The new lines on their own: a list of exactly ``events``, as lint would accept them."""
-    parsed, problems = _parse(added, "event")
-    if problems:
-        raise SzbizError(f"cannot record the event: {problems[0].text}")
-    for _, event in parsed:
+def _check_new(events: Sequence[Event]) -> None:
+    """Refuse an event that lint would reject, before anything is written."""
+    for event in events:
+        at = f"cannot record the event: task {event.task} →"
+        if event.task < 1:
+            raise SzbizError(f"{at} task: expected a task id of at least 1, got {event.task}")
+        if not event.by.strip():
+            raise SzbizError(f"{at} by: must not be empty")
+        if event.at.utcoffset() is None:
+            raise SzbizError(
+                f"{at} at: expected a time with its UTC offset like "
+                f"'2026-11-27T18:00:00+08:00', got '{event.at.isoformat()}'"
+            )
         recorded = _recorded_on(event)
         if event.on > recorded:
             raise SzbizError(
                 f"cannot record task {event.task} on {event.on.isoformat()}: that is after "
                 f"today ({recorded.isoformat()} in Asia/Shanghai)"
             )
-    if [e for _, e in parsed] != list(events):  # pragma: no cover - a bug in format_event
-        raise SzbizError("cannot record the events: they read back changed")
 
 
 def _check_whole(data: bytes, path: Path) -> History:

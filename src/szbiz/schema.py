@@ -387,3 +387,30 @@ def json_schema() -> dict[str, Any]:
         "title": "szbiz task list",
         **schema,
     }
+
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass
+class Timestamp(Validator):
+    """A moment with its UTC offset, ``2026-11-27T18:00:00+08:00``."""
+
+    description: str = ""
+
+    def check(self, node: Node, ctx: Context) -> Any:
+        text = node.value if node.kind in (TIMESTAMP, STR) else None
+        if isinstance(text, str) and _ISO_TIME.match(text):
+            try:
+                return dt.datetime.fromisoformat(text)
+            except ValueError:
+                pass
+        got = repr(node.value) if node.kind not in (MAP, SEQ) else f"a {node.kind}"
+        return ctx.report(
+            node,
+            f"expected a time with its UTC offset like '2026-11-27T18:00:00+08:00', got {got}",
+            "datetime",
+        )
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time", "pattern": _ISO_TIME.pattern}
