@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import marshal
 import sys
 from pathlib import Path
@@ -43,11 +42,19 @@ _DEADLINE = _FIELDS.index("deadline")
 
 
 def _digest() -> Any:
+    """A hash of content, begun with what else an entry depends on: this layout and
+    the szbiz and Python versions."""
+    import xxhash
+
     from szbiz import __version__
 
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{FORMAT}:{__version__}:{sys.implementation.cache_tag}:".encode())
-    return digest
+    return xxhash.xxh3_128(f"{FORMAT}:{__version__}:{sys.implementation.cache_tag}:".encode())
+
+
+def _checksum(payload: bytes) -> bytes:
+    import xxhash
+
+    return xxhash.xxh3_128_digest(payload)
 
 
 def _entry(kind: str, key: str) -> Path:
@@ -63,7 +70,7 @@ def _fetch(entry: Path) -> Any:
     except (OSError, ValueError):
         return None
     check, payload = blob[:16], blob[16:]
-    if hashlib.blake2b(payload, digest_size=16).digest() == check:
+    if _checksum(payload) == check:
         with contextlib.suppress(Exception):
             from szbiz.memory import collector_paused
 
@@ -84,8 +91,7 @@ def _store(entry: Path, value: Any) -> None:
     payload = marshal.dumps(value)
     with contextlib.suppress(OSError, ValueError):
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        check = hashlib.blake2b(payload, digest_size=16).digest()
-        atomic_write(entry, check + payload, mode=0o600)
+        atomic_write(entry, _checksum(payload) + payload, mode=0o600)
         kind = entry.name.split("-", 1)[0]
         old = sorted(
             entry.parent.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True
@@ -142,8 +148,10 @@ def tasks(path: Path) -> TaskList:
     """
     digest = _digest()
     try:
-        with path.open("rb") as handle:
-            key = hashlib.file_digest(handle, lambda: digest).hexdigest()
+        with path.open("rb") as handle:  # in pieces: a long list need not sit in memory
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        key: str | None = digest.hexdigest()
     except (OSError, ValueError):
         key = None  # the loader says what is wrong with the file
     if key is not None:
