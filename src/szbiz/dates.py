@@ -69,8 +69,6 @@ def parse_date(text: str, base: dt.date) -> dt.date:
     ``today``, ``+30d``, ``-2w``, ``+1m``, ``+1y``; ``eom``, ``eoq``, ``eoy``
     (end of ``base``'s month, quarter, year).
     """
-    from dateutil.relativedelta import relativedelta
-
     value = text.strip().lower()
     try:
         if value == "today":
@@ -85,13 +83,12 @@ def parse_date(text: str, base: dt.date) -> dt.date:
         if m:
             n = int(m.group(2)) * (1 if m.group(1) == "+" else -1)
             unit = m.group(3)
-            delta = {
-                "d": relativedelta(days=n),
-                "w": relativedelta(weeks=n),
-                "m": relativedelta(months=n),
-                "y": relativedelta(years=n),
-            }[unit]
-            result: dt.date = base + delta
+            if unit in "dw":
+                return base + dt.timedelta(days=n * (7 if unit == "w" else 1))
+            # A month or a year on: the same day, or the month's last (dateutil's rule).
+            from dateutil.relativedelta import relativedelta
+
+            result: dt.date = base + relativedelta(months=n if unit == "m" else 12 * n)
             return result
         m = re.match(_ISO_DAY, value) or re.match(_COMPACT_DAY, value)
         if m:
