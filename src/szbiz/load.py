@@ -62,13 +62,8 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         return fail(1, 1, f"the file holds only blank space; {EXPECTED}", "empty")
     for bom, encoding in _UTF16_32:
         if data.startswith(bom):
-            return fail(
-                1,
-                1,
-                f"the file is {encoding} (it starts with a {encoding} byte order mark); "
-                "save it as UTF-8",
-                "encoding",
-            )
+            message = f"the file is {encoding} (it starts with a {encoding} byte order mark)"
+            return fail(1, 1, f"{message}; save it as UTF-8", "encoding")
     if b"\0" in data:
         line, col = _byte_position(data, data.index(b"\0"))
         message = "a NUL byte: the file is binary or corrupt, not UTF-8 text"
@@ -272,17 +267,16 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             if not _valid(spelled):  # an alias that is not text, reported already
                 continue
             where = name_at if i == 0 or alias_nodes is None else alias_nodes.items[i - 1]
-            if spelled in spelling and spelling[spelled][0] != agency_name:
-                other = spelling[spelled][0]
+            other, first = spelling.setdefault(spelled, (agency_name, where))
+            if other != agency_name:
                 what = "name" if i == 0 else "alias"
                 report(
                     where,
                     trail,
                     f"{what} {spelled!r} is already claimed by agency {other!r} "
-                    f"(line {spelling[spelled][1].line}); a spelling names one agency only",
+                    f"(line {first.line}); a spelling names one agency only",
                     "duplicate-alias",
                 )
-            spelling.setdefault(spelled, (agency_name, where))
         agencies[agency_name] = Agency(
             agency_name,
             AgencyKind(item["kind"]),
