@@ -6,6 +6,7 @@ Each file is a small task list with one thing wrong (several-problems.yaml has s
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from szbiz.errors import LoadError, Problem
-from szbiz.load import check, load
+from szbiz.load import check, load, parse
 
 from .conftest import ROOT, TEST_DATA, no_traceback, run
 
@@ -318,6 +319,77 @@ def test_bom_and_crlf_are_accepted(name: str) -> None:
 def test_byte_level_files_still_hold_their_defect(name: str, what: Callable[[bytes], bool]) -> None:
     """An editor or git setting that rewrites these files would make their tests vacuous."""
     assert what((TEST_DATA / name).read_bytes())
+
+
+# --- problems shown on a small list written out here -----------------------------
+
+SMALL = """\
+schema: 1
+document: {title: t, issuer: i, year: 2020, source: s}
+areas:
+- {number: 1, name: 甲}
+agencies:
+- {name: 市税务局, kind: central, aliases: [税务]}
+tasks:
+- {id: 1, area: 1, title: 做, description: '', lead: [市税务局], support: [], deadline: 2020-06-30,
+   deadline_text: 2020年6月底}
+"""
+ASCII = SMALL.replace("甲", "a").replace("市税务局", "b").replace("税务", "c").replace("做", "d")
+
+
+@pytest.mark.parametrize(
+    ("data", "printed"),
+    [
+        (
+            SMALL.replace("agencies:", "- {number: 1, name: 乙}\nagencies:").encode(),
+            "5:12: error: area 1: area 1 is declared twice (first at line 4); "
+            "give each area its own number [duplicate-area]",
+        ),
+        (
+            SMALL.replace("tasks:", "- {name: 税务, kind: central}\ntasks:").encode(),
+            "7:10: error: agency 税务: name '税务' is already claimed by agency '市税务局' "
+            "(line 6); a spelling names one agency only [duplicate-alias]",
+        ),
+        (
+            SMALL.replace("schema: 1", "schema: 1\n[a]: 1").encode(),
+            "2:1: error: a mapping key must be text, got a list [type]",
+        ),
+        (
+            SMALL.replace("areas:", "areas: !!seq").encode(),
+            "3:8: error: tag !!seq is not allowed; remove it [tag]",
+        ),
+        (
+            SMALL.replace("title: 做", "title: *x").encode(),
+            "8:27: error: alias *x is not allowed (no anchor of that name comes before it); "
+            "write the value out [anchor]",
+        ),
+        (
+            codecs.BOM_UTF32_LE + SMALL.encode("utf-32-le"),
+            "1:1: error: the file is UTF-32 (it starts with a UTF-32 byte order mark); "
+            "save it as UTF-8 [encoding]",
+        ),
+        (
+            SMALL.replace("title: t", "title: café").encode("latin-1", "replace"),
+            "2:22: error: the file is not UTF-8: byte 0xe9 here is not valid UTF-8; "
+            "save it as UTF-8 [encoding]",
+        ),
+        (
+            ASCII.replace("2020年6月底", "x").encode("utf-16-le"),
+            "1:2: error: a NUL byte: the file is binary or corrupt, not UTF-8 text; "
+            "it may be UTF-16 or UTF-32: save it as UTF-8 [nul]",
+        ),
+    ],
+)
+def test_each_problem_is_located_and_explained(data: bytes, printed: str) -> None:
+    tasks, problems = parse(data, "tasks.yaml")
+    assert tasks is None
+    assert _lines(problems) == [printed]
+
+
+def test_the_small_list_is_clean() -> None:
+    tasks, problems = parse(SMALL.encode(), "tasks.yaml")
+    assert problems == []
+    assert tasks is not None and tasks.tasks[0].lead == ("市税务局",)
 
 
 # --- paths that cannot be read: exit 2, the message on stderr -----------------------

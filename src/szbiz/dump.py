@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import yaml
 
-from szbiz.model import TASK_FIELDS, Task, TaskList
+from szbiz.model import TaskList
 
 HEADER = """\
 # szbiz canonical task list: {title}
@@ -35,12 +36,12 @@ def _section(key: str, value: Any) -> str:
     return text
 
 
-def _task_dict(task: Task) -> dict[str, Any]:
-    """The task's keys in the order of its fields; an empty optional one is left out."""
+def _entry(item: Any) -> dict[str, Any]:
+    """A document, area or task: its fields in order; an empty optional one is left out."""
     out: dict[str, Any] = {}
-    for f in TASK_FIELDS:
-        value = getattr(task, f.name)
-        if f.metadata["optional"] and not value:
+    for f in fields(item):
+        value = getattr(item, f.name)
+        if f.metadata.get("optional") and not value:
             continue
         out[f.name] = list(value) if isinstance(value, tuple) else value
     return out
@@ -51,17 +52,8 @@ def dump_tasklist(tasks: TaskList) -> str:
     parts = [
         HEADER.format(title=doc.title, source=doc.source),
         _section("schema", 1),
-        _section(
-            "document",
-            {
-                "title": doc.title,
-                "issuer": doc.issuer,
-                "year": doc.year,
-                "source": doc.source,
-                "principles": list(doc.principles),
-            },
-        ),
-        _section("areas", [{"number": a.number, "name": a.name} for a in tasks.areas]),
+        _section("document", _entry(doc)),
+        _section("areas", [_entry(a) for a in tasks.areas]),
     ]
     agencies = []
     for agency in tasks.agencies:
@@ -74,6 +66,6 @@ def dump_tasklist(tasks: TaskList) -> str:
         agencies.append(entry)
     parts.append(_section("agencies", agencies))
     # One block per task, a blank line between blocks, so a diff shows which task changed.
-    blocks = [_section("tasks", [_task_dict(t)]).split("\n", 1)[1] for t in tasks.tasks]
+    blocks = [_section("tasks", [_entry(t)]).split("\n", 1)[1] for t in tasks.tasks]
     body = "tasks:\n" + "".join("\n" + b for b in blocks) if blocks else "tasks: []\n"
     return "\n".join([*parts, body])

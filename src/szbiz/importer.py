@@ -6,6 +6,7 @@ reports every row it cannot read with its line number and never drops one.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -103,18 +104,13 @@ def agency_codes(names: Iterable[str]) -> dict[str, str]:
     appearance; later ones spell their first syllable out (shuiwj, shangwj).
     """
     codes: dict[str, str] = {}
-    taken: set[str] = set()
     for name in names:
         syllables = _pinyin(_stem(name)) or ["x"]
-        candidates = ["".join(s[0] for s in syllables)]
-        candidates.append(syllables[0] + "".join(s[0] for s in syllables[1:]))
-        code = next((c for c in candidates if c not in taken), "")
-        n = 2
-        while not code:
-            code = f"{candidates[0]}{n}" if f"{candidates[0]}{n}" not in taken else ""
-            n += 1
-        taken.add(code)
-        codes[name] = code
+        code = "".join(s[0] for s in syllables)
+        spelled = syllables[0] + code[1:]
+        numbered = (f"{code}{n}" for n in itertools.count(2))
+        candidates = itertools.chain((code, spelled), numbered)
+        codes[name] = next(c for c in candidates if c not in codes.values())
     return codes
 
 
@@ -147,12 +143,9 @@ class _Registry:
 def split_agencies(cell: str) -> tuple[list[str], str]:
     """``甲、乙等部门按职责分工负责`` → (["甲", "乙"], "等部门按职责分工负责")."""
     text = cell.strip()
-    protected: dict[str, str] = {}
-    for i, phrase in enumerate(COLLECTIVES):
-        key = f"\0{i}\0"
-        if phrase in text:
-            text = text.replace(phrase, key)
-            protected[key] = phrase
+    protected = {f"\0{i}\0": phrase for i, phrase in enumerate(COLLECTIVES)}
+    for key, phrase in protected.items():
+        text = text.replace(phrase, key)
     names: list[str] = []
     notes: list[str] = []
     for part in _SPLIT.split(text):
@@ -168,11 +161,6 @@ def split_agencies(cell: str) -> tuple[list[str], str]:
     return names, "；".join(notes)
 
 
-def _split_measure(measure: str) -> tuple[str, str]:
-    title, sep, rest = measure.partition("。")
-    return (title, rest) if sep else (measure, "")
-
-
 def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> TaskList:
     """Read the table text; raise LoadError listing every row that cannot be read."""
     problems: list[Problem] = []
@@ -184,8 +172,8 @@ def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> T
     in_table = False
     area: int | None = None
 
-    def problem(line_no: int, message: str, rule: str = "source") -> None:
-        problems.append(Problem(source_name, line_no, 1, message, rule))
+    def problem(line_no: int, message: str) -> None:
+        problems.append(Problem(source_name, line_no, 1, message, "source"))
 
     for line_no, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.lstrip("\ufeff")
@@ -246,7 +234,7 @@ def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> T
             continue
         if tasks and task_id != tasks[-1].id + 1:
             problem(line_no, f"序号 {task_id} follows {tasks[-1].id}; expected {tasks[-1].id + 1}")
-        task_title, description = _split_measure(unwrap(measure))
+        task_title, _, description = unwrap(measure).partition("。")
         tasks.append(
             Task(
                 id=task_id,
@@ -281,11 +269,6 @@ def read_source(path: Path, issuer: str = DEFAULT_ISSUER) -> TaskList:
     except OSError as exc:
         raise LoadError([Problem(str(path), 0, 0, f"cannot read: {exc.strerror}", "io")]) from exc
     except UnicodeDecodeError as exc:
-        raise LoadError(
-            [
-                Problem(
-                    str(path), 0, 0, f"not UTF-8 (byte {exc.start}); save it as UTF-8", "encoding"
-                )
-            ]
-        ) from exc
+        message = f"not UTF-8 (byte {exc.start}); save it as UTF-8"
+        raise LoadError([Problem(str(path), 0, 0, message, "encoding")]) from exc
     return parse_source(text, path.name, issuer)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import codecs
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from szbiz.errors import LoadError, Problem
 from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
-from szbiz.schema import INVALID, SCHEMA_VERSION, TASKLIST, Context, Invalid
+from szbiz.schema import SCHEMA_VERSION, TASKLIST, Context, Invalid
 from szbiz.yamlnode import (
     MAP,
     NULL,
@@ -61,13 +62,8 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         return fail(1, 1, f"the file holds only blank space; {EXPECTED}", "empty")
     for bom, encoding in _UTF16_32:
         if data.startswith(bom):
-            return fail(
-                1,
-                1,
-                f"the file is {encoding} (it starts with a {encoding} byte order mark); "
-                "save it as UTF-8",
-                "encoding",
-            )
+            message = f"the file is {encoding} (it starts with a {encoding} byte order mark)"
+            return fail(1, 1, f"{message}; save it as UTF-8", "encoding")
     if b"\0" in data:
         line, col = _byte_position(data, data.index(b"\0"))
         message = "a NUL byte: the file is binary or corrupt, not UTF-8 text"
@@ -78,16 +74,11 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(data, exc.start)
-        what = f"the file is not UTF-8: byte 0x{data[exc.start]:02x} here is not valid UTF-8"
+        fix = "save it as UTF-8"
         if _looks_like_gbk(data):
-            return fail(
-                line,
-                col,
-                f"{what}; it looks like GBK/GB18030: save it as UTF-8 "
-                "(iconv -f GB18030 -t UTF-8 converts it)",
-                "encoding",
-            )
-        return fail(line, col, f"{what}; save it as UTF-8", "encoding")
+            fix = f"it looks like GBK/GB18030: {fix} (iconv -f GB18030 -t UTF-8 converts it)"
+        message = f"the file is not UTF-8: byte 0x{data[exc.start]:02x} here is not valid UTF-8"
+        return fail(line, col, f"{message}; {fix}", "encoding")
     return text, []
 
 
@@ -98,39 +89,9 @@ def _looks_like_gbk(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     wide = [c for c in text if ord(c) > 0x7F]
-    common = 0
-    for c in wide:
-        try:
-            c.encode("gb2312")  # the 6,763 common characters; Latin-1 misread falls outside
-        except UnicodeEncodeError:
-            continue
-        common += 1
-    return bool(wide) and common >= 0.9 * len(wide)
-
-
-def read_problems(path: Path) -> list[Problem] | bytes:
-    """The file's bytes, or the one problem that stops it being read."""
-    name = str(path)
-
-    def fail(message: str) -> list[Problem]:
-        return [Problem(name, 0, 0, message, "io")]
-
-    try:
-        if path.is_dir():
-            return fail("is a directory; expected a YAML file")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return fail("no such file")
-    except PermissionError:
-        return fail("cannot read: permission denied")
-    except OSError as exc:
-        return fail(f"cannot read: {exc.strerror or exc}")
-    except ValueError as exc:  # a path no system accepts, such as one holding a NUL
-        return fail(f"cannot read: {exc}")
-    if len(data) > MAX_BYTES:
-        return fail("is larger than 256 MiB; not a task list")
-    return data
+    # GB2312 holds the 6,763 common characters; Latin-1 misread falls outside it.
+    common = [c for c in wide if c.encode("gb2312", errors="ignore")]
+    return bool(wide) and len(common) >= 0.9 * len(wide)
 
 
 def parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
@@ -150,8 +111,6 @@ def _parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
     except ComposeError as exc:
         f = exc.flaw
         return None, [Problem(name, f.line, f.column, f.message, f.rule)]
-    except RecursionError:  # pragma: no cover - compose is iterative
-        return None, [Problem(name, 1, 1, "nested too deep", "nesting")]
     problems = [Problem(name, f.line, f.column, f.message, f.rule) for f in flaws]
     if root is None:
         message = f"the file holds no YAML document, only comments or blank lines; {EXPECTED}"
@@ -175,39 +134,61 @@ def _parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
     return tasks, problems
 
 
+def _read(path: Path) -> tuple[TaskList | None, list[Problem]]:
+    """The list at ``path`` (None if it has an error) and every problem; never raises."""
+    name = str(path)
+
+    def fail(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, 0, 0, message, "io")]
+
+    try:
+        if path.is_dir():
+            return fail("is a directory; expected a YAML file")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return fail("no such file")
+    except PermissionError:
+        return fail("cannot read: permission denied")
+    except OSError as exc:
+        return fail(f"cannot read: {exc.strerror or exc}")
+    except ValueError as exc:  # a path no system accepts, such as one holding a NUL
+        return fail(f"cannot read: {exc}")
+    if len(data) > MAX_BYTES:
+        return fail("is larger than 256 MiB; not a task list")
+    try:
+        return parse(data, name)
+    except Exception as exc:  # pragma: no cover - a bug, kept from the user's face
+        return None, [Problem(name, 1, 1, f"internal error: {exc!r}", "internal")]
+
+
 def check(path: Path) -> list[Problem]:
     """Every problem with the file at ``path``; never raises."""
-    data = read_problems(path)
-    if isinstance(data, list):
-        return data
-    try:
-        return parse(data, str(path))[1]
-    except Exception as exc:  # pragma: no cover - a bug, kept from the user's face
-        return [Problem(str(path), 1, 1, f"internal error: {exc!r}", "internal")]
+    return _read(path)[1]
 
 
 def load(path: Path) -> Loaded:
     """Read a task list; raise LoadError with every problem if it has any error."""
-    data = read_problems(path)
-    if isinstance(data, list):
-        raise LoadError(data)
-    try:
-        tasks, problems = parse(data, str(path))
-    except Exception as exc:  # pragma: no cover - a bug, kept from the user's face
-        problem = Problem(str(path), 1, 1, f"internal error: {exc!r}", "internal")
-        raise LoadError([problem]) from exc
+    tasks, problems = _read(path)
     if tasks is None:
         raise LoadError(problems)
     return Loaded(tasks, tuple(problems))
 
 
-def _items(root: Node, key: str) -> list[Node]:
-    node = root.get(key)
-    return node.items if node is not None and node.kind == SEQ else []
-
-
 def _valid(value: Any) -> bool:
-    return value is not INVALID and not isinstance(value, Invalid)
+    return not isinstance(value, Invalid)
+
+
+def _complete(item: Any) -> TypeGuard[dict[str, Any]]:
+    """Whether ``item`` is a mapping the schema found nothing wrong with."""
+    return isinstance(item, dict) and all(map(_valid, item.values()))
+
+
+def _entries(root: Node, raw: dict[str, Any], key: str) -> Iterator[tuple[Node, Any]]:
+    """Each item of the list under ``key`` with its node; none if it is not a list."""
+    node = root.get(key)
+    if node is not None and isinstance(raw.get(key), list):
+        yield from zip(node.items, raw[key], strict=False)
 
 
 def _declared(numbers: list[int]) -> str:
@@ -222,11 +203,20 @@ def _declared(numbers: list[int]) -> str:
 def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None, list[Problem]]:
     """Cross-references the schema cannot see: ids, areas and agencies declared once."""
     problems: list[Problem] = []
+    broken: set[Any] = set()  # areas and agencies whose entries were reported already
 
     def report(
         node: Node, trail: tuple[str, ...], message: str, rule: str, level: str = "error"
     ) -> None:
         problems.append(Problem(name, node.line, node.column, message, rule, level, trail))
+
+    def declared(key: str, ident: str) -> Iterator[tuple[Node, dict[str, Any]]]:
+        """The complete entries under ``key``; the ``ident`` of each other goes into broken."""
+        for node, item in _entries(root, raw, key):
+            if _complete(item):
+                yield node, item
+            elif isinstance(item, dict) and _valid(item[ident]):
+                broken.add(item[ident])
 
     version = raw.get("schema")
     if _valid(version) and version != SCHEMA_VERSION:
@@ -240,36 +230,25 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
         )
 
     areas: dict[int, Area] = {}
-    area_nodes: dict[int, Node] = {}
-    area_list = raw.get("areas") if isinstance(raw.get("areas"), list) else []
-    broken: set[Any] = set()  # areas and agencies whose entries were reported already
-    for node, item in zip(_items(root, "areas"), area_list or [], strict=False):
-        if not isinstance(item, dict) or not all(_valid(v) for v in item.values()):
-            if isinstance(item, dict) and _valid(item.get("number")):
-                broken.add(item["number"])
-            continue
+    area_lines: dict[int, int] = {}
+    for node, item in declared("areas", "number"):
         number = item["number"]
         if number in areas:
             report(
                 node.get("number") or node,
                 (f"area {number}",),
-                f"area {number} is declared twice (first at line {area_nodes[number].line}); "
+                f"area {number} is declared twice (first at line {area_lines[number]}); "
                 "give each area its own number",
                 "duplicate-area",
             )
             continue
         areas[number] = Area(number, item["name"])
-        area_nodes[number] = node
+        area_lines[number] = node.line
 
     agencies: dict[str, Agency] = {}
-    agency_nodes: dict[str, Node] = {}
+    agency_lines: dict[str, int] = {}
     spelling: dict[str, tuple[str, Node]] = {}  # every name and alias → its agency
-    agency_list = raw.get("agencies") if isinstance(raw.get("agencies"), list) else []
-    for node, item in zip(_items(root, "agencies"), agency_list or [], strict=False):
-        if not isinstance(item, dict) or not all(_valid(v) for v in item.values()):
-            if isinstance(item, dict) and _valid(item.get("name")):
-                broken.add(item["name"])
-            continue
+    for node, item in declared("agencies", "name"):
         agency_name = item["name"]
         trail: tuple[str, ...] = (f"agency {agency_name}",)
         if agency_name in agencies:
@@ -277,7 +256,7 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                 node.get("name") or node,
                 trail,
                 f"agency {agency_name!r} is declared twice (first at line "
-                f"{agency_nodes[agency_name].line}); merge the two entries into one",
+                f"{agency_lines[agency_name]}); merge the two entries into one",
                 "duplicate-agency",
             )
             continue
@@ -288,17 +267,16 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             if not _valid(spelled):  # an alias that is not text, reported already
                 continue
             where = name_at if i == 0 or alias_nodes is None else alias_nodes.items[i - 1]
-            if spelled in spelling and spelling[spelled][0] != agency_name:
-                other = spelling[spelled][0]
+            other, first = spelling.setdefault(spelled, (agency_name, where))
+            if other != agency_name:
                 what = "name" if i == 0 else "alias"
                 report(
                     where,
                     trail,
                     f"{what} {spelled!r} is already claimed by agency {other!r} "
-                    f"(line {spelling[spelled][1].line}); a spelling names one agency only",
+                    f"(line {first.line}); a spelling names one agency only",
                     "duplicate-alias",
                 )
-            spelling.setdefault(spelled, (agency_name, where))
         agencies[agency_name] = Agency(
             agency_name,
             AgencyKind(item["kind"]),
@@ -306,37 +284,33 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             item.get("code") or "",
             tuple(item.get("alias_codes") or ()),
         )
-        agency_nodes[agency_name] = node
+        agency_lines[agency_name] = node.line
 
     tasks: list[Task] = []
-    seen_ids: dict[int, Node] = {}
-    task_list = raw.get("tasks") if isinstance(raw.get("tasks"), list) else []
-    for node, item in zip(_items(root, "tasks"), task_list or [], strict=False):
+    id_lines: dict[int, int] = {}
+    for node, item in _entries(root, raw, "tasks"):
         if not isinstance(item, dict):
             continue
-        task_id: Any = item.get("id")
+        task_id: Any = item["id"]
         trail = (f"task {task_id}",) if _valid(task_id) else ()
-        ok = all(_valid(v) for v in item.values())
-        if _valid(task_id):
-            if task_id in seen_ids:
-                id_node = node.get("id") or node
-                report(
-                    id_node,
-                    trail,
-                    f"duplicate id {task_id} (first at line {seen_ids[task_id].line}); "
-                    "give each task its own id",
-                    "duplicate-id",
-                )
-                ok = False
-            else:
-                seen_ids[task_id] = node
-        area: Any = item.get("area")
-        if _valid(area) and area in broken:
+        ok = _complete(item)
+        if task_id in id_lines:
+            report(
+                node.get("id") or node,
+                trail,
+                f"duplicate id {task_id} (first at line {id_lines[task_id]}); "
+                "give each task its own id",
+                "duplicate-id",
+            )
+            ok = False
+        elif _valid(task_id):
+            id_lines[task_id] = node.line
+        area: Any = item["area"]
+        if area in broken:
             ok = False
         elif _valid(area) and area not in areas and areas:
-            area_node = node.get("area") or node
             report(
-                area_node,
+                node.get("area") or node,
                 (*trail, "area"),
                 f"area {area} is not declared under areas; {_declared(sorted(areas))}",
                 "undeclared-area",
@@ -344,7 +318,7 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             ok = False
         resolved: dict[str, tuple[str, ...]] = {}
         for role in ("lead", "support"):
-            names: Any = item.get(role)
+            names: Any = item[role]
             role_node = node.get(role)
             if not _valid(names) or role_node is None:
                 continue
@@ -377,25 +351,12 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                     )
                     ok = False
             resolved[role] = tuple(out)
-        if ok and _valid(task_id):
-            tasks.append(
-                Task(
-                    id=task_id,
-                    area=area,
-                    title=item["title"],
-                    description=item["description"],
-                    lead=resolved.get("lead", ()),
-                    support=resolved.get("support", ()),
-                    deadline=item["deadline"],
-                    deadline_text=item["deadline_text"],
-                    lead_note=item.get("lead_note") or "",
-                    support_note=item.get("support_note") or "",
-                )
-            )
+        if ok:
+            # The task's keys are its fields (the schema follows the model); the
+            # optional notes are left out of the file when they are empty.
+            tasks.append(Task(**{"lead_note": "", "support_note": "", **item, **resolved}))
     doc = raw.get("document")
-    if problems and any(p.level == "error" for p in problems):
-        return None, problems
-    if not isinstance(doc, dict) or not all(_valid(v) for v in doc.values()):
+    if any(p.level == "error" for p in problems) or not _complete(doc):
         return None, problems
     document = Document(
         doc["title"], doc["issuer"], doc["year"], doc["source"], tuple(doc.get("principles") or ())

@@ -66,8 +66,6 @@ def _got(node: Node) -> str:
 
 
 class Validator:
-    description = ""
-
     def check(self, node: Node, ctx: Context) -> Any:
         raise NotImplementedError
 
@@ -77,7 +75,6 @@ class Validator:
 
 @dataclass
 class Text(Validator):
-    description: str = ""
     allow_empty: bool = False
 
     def check(self, node: Node, ctx: Context) -> Any:
@@ -118,7 +115,6 @@ def _base60(text: str) -> int:
 
 @dataclass
 class Integer(Validator):
-    description: str = ""
     minimum: int = 1
     what: str = "number"
     example: int = 42
@@ -128,17 +124,15 @@ class Integer(Validator):
         digits = text.lstrip("+-")
         expected = f"expected {_a(self.what)} like {self.example}"
         if node.kind == INT and not _DECIMAL.match(digits):
-            if len(text) > _MAX_DIGITS:
-                why, rule = "not a plain decimal number", "type"
-            elif ":" in text:
+            why, rule = "not a plain decimal number", "type"
+            short = len(text) <= _MAX_DIGITS
+            if short and ":" in text:
                 why = f"a base-60 number in YAML 1.1 ({_base60(text)})"
                 rule = "yaml11-sexagesimal"
-            elif re.match(r"^[-+]?0[0-7_]+$", text):
+            elif short and re.match(r"^[-+]?0[0-7_]+$", text):
                 octal, decimal = int(text.replace("_", ""), 8), int(text.replace("_", ""))
                 why = f"an octal number in YAML 1.1 ({octal}); write {decimal}"
                 rule = "yaml11-octal"
-            else:
-                why, rule = "not a plain decimal number", "type"
             return ctx.report(node, f"{expected}, got {show(text)[1:-1]}, {why}", rule)
         if node.kind == STR and _DIGITS.match(text) and len(digits) <= _MAX_DIGITS:
             number = int(text)
@@ -167,10 +161,7 @@ class Integer(Validator):
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass
 class Date(Validator):
-    description: str = ""
-
     def check(self, node: Node, ctx: Context) -> Any:
         text = node.value if node.kind in (TIMESTAMP, STR) else None
         if isinstance(text, str) and _ISO_DATE.match(text):
@@ -187,7 +178,6 @@ class Date(Validator):
 @dataclass
 class OneOf(Validator):
     values: tuple[str, ...] = ()
-    description: str = ""
 
     def check(self, node: Node, ctx: Context) -> Any:
         if node.kind == STR and node.value in self.values:
@@ -205,7 +195,6 @@ class OneOf(Validator):
 @dataclass
 class ListOf(Validator):
     item: Validator
-    description: str = ""
     min_items: int = 0
     label: Callable[[Node, int], str] | None = None  # a trail segment per item
 
@@ -243,7 +232,6 @@ class Key:
 @dataclass
 class Record(Validator):
     keys: tuple[Key, ...]
-    description: str = ""
 
     def check(self, node: Node, ctx: Context) -> Any:
         if node.kind != MAP:

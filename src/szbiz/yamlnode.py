@@ -62,7 +62,6 @@ class Flaw:
     column: int
     message: str
     rule: str
-    trail: tuple[str, ...] = ()
 
 
 class ComposeError(Exception):
@@ -91,22 +90,9 @@ def _resolve_by_pattern(value: str) -> str:
     """PyYAML's public resolver, asked once for each spelling of a short key or value."""
     import yaml
 
-    tag: str = _resolver().resolve(yaml.ScalarNode, value, (True, False))
+    resolver: Any = yaml.resolver.Resolver()
+    tag: str = resolver.resolve(yaml.ScalarNode, value, (True, False))
     return tag
-
-
-@functools.cache
-def _resolver() -> Any:
-    import yaml
-
-    return yaml.resolver.Resolver()
-
-
-def _loader() -> Any:
-    """PyYAML's C parser where it was built with libyaml, else the Python one."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _pos(event: Any) -> tuple[int, int]:
@@ -133,38 +119,9 @@ def position(text: str, index: int) -> tuple[int, int]:
     return line, index - start + 1
 
 
-def show(value: str, limit: int = 40) -> str:
+def show(value: str) -> str:
     """``value`` quoted for a message, cut short if it is long."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
-
-
-def _describe(node: Node) -> str:
-    if node.kind == MAP:
-        return "a mapping"
-    if node.kind == SEQ:
-        return "a list"
-    return show(str(node.value))
-
-
-def _character_flaw(text: str, index: int) -> Flaw:
-    line, col = position(text, index)
-    return Flaw(
-        line,
-        col,
-        f"control character U+{ord(text[index]):04X} is not allowed in YAML; remove it",
-        "character",
-    )
-
-
-def _tag_message(event: Any) -> str:
-    import yaml
-
-    tag = str(event.tag)
-    if tag.startswith(_CORE):
-        tag = "!!" + tag[len(_CORE) :]
-    if isinstance(event, yaml.ScalarEvent):
-        return f"tag {tag} is not allowed; remove it, and quote the value if it must be text"
-    return f"tag {tag} is not allowed; remove it"
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 _SYNTAX_HINTS = (
@@ -208,7 +165,9 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
 
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
-        raise ComposeError(_character_flaw(text, bad.start()))
+        line, col = position(text, bad.start())
+        message = f"control character U+{ord(bad.group()):04X} is not allowed in YAML; remove it"
+        raise ComposeError(Flaw(line, col, message, "character"))
     flaws: list[Flaw] = []
     stack: list[Node] = []
     pending_key: list[Node | None] = []  # per open mapping: a key awaiting its value
@@ -218,131 +177,119 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
     documents = 0
     skipping = 0  # > 0 inside a collection nested too deep: its events are dropped
 
+    def flaw(line: int, col: int, message: str, rule: str) -> None:
+        flaws.append(Flaw(line, col, message, rule))
+
     def attach(node: Node) -> None:
         nonlocal root
         if not stack:
             root = node
             return
         parent = stack[-1]
+        key = pending_key[-1]
         if parent.kind == SEQ:
             parent.items.append(node)
-        elif pending_key[-1] is None:
+        elif key is None:
             pending_key[-1] = node
         else:
-            key = pending_key[-1]
             pending_key[-1] = None
-            assert key is not None
             if key.kind in (MAP, SEQ):
-                flaws.append(
-                    Flaw(
-                        key.line,
-                        key.column,
-                        f"a mapping key must be text, got {_describe(key)}",
-                        "type",
-                    )
-                )
+                got = "a mapping" if key.kind == MAP else "a list"
+                flaw(key.line, key.column, f"a mapping key must be text, got {got}", "type")
             elif key.kind != REPORTED and isinstance(key.value, str):
                 first = keys_seen[-1].setdefault(key.value, key)
                 if first is not key:
-                    flaws.append(
-                        Flaw(
-                            key.line,
-                            key.column,
-                            f"duplicate key {show(key.value)} (first at line {first.line}); "
-                            "keep one: YAML would silently drop all but the last",
-                            "duplicate-key",
-                        )
+                    flaw(
+                        key.line,
+                        key.column,
+                        f"duplicate key {show(key.value)} (first at line {first.line}); "
+                        "keep one: YAML would silently drop all but the last",
+                        "duplicate-key",
                     )
             parent.pairs.append((key, node))
 
     try:
-        for event in yaml.parse(text, Loader=_loader()):
+        # PyYAML's C parser where it was built with libyaml, else the Python one.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        for event in yaml.parse(text, Loader=loader):
             if skipping:
                 if isinstance(event, yaml.CollectionStartEvent):
                     skipping += 1
                 elif isinstance(event, yaml.CollectionEndEvent):
                     skipping -= 1
                 continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+                pending_key.pop()
+                keys_seen.pop()
+                continue
+            line, col = _pos(event)
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    line, col = _pos(event)
-                    flaws.append(
-                        Flaw(
-                            line,
-                            col,
-                            "a second YAML document starts here; the file holds exactly one: "
-                            "remove this one or merge it into the first",
-                            "document",
-                        )
+                    flaw(
+                        line,
+                        col,
+                        "a second YAML document starts here; the file holds exactly one: "
+                        "remove this one or merge it into the first",
+                        "document",
                     )
                     break
                 continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue  # the ends of the stream and of the document
             if isinstance(event, yaml.AliasEvent):
-                line, col = _pos(event)
                 where = anchors.get(event.anchor or "")
                 target = (
                     f"(the anchor is at line {where})"
                     if where is not None
                     else "(no anchor of that name comes before it)"
                 )
-                flaws.append(
-                    Flaw(
-                        line,
-                        col,
-                        f"alias *{event.anchor} is not allowed {target}; write the value out",
-                        "anchor",
-                    )
-                )
+                message = f"alias *{event.anchor} is not allowed {target}; write the value out"
+                flaw(line, col, message, "anchor")
                 attach(Node(REPORTED, line, col, f"*{event.anchor}"))
                 continue
-            if isinstance(event, yaml.NodeEvent):
-                line, col = _pos(event)
-                if event.anchor is not None:
-                    anchors.setdefault(event.anchor, line)
-                    flaws.append(
-                        Flaw(
-                            line,
-                            col,
-                            f"anchor &{event.anchor} is not allowed; "
-                            "a canonical list writes every value out",
-                            "anchor",
-                        )
-                    )
-                assert isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
-                if event.tag is not None:
-                    flaws.append(Flaw(line, col, _tag_message(event), "tag"))
+            if event.anchor is not None:
+                anchors.setdefault(event.anchor, line)
+                flaw(
+                    line,
+                    col,
+                    f"anchor &{event.anchor} is not allowed; "
+                    "a canonical list writes every value out",
+                    "anchor",
+                )
+            assert isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
+            if event.tag is not None:
+                tag = str(event.tag)
+                if tag.startswith(_CORE):
+                    tag = "!!" + tag[len(_CORE) :]
                 if isinstance(event, yaml.ScalarEvent):
-                    plain = not event.style
-                    # An explicit tag (even a bare !) stops YAML guessing a type; of the
-                    # tags, only !!str and ! are honoured, as text.
-                    textual = not plain or event.tag in ("!", STR)
-                    kind = STR if textual else _resolve(event.value)
-                    attach(Node(kind, line, col, event.value, plain))
-                    continue
-                if len(stack) >= MAX_DEPTH:
-                    flaws.append(
-                        Flaw(
-                            line,
-                            col,
-                            f"nested more than {MAX_DEPTH} levels deep; "
-                            "no valid list nests more than 4",
-                            "nesting",
-                        )
-                    )
-                    attach(Node(REPORTED, line, col, "…"))
-                    skipping = 1
-                    continue
-                kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
-                node = Node(kind, line, col)
-                attach(node)
-                stack.append(node)
-                pending_key.append(None)
-                keys_seen.append({})
-            elif isinstance(event, yaml.CollectionEndEvent):
-                stack.pop()
-                pending_key.pop()
-                keys_seen.pop()
+                    remedy = "remove it, and quote the value if it must be text"
+                else:
+                    remedy = "remove it"
+                flaw(line, col, f"tag {tag} is not allowed; {remedy}", "tag")
+            if isinstance(event, yaml.ScalarEvent):
+                plain = not event.style
+                # An explicit tag (even a bare !) stops YAML guessing a type; of the
+                # tags, only !!str and ! are honoured, as text.
+                textual = not plain or event.tag in ("!", STR)
+                kind = STR if textual else _resolve(event.value)
+                attach(Node(kind, line, col, event.value, plain))
+                continue
+            if len(stack) >= MAX_DEPTH:
+                message = (
+                    f"nested more than {MAX_DEPTH} levels deep; no valid list nests more than 4"
+                )
+                flaw(line, col, message, "nesting")
+                attach(Node(REPORTED, line, col, "…"))
+                skipping = 1
+                continue
+            kind = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
+            node = Node(kind, line, col)
+            attach(node)
+            stack.append(node)
+            pending_key.append(None)
+            keys_seen.append({})
     except yaml.MarkedYAMLError as exc:
         raise ComposeError(_syntax_flaw(exc)) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - every parser error is one of the above
