@@ -24,7 +24,7 @@ class ChaseSheet:
 
 
 ChaseRenderer = Callable[[ChaseSheet, Style], str]
-CHASE_FORMATS: Registry[ChaseRenderer] = Registry("督办单")
+CHASE_FORMATS: Registry[ChaseRenderer] = Registry()
 
 
 def when(view: TaskView) -> str:

@@ -13,7 +13,7 @@ from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
 
 ReportRenderer = Callable[[Report, str, Style], str]
-REPORT_FORMATS: Registry[ReportRenderer] = Registry("report")
+REPORT_FORMATS: Registry[ReportRenderer] = Registry()
 
 # The columns of counts: the statuses besides done (done is the 完成 x/y column), and
 # every light. Each set adds up to the row's total.

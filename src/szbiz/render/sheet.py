@@ -38,7 +38,7 @@ class Style:
 
 
 Renderer = Callable[[Sheet, Style], str]
-SHEET_FORMATS: Registry[Renderer] = Registry("output")
+SHEET_FORMATS: Registry[Renderer] = Registry()
 
 
 def cell(value: Any) -> str:

@@ -42,7 +42,7 @@ class Export:
 
 
 Exporter = Callable[[Export], bytes]
-EXPORTS: Registry[Exporter] = Registry("export")
+EXPORTS: Registry[Exporter] = Registry()
 
 # Which optional package each format needs, and the extra that brings it.
 NEEDS = {"xlsx": ("openpyxl", "xlsx")}
