@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from szbiz.model import Event, Status, TaskList
 from szbiz.query import OVERDUE, TaskView, role_counts
-from szbiz.render.sheet import Column, Sheet, Style
+from szbiz.render.sheet import Column, Sheet, Style, to_json
 
 if TYPE_CHECKING:
     from szbiz.report import AgencyStats, AreaStats
@@ -34,6 +34,7 @@ def state_label(view: TaskView) -> str:
 
 
 def task_row(view: TaskView) -> dict[str, Any]:
+    """A task as of the day: what the sheets show of it, and ``show --json`` prints."""
     task = view.task
     last = view.last
     return {
@@ -96,12 +97,7 @@ def tasks_footer(items: Sequence[TaskView], agencies: Sequence[str] = ()) -> str
 
 
 def tasks_sheet(items: Sequence[TaskView], footer: str = "") -> Sheet:
-    rows = []
-    for view in items:
-        row = task_row(view)
-        del row["done_late"], row["note"], row["ref"]
-        rows.append(row)
-    return Sheet(TASK_COLUMNS, tuple(rows), footer)
+    return Sheet(TASK_COLUMNS, tuple(map(task_row, items)), footer)
 
 
 AGENCY_COLUMNS = (
@@ -238,9 +234,7 @@ def task_json(view: TaskView, history: Sequence[Any]) -> str:
         }
         for e in history
     ]
-    import json  # only `show --json` needs it
-
-    return json.dumps(row, ensure_ascii=False, indent=2, default=str) + "\n"
+    return to_json(row, 1, default=str)
 
 
 EVENT_COLUMNS = (
