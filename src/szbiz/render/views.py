@@ -250,19 +250,18 @@ EVENT_COLUMNS = (
 
 
 def events_sheet(events: Sequence[Event], tasks: TaskList) -> Sheet:
-    rows = []
-    for e in events:
-        task = tasks.task(e.task)
-        rows.append(
-            {
-                "on": e.on,
-                "task": e.task,
-                "title": task.title if task else "",
-                "status": e.status.value,
-                "by": e.by,
-                "note": e.note,
-                "ref": e.ref,
-                "at": e.at.isoformat(),
-            }
-        )
-    return Sheet(EVENT_COLUMNS, tuple(rows), _plural(len(rows), "event"), id_key="task")
+    titles = {task.id: task.title for task in tasks.tasks}
+    rows = tuple(
+        {
+            "on": e.on,
+            "task": e.task,
+            "title": titles.get(e.task, ""),
+            "status": e.status.value,
+            "by": e.by,
+            "note": e.note,
+            "ref": e.ref,
+            "at": e.at.isoformat(),
+        }
+        for e in events
+    )
+    return Sheet(EVENT_COLUMNS, rows, _plural(len(rows), "event"), id_key="task")
