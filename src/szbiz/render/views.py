@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -132,10 +131,6 @@ def agencies_sheet(stats: Sequence[AgencyStats]) -> Sheet:
     return Sheet(AGENCY_COLUMNS, rows, footer, id_key="name")
 
 
-def _spread(deadlines: dict[dt.date, int]) -> str:
-    return " ".join(f"{d.month}月:{n}" for d, n in deadlines.items())
-
-
 AREA_COLUMNS = (
     Column("number", "序号", justify="right"),
     Column("name", "领域", flexible=True),
@@ -158,7 +153,7 @@ def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
             "overdue": s.overdue,
             "first_deadline": min(s.deadlines) if s.deadlines else None,
             "last_deadline": max(s.deadlines) if s.deadlines else None,
-            "spread": _spread(s.deadlines),
+            "spread": " ".join(f"{d.month}月:{n}" for d, n in s.deadlines.items()),
         }
         for s in stats
     )
@@ -209,11 +204,8 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
         ("状态", f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"),
     ]
     for i, event in enumerate(history):
-        line = f"{event.on.isoformat()} {event.status.value} by {event.by}"
-        if event.note:
-            line += f" · {event.note}"
-        if event.ref:
-            line += f" · {event.ref}"
+        what = f"{event.on.isoformat()} {event.status.value} by {event.by}"
+        line = " · ".join(part for part in (what, event.note, event.ref) if part)
         rows.append(("历史" if i == 0 else "", line))
     keys, values = zip(*rows, strict=True)
     columns = (Col(bold=True), Col(wrap=True))
