@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from szbiz.model import Agency
 from szbiz.query import TaskView
 from szbiz.render import Registry
-from szbiz.render.sheet import MD_ALIGN, Justify, Style, md_row
+from szbiz.render.sheet import MD_ALIGN, Style, md_row
+from szbiz.render.table import Col, draw, line
 from szbiz.render.views import state_label
 
 
@@ -23,7 +24,7 @@ class ChaseSheet:
 
 
 ChaseRenderer = Callable[[ChaseSheet, Style], str]
-CHASE_FORMATS: Registry[ChaseRenderer] = Registry("督办单")
+CHASE_FORMATS: Registry[ChaseRenderer] = Registry()
 
 
 def when(view: TaskView) -> str:
@@ -39,8 +40,8 @@ def when(view: TaskView) -> str:
 
 
 HEADERS = ("序号", "措施", "完成时限", "状态", "剩余/逾期", "最近备注", "依据")
-JUSTIFY: tuple[Justify, ...] = ("right", *(("left",) * 6))
 FLEXIBLE = ("措施", "最近备注", "依据")  # the columns that give up width to fit
+COLUMNS = tuple(Col(h, "right" if h == "序号" else "left", flexible=h in FLEXIBLE) for h in HEADERS)
 
 
 def _cells(view: TaskView) -> tuple[str, ...]:
@@ -67,37 +68,33 @@ def _sections(sheet: ChaseSheet) -> tuple[tuple[str, Sequence[TaskView]], ...]:
     )
 
 
-def _overdue(sheet: ChaseSheet) -> int:
-    return sum(v.overdue for v in (*sheet.lead, *sheet.support))
+def _summary(sheet: ChaseSheet) -> str:
+    overdue = sum(v.overdue for v in (*sheet.lead, *sheet.support))
+    return f"{sheet.title} · 逾期 {overdue} 项"
 
 
 @CHASE_FORMATS.register("table")
 def table(sheet: ChaseSheet, style: Style) -> str:
-    from szbiz.render.table import Col, draw, line
-
-    out = line(_heading(sheet), style.color, bold=True)
-    out += line(f"{sheet.title} · 逾期 {_overdue(sheet)} 项") + "\n"
-    columns = [Col(h, j, flexible=h in FLEXIBLE) for h, j in zip(HEADERS, JUSTIFY, strict=True)]
+    out = line(_heading(sheet), style.color, bold=True) + line(_summary(sheet)) + "\n"
     for caption, views in _sections(sheet):
         if views:
             cells = [list(column) for column in zip(*map(_cells, views), strict=True)]
-            out += draw(columns, cells, style.width, style.color, title=caption)
+            out += draw(COLUMNS, cells, style.width, style.color, title=caption) + "\n"
         else:
-            out += line(f"{caption}：无")
-        out += "\n"
+            out += line(f"{caption}：无") + "\n"
     return out
 
 
 @CHASE_FORMATS.register("md")
 def markdown(sheet: ChaseSheet, style: Style) -> str:
-    lines = [f"# {_heading(sheet)}", "", f"{sheet.title} · 逾期 {_overdue(sheet)} 项"]
+    lines = [f"# {_heading(sheet)}", "", _summary(sheet)]
     for caption, views in _sections(sheet):
         lines += ["", f"## {caption}", ""]
         if not views:
             lines.append("无")
             continue
         lines.append(md_row(HEADERS))
-        lines.append(md_row([MD_ALIGN[j] for j in JUSTIFY]))
+        lines.append(md_row([MD_ALIGN[c.justify] for c in COLUMNS]))
         lines += [md_row(_cells(view)) for view in views]
     return "\n".join(lines) + "\n"
 
@@ -124,7 +121,7 @@ def as_html(sheet: ChaseSheet, style: Style) -> str:
         f"<title>{esc(_heading(sheet))}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{esc(_heading(sheet))}</h1>",
-        f"<p>{esc(sheet.title)} · 逾期 {_overdue(sheet)} 项</p>",
+        f"<p>{esc(_summary(sheet))}</p>",
     ]
     for caption, views in _sections(sheet):
         out.append(f"<h2>{esc(caption)}</h2>")

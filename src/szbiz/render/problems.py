@@ -9,7 +9,7 @@ from szbiz.errors import Problem
 from szbiz.render import Registry
 
 ProblemRenderer = Callable[[Sequence[Problem]], str]
-PROBLEM_FORMATS: Registry[ProblemRenderer] = Registry("problem")
+PROBLEM_FORMATS: Registry[ProblemRenderer] = Registry()
 
 
 @PROBLEM_FORMATS.register("text")

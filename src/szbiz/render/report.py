@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from szbiz.model import Role, Status
-from szbiz.query import TaskView
 from szbiz.render import Registry
-from szbiz.render.sheet import (
-    MD_ALIGN,
-    Justify,
-    Style,
-    md_row,
-    percent,
-    to_json,
-)
+from szbiz.render.sheet import MD_ALIGN, Style, md_row, percent, to_json
+from szbiz.render.table import Col, bar, draw, line
 from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
 
 ReportRenderer = Callable[[Report, str, Style], str]
-REPORT_FORMATS: Registry[ReportRenderer] = Registry("report")
+REPORT_FORMATS: Registry[ReportRenderer] = Registry()
 
 # The columns of counts: the statuses besides done (done is the 完成 x/y column), and
 # every light. Each set adds up to the row's total.
@@ -31,11 +24,13 @@ LIGHTS = (Light.ON_TIME, Light.LATE, Light.SOON, Light.OVERDUE, Light.LATER, Lig
 ROLE_UNITS = {Role.LEAD: "牵头单位", Role.SUPPORT: "配合单位", Role.ANY: "牵头或配合单位"}
 
 
-_STATUS_LABELS = {s: STATE_LABELS[s.value] for s in Status}
+class Section(NamedTuple):
+    """One table of the report, as the terminal and Markdown both draw it."""
 
-
-def _status(status: Status) -> str:
-    return _STATUS_LABELS[status]
+    title: str
+    columns: tuple[Col, ...]  # the terminal's flexible columns give up width to fit
+    rows: list[list[str]]
+    empty: str  # what the terminal says instead of a table without rows; nothing if ""
 
 
 def _rate(tally: Tally) -> str:
@@ -44,6 +39,83 @@ def _rate(tally: Tally) -> str:
 
 def _done(tally: Tally) -> str:
     return f"{tally.done}/{tally.total}"
+
+
+def _right(*headers: str) -> tuple[Col, ...]:
+    return tuple(Col(h, "right") for h in headers)
+
+
+# 灯 is centred: Markdown centres it, and in the terminal a light is as wide as its header.
+AREA = (Col("序号", "right"), Col("领域", flexible=True), Col("灯", "center"))
+STATUS_HEADERS = [STATE_LABELS[s.value] for s in STATUSES]
+
+
+def _progress(report: Report) -> Section:
+    """The terminal's areas: a bar of each area's progress, and its tasks by status."""
+    columns = (*AREA, Col("进度"), *_right("完成", *STATUS_HEADERS))
+    rows = [
+        [str(a.number), a.name, t.light.symbol, bar(t.done, t.total, 12), _done(t)]
+        + [str(t.statuses[s]) for s in STATUSES]
+        for a, t in report.areas
+    ]
+    return Section("按领域", columns, rows, "按领域：无")
+
+
+def _lights(report: Report) -> Section:
+    """The terminal's areas again: their tasks by light."""
+    columns = (*AREA[:2], *_right(*(k.symbol for k in LIGHTS), "按时率"))
+    rows = [
+        [str(a.number), a.name, *(str(t.lights[k]) for k in LIGHTS), _rate(t)]
+        for a, t in report.areas
+    ]
+    return Section("按领域 · 红黄绿灯", columns, rows, "")
+
+
+def _areas(report: Report) -> Section:
+    """Markdown's areas: one table of their tasks by status and by light."""
+    lights = (f"{k.symbol} {k.label}" for k in LIGHTS)
+    columns = (*AREA, *_right("完成", *STATUS_HEADERS, *lights, "按时率"))
+    rows = [
+        [str(a.number), a.name, t.light.symbol, _done(t)]
+        + [str(t.statuses[s]) for s in STATUSES]
+        + [str(t.lights[k]) for k in LIGHTS]
+        + [_rate(t)]
+        for a, t in report.areas
+    ]
+    return Section("按领域", columns, rows, "")
+
+
+def _agencies(report: Report) -> Section:
+    title = f"按{ROLE_UNITS[report.scope.role]}（逾期多者在前）"
+    columns = (Col("单位"), Col("灯", "center"), *_right("任务", "完成", "逾期", "按时率"))
+    rows = [
+        [a.name, t.light.symbol, str(t.total), str(t.done), str(t.lights[Light.OVERDUE]), _rate(t)]
+        for a, t in report.agencies
+    ]
+    return Section(title, columns, rows, f"{title}：无")
+
+
+def _overdue(report: Report) -> Section:
+    columns = (
+        Col("序号", "right"),
+        Col("措施", flexible=True),
+        Col("牵头单位", flexible=True),
+        Col("完成时限"),
+        Col("状态"),
+        Col("逾期天数", "right"),
+    )
+    rows = [
+        [
+            str(v.task.id),
+            v.task.title,
+            "、".join(v.task.lead),
+            v.task.deadline.isoformat(),
+            STATE_LABELS[v.status.value],
+            str(-v.days_left),
+        ]
+        for v in report.overdue
+    ]
+    return Section("逾期任务（时限早者在前）", columns, rows, "逾期任务：无")
 
 
 def heading(report: Report, title: str) -> str:
@@ -73,13 +145,13 @@ def _headline(report: Report) -> list[str]:
     order = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
     return [
         f"完成 {_done(o)} ({percent(o.done, o.total)})",
-        " · ".join(f"{_status(s)} {o.statuses[s]}" for s in Status),
+        " · ".join(f"{STATE_LABELS[s.value]} {o.statuses[s]}" for s in Status),
         " · ".join(lit(k) for k in order if k is not Light.DROPPED or o.lights[k]),
     ]
 
 
-def _agencies_title(report: Report) -> str:
-    return f"按{ROLE_UNITS[report.scope.role]}（逾期多者在前）"
+def _unlisted(report: Report) -> str:
+    return f"另有 {report.overdue_unlisted} 项逾期任务未列出（--limit 0 列出全部）"
 
 
 def _tally_json(tally: Tally) -> dict[str, Any]:
@@ -129,179 +201,35 @@ def as_json(report: Report, title: str, style: Style) -> str:
     return to_json(data, len(report.overdue) + len(report.agencies) + len(report.areas))
 
 
-def _overdue_columns(views: Sequence[TaskView]) -> list[list[str]]:
-    """The overdue table's cells, a list for each column."""
-    tasks = [v.task for v in views]
-    return [
-        [str(t.id) for t in tasks],
-        [t.title for t in tasks],
-        ["、".join(t.lead) for t in tasks],
-        [t.deadline.isoformat() for t in tasks],
-        [_STATUS_LABELS[v.status] for v in views],
-        [str(-v.days_left) for v in views],
-    ]
-
-
-OVERDUE_HEADERS: tuple[tuple[str, Justify], ...] = (
-    ("序号", "right"),
-    ("措施", "left"),
-    ("牵头单位", "left"),
-    ("完成时限", "left"),
-    ("状态", "left"),
-    ("逾期天数", "right"),
-)
-
-
 @REPORT_FORMATS.register("table")
 def table(report: Report, title: str, style: Style) -> str:
-    from szbiz.render.table import Col, bar, draw, line
-
-    def grid(caption: str, headers: Sequence[tuple[str, Justify]], cells: list[list[str]]) -> str:
-        columns = [Col(h, j, flexible=h in FLEXIBLE) for h, j in headers]
-        return draw(columns, cells, style.width, style.color, title=caption) + "\n"
-
     o = report.overall
-    headline = _headline(report)
-    out = line(heading(report, title), style.color, bold=True)
-    out += line(scope_text(report))
-    out += line(f"{headline[0]} {bar(o.done, o.total, 30)}")
-    out += "".join(line(h) for h in headline[1:]) + "\n"
-
-    areas = [area for area, _ in report.areas]
-    tallies = [t for _, t in report.areas]
-    if report.areas:
-        numbers = [str(a.number) for a in areas]
-        names = [a.name for a in areas]
-        progress = [
-            numbers,
-            names,
-            [t.light.symbol for t in tallies],
-            [bar(t.done, t.total, 12) for t in tallies],
-            [_done(t) for t in tallies],
-            *([str(t.statuses[s]) for t in tallies] for s in STATUSES),
-        ]
-        out += grid("按领域", PROGRESS_HEADERS, progress)
-        lights = [
-            numbers,
-            names,
-            *([str(t.lights[k]) for t in tallies] for k in LIGHTS),
-            [_rate(t) for t in tallies],
-        ]
-        out += grid("按领域 · 红黄绿灯", LIGHT_HEADERS, lights)
-    else:
-        out += line("按领域：无") + "\n"
-
-    if report.agencies:
-        agencies = [
-            [agency.name for agency, _ in report.agencies],
-            *([f(t) for _, t in report.agencies] for f in AGENCY_CELLS),
-        ]
-        out += grid(_agencies_title(report), AGENCY_HEADERS, agencies)
-    else:
-        out += line(f"{_agencies_title(report)}：无") + "\n"
-
-    if not report.overdue:
-        return out + line("逾期任务：无")
-    out += grid("逾期任务（时限早者在前）", OVERDUE_HEADERS, _overdue_columns(report.overdue))
-    out = out[:-1]  # no blank line after the last table
+    first, *rest = _headline(report)
+    out = line(heading(report, title), style.color, bold=True) + line(scope_text(report))
+    out += line(f"{first} {bar(o.done, o.total, 30)}") + "".join(map(line, rest)) + "\n"
+    drawn = []
+    for s in (_progress(report), _lights(report), _agencies(report), _overdue(report)):
+        if s.rows:
+            cells = [list(column) for column in zip(*s.rows, strict=True)]
+            drawn.append(draw(s.columns, cells, style.width, style.color, title=s.title))
+        elif s.empty:
+            drawn.append(line(s.empty))
+    out += "\n".join(drawn)  # a blank line between tables, none after the last
     return out + line(_unlisted(report)) if report.overdue_unlisted else out
-
-
-FLEXIBLE = ("领域", "措施", "牵头单位")  # the columns that give up width to fit
-PROGRESS_HEADERS: tuple[tuple[str, Justify], ...] = (
-    ("序号", "right"),
-    ("领域", "left"),
-    ("灯", "left"),
-    ("进度", "left"),
-    ("完成", "right"),
-    *((_status(s), "right") for s in STATUSES),
-)
-LIGHT_HEADERS: tuple[tuple[str, Justify], ...] = (
-    ("序号", "right"),
-    ("领域", "left"),
-    *((k.symbol, "right") for k in LIGHTS),
-    ("按时率", "right"),
-)
-AGENCY_HEADERS: tuple[tuple[str, Justify], ...] = (
-    ("单位", "left"),
-    ("灯", "left"),
-    ("任务", "right"),
-    ("完成", "right"),
-    ("逾期", "right"),
-    ("按时率", "right"),
-)
-AGENCY_CELLS: tuple[Callable[[Tally], str], ...] = (
-    lambda t: t.light.symbol,
-    lambda t: str(t.total),
-    lambda t: str(t.done),
-    lambda t: str(t.lights[Light.OVERDUE]),
-    _rate,
-)
-
-
-def _unlisted(report: Report) -> str:
-    return f"另有 {report.overdue_unlisted} 项逾期任务未列出（--limit 0 列出全部）"
 
 
 @REPORT_FORMATS.register("md")
 def markdown(report: Report, title: str, style: Style) -> str:
     lines = [f"# {heading(report, title)}", "", scope_text(report), ""]
     lines += [f"- {line}" for line in _headline(report)]
-    lines += ["", "## 按领域", ""]
-    if report.areas:
-        headers: list[tuple[str, Justify]] = [
-            ("序号", "right"),
-            ("领域", "left"),
-            ("灯", "center"),
-            ("完成", "right"),
-            *((_status(s), "right") for s in STATUSES),
-            *((f"{k.symbol} {k.label}", "right") for k in LIGHTS),
-            ("按时率", "right"),
-        ]
-        lines.append(md_row([h for h, _ in headers]))
-        lines.append(md_row([MD_ALIGN[j] for _, j in headers]))
-        for area, t in report.areas:
-            lines.append(
-                md_row(
-                    [
-                        area.number,
-                        area.name,
-                        t.light.symbol,
-                        _done(t),
-                        *(t.statuses[s] for s in STATUSES),
-                        *(t.lights[k] for k in LIGHTS),
-                        _rate(t),
-                    ]
-                )
-            )
-    else:
-        lines.append("无")
-    lines += ["", f"## {_agencies_title(report)}", ""]
-    if report.agencies:
-        lines.append(md_row(["单位", "灯", "任务", "完成", "逾期", "按时率"]))
-        lines.append(md_row([":--", ":-:", "--:", "--:", "--:", "--:"]))
-        for agency, t in report.agencies:
-            lines.append(
-                md_row(
-                    [
-                        agency.name,
-                        t.light.symbol,
-                        t.total,
-                        t.done,
-                        t.lights[Light.OVERDUE],
-                        _rate(t),
-                    ]
-                )
-            )
-    else:
-        lines.append("无")
-    lines += ["", "## 逾期任务（时限早者在前）", ""]
-    if report.overdue:
-        lines.append(md_row([h for h, _ in OVERDUE_HEADERS]))
-        lines.append(md_row([MD_ALIGN[j] for _, j in OVERDUE_HEADERS]))
-        lines += [md_row(row) for row in zip(*_overdue_columns(report.overdue), strict=True)]
-        if report.overdue_unlisted:
-            lines += ["", _unlisted(report)]
-    else:
-        lines.append("无")
+    for s in (_areas(report), _agencies(report), _overdue(report)):
+        lines += ["", f"## {s.title}", ""]
+        if not s.rows:
+            lines.append("无")
+            continue
+        lines.append(md_row([c.header for c in s.columns]))
+        lines.append(md_row([MD_ALIGN[c.justify] for c in s.columns]))
+        lines += [md_row(row) for row in s.rows]
+    if report.overdue_unlisted:
+        lines += ["", _unlisted(report)]
     return "\n".join(lines) + "\n"

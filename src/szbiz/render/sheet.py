@@ -38,7 +38,7 @@ class Style:
 
 
 Renderer = Callable[[Sheet, Style], str]
-SHEET_FORMATS: Registry[Renderer] = Registry("output")
+SHEET_FORMATS: Registry[Renderer] = Registry()
 
 
 def cell(value: Any) -> str:
@@ -96,39 +96,34 @@ def table(sheet: Sheet, style: Style) -> str:
     return draw(columns, cells, style.width, style.color, footer=sheet.footer)
 
 
-def _flat(value: Any) -> str:
-    text = cell(value)
-    if "\t" in text or "\r" in text or "\n" in text:
-        return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
-    return text
+def _text_rows(sheet: Sheet) -> list[list[str]]:
+    """TSV's and CSV's rows: the keys of their columns, then each row's cells, text guarded."""
+    from szbiz.render.cells import TEXT, text_cell
+
+    keys = [c.key for c in sheet.columns if c.text]
+    rows = [
+        [text_cell(v) if type(v) in TEXT else cell(v) for v in map(row.get, keys)]
+        for row in sheet.rows
+    ]
+    return [keys, *rows]
+
+
+def _flat(text: str) -> str:
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 @SHEET_FORMATS.register("tsv")
 def tsv(sheet: Sheet, style: Style) -> str:
     """Tab-separated with a header row, for cut, awk and pasting into Excel."""
-    from szbiz.render.cells import TEXT, text_cell
-
-    keys = [c.key for c in sheet.columns if c.text]
-    lines = ["\t".join(keys)]
-    lines += [
-        "\t".join(_flat(text_cell(v) if type(v) in TEXT else v) for v in map(row.get, keys))
-        for row in sheet.rows
-    ]
-    return "\n".join(lines) + "\n"
+    return "".join("\t".join(map(_flat, cells)) + "\n" for cells in _text_rows(sheet))
 
 
 @SHEET_FORMATS.register("csv")
 def as_csv(sheet: Sheet, style: Style) -> str:
     import csv
 
-    from szbiz.render.cells import TEXT, text_cell
-
-    keys = [c.key for c in sheet.columns if c.text]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(keys)
-    for row in sheet.rows:
-        writer.writerow([text_cell(v) if type(v) in TEXT else cell(v) for v in map(row.get, keys)])
+    csv.writer(out, lineterminator="\n").writerows(_text_rows(sheet))
     return out.getvalue()
 
 

@@ -141,31 +141,16 @@ def _align(text: str, used: int, room: int, justify: Justify) -> str:
 
 
 def _shrink(widths: list[int], floors: list[int], which: list[int], excess: int) -> int:
-    """Take up to ``excess`` cells from the columns ``which``, widest first, none below
-    its floor; what is left of the excess."""
-    which = [j for j in which if widths[j] > floors[j]]
-    if excess <= 0 or not which:
-        return excess
-    before = sum(widths[j] for j in which)
-    target = max(before - excess, sum(floors[j] for j in which))
-
-    def given(level: int) -> int:
-        return sum(max(floors[j], min(widths[j], level)) for j in which)
-
-    low, high = 0, max(widths[j] for j in which)  # given(high) == before > target
-    while low < high:  # the highest level at which the columns fit
-        middle = (low + high + 1) // 2
-        if given(middle) <= target:
-            low = middle
-        else:
-            high = middle - 1
-    spare = target - given(low)
-    # The columns that would grow at the next level take the spare cells, leftmost first.
-    for j in which:
-        grows = spare > 0 and widths[j] > low >= floors[j]
-        widths[j] = max(floors[j], min(widths[j], low)) + grows
-        spare -= grows
-    return excess - (before - sum(widths[j] for j in which))
+    """Take up to ``excess`` cells from the columns ``which``, one at a time from the widest
+    (of equals, the one further right), none below its floor; what is left of the excess."""
+    while excess > 0:
+        above = [j for j in which if widths[j] > floors[j]]
+        if not above:
+            break
+        widest = max(reversed(above), key=widths.__getitem__)  # max keeps the first it meets
+        widths[widest] -= 1
+        excess -= 1
+    return excess
 
 
 def draw(

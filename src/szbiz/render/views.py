@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from szbiz.model import Event, Status, TaskList
 from szbiz.query import OVERDUE, TaskView, role_counts
-from szbiz.render.sheet import Column, Sheet, Style
+from szbiz.render.sheet import Column, Sheet, Style, to_json
 
 if TYPE_CHECKING:
     from szbiz.report import AgencyStats, AreaStats
@@ -34,6 +33,7 @@ def state_label(view: TaskView) -> str:
 
 
 def task_row(view: TaskView) -> dict[str, Any]:
+    """A task as of the day: what the sheets show of it, and ``show --json`` prints."""
     task = view.task
     last = view.last
     return {
@@ -96,12 +96,7 @@ def tasks_footer(items: Sequence[TaskView], agencies: Sequence[str] = ()) -> str
 
 
 def tasks_sheet(items: Sequence[TaskView], footer: str = "") -> Sheet:
-    rows = []
-    for view in items:
-        row = task_row(view)
-        del row["done_late"], row["note"], row["ref"]
-        rows.append(row)
-    return Sheet(TASK_COLUMNS, tuple(rows), footer)
+    return Sheet(TASK_COLUMNS, tuple(map(task_row, items)), footer)
 
 
 AGENCY_COLUMNS = (
@@ -136,10 +131,6 @@ def agencies_sheet(stats: Sequence[AgencyStats]) -> Sheet:
     return Sheet(AGENCY_COLUMNS, rows, footer, id_key="name")
 
 
-def _spread(deadlines: dict[dt.date, int]) -> str:
-    return " ".join(f"{d.month}月:{n}" for d, n in deadlines.items())
-
-
 AREA_COLUMNS = (
     Column("number", "序号", justify="right"),
     Column("name", "领域", flexible=True),
@@ -162,7 +153,7 @@ def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
             "overdue": s.overdue,
             "first_deadline": min(s.deadlines) if s.deadlines else None,
             "last_deadline": max(s.deadlines) if s.deadlines else None,
-            "spread": _spread(s.deadlines),
+            "spread": " ".join(f"{d.month}月:{n}" for d, n in s.deadlines.items()),
         }
         for s in stats
     )
@@ -213,11 +204,8 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
         ("状态", f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"),
     ]
     for i, event in enumerate(history):
-        line = f"{event.on.isoformat()} {event.status.value} by {event.by}"
-        if event.note:
-            line += f" · {event.note}"
-        if event.ref:
-            line += f" · {event.ref}"
+        what = f"{event.on.isoformat()} {event.status.value} by {event.by}"
+        line = " · ".join(part for part in (what, event.note, event.ref) if part)
         rows.append(("历史" if i == 0 else "", line))
     keys, values = zip(*rows, strict=True)
     columns = (Col(bold=True), Col(wrap=True))
@@ -238,9 +226,7 @@ def task_json(view: TaskView, history: Sequence[Any]) -> str:
         }
         for e in history
     ]
-    import json  # only `show --json` needs it
-
-    return json.dumps(row, ensure_ascii=False, indent=2, default=str) + "\n"
+    return to_json(row, 1, default=str)
 
 
 EVENT_COLUMNS = (
@@ -256,19 +242,18 @@ EVENT_COLUMNS = (
 
 
 def events_sheet(events: Sequence[Event], tasks: TaskList) -> Sheet:
-    rows = []
-    for e in events:
-        task = tasks.task(e.task)
-        rows.append(
-            {
-                "on": e.on,
-                "task": e.task,
-                "title": task.title if task else "",
-                "status": e.status.value,
-                "by": e.by,
-                "note": e.note,
-                "ref": e.ref,
-                "at": e.at.isoformat(),
-            }
-        )
-    return Sheet(EVENT_COLUMNS, tuple(rows), _plural(len(rows), "event"), id_key="task")
+    titles = {task.id: task.title for task in tasks.tasks}
+    rows = tuple(
+        {
+            "on": e.on,
+            "task": e.task,
+            "title": titles.get(e.task, ""),
+            "status": e.status.value,
+            "by": e.by,
+            "note": e.note,
+            "ref": e.ref,
+            "at": e.at.isoformat(),
+        }
+        for e in events
+    )
+    return Sheet(EVENT_COLUMNS, rows, _plural(len(rows), "event"), id_key="task")

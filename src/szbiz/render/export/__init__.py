@@ -14,10 +14,13 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from szbiz.model import Task, TaskList
+from szbiz.model import TaskList
 from szbiz.query import FINISHED, TaskView
 from szbiz.render import Registry
 from szbiz.render.cells import guard
+from szbiz.render.sheet import SHEET_FORMATS, Style, cell
+from szbiz.render.views import state_label, tasks_footer, tasks_sheet
+from szbiz.report import WARN_DAYS, light
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Export:
 
 
 Exporter = Callable[[Export], bytes]
-EXPORTS: Registry[Exporter] = Registry("export")
+EXPORTS: Registry[Exporter] = Registry()
 
 # Which optional package each format needs, and the extra that brings it.
 NEEDS = {"xlsx": ("openpyxl", "xlsx")}
@@ -83,19 +86,9 @@ def days_late(view: TaskView) -> int | None:
     return None
 
 
-def days_left(view: TaskView) -> int | None:
-    """Days until the deadline of a task that is neither finished nor overdue."""
-    if view.status in FINISHED or view.overdue:
-        return None
-    return view.days_left
-
-
 def row(view: TaskView) -> tuple[Cell, ...]:
     """One task's cells under HEADERS, typed: dates as dates, day counts as numbers."""
-    from szbiz.render.views import state_label
-    from szbiz.report import WARN_DAYS, light
-
-    task: Task = view.task
+    task = view.task
     last = view.last
     return (
         task.id,
@@ -108,20 +101,10 @@ def row(view: TaskView) -> tuple[Cell, ...]:
         light(view, WARN_DAYS).label,
         view.done_on,
         days_late(view),
-        days_left(view),
+        None if view.status in FINISHED or view.overdue else view.days_left,
         last.note if last else "",
         last.ref if last else "",
     )
-
-
-def _csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    return guard(value)
 
 
 @EXPORTS.register("csv")
@@ -131,7 +114,7 @@ def as_csv(data: Export) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     for view in data.items:
-        writer.writerow([_csv_cell(v) for v in row(view)])
+        writer.writerow([guard(v) if isinstance(v, str) else cell(v) for v in row(view)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -141,18 +124,12 @@ def as_csv(data: Export) -> bytes:
 @EXPORTS.register("json")
 def as_json(data: Export) -> bytes:
     """The same JSON as ``szbiz list --json``."""
-    from szbiz.render.sheet import SHEET_FORMATS, Style
-    from szbiz.render.views import tasks_sheet
-
     return SHEET_FORMATS["json"](tasks_sheet(data.items), Style()).encode("utf-8")
 
 
 @EXPORTS.register("md")
 def as_markdown(data: Export) -> bytes:
     """A heading, then the table of ``szbiz list --format md``."""
-    from szbiz.render.sheet import SHEET_FORMATS, Style
-    from szbiz.render.views import tasks_footer, tasks_sheet
-
     sheet = tasks_sheet(data.items, tasks_footer(data.items, data.agencies))
     table = SHEET_FORMATS["md"](sheet, Style())
     return f"# {data.heading}\n\n{table}".encode()

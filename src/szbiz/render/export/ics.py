@@ -19,27 +19,10 @@ import datetime as dt
 import hashlib
 
 from szbiz.dates import SHANGHAI
-from szbiz.model import Status, TaskList
+from szbiz.model import Status
 from szbiz.query import TaskView
 from szbiz.render.export import Export, agencies_text, days_late
 from szbiz.render.views import state_label
-
-
-def uid_domain(tasks: TaskList) -> str:
-    """The part of every UID after the @: stable for a document, distinct between documents."""
-    digest = hashlib.sha256(tasks.document.title.encode("utf-8")).hexdigest()[:12]
-    return f"{digest}.szbiz"
-
-
-def uid(tasks: TaskList, task_id: int) -> str:
-    """``szbiz-2020-task-42@3f1c….szbiz``."""
-    return f"szbiz-{tasks.document.year}-task-{task_id}@{uid_domain(tasks)}"
-
-
-def stamp(as_of: dt.date) -> dt.datetime:
-    """Midnight of the as-of day in Shanghai, in UTC as DTSTAMP must be."""
-    return dt.datetime.combine(as_of, dt.time(), SHANGHAI).astimezone(dt.UTC)
-
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
@@ -88,11 +71,15 @@ def render(data: Export) -> bytes:
     calendar.add("x-wr-calname", data.name)
     calendar.add("x-wr-timezone", "Asia/Shanghai")
     calendar.add("x-wr-caldesc", data.heading)
-    when = stamp(data.as_of)
+    document = data.tasks.document
+    # What follows the @ of each UID: stable for a document, distinct between documents.
+    domain = hashlib.sha256(document.title.encode("utf-8")).hexdigest()[:12] + ".szbiz"
+    # Midnight of the as-of day in Shanghai, in UTC as DTSTAMP must be.
+    when = dt.datetime.combine(data.as_of, dt.time(), SHANGHAI).astimezone(dt.UTC)
     for view in data.items:
         task = view.task
         event = Event()
-        event.add("uid", uid(data.tasks, task.id))
+        event.add("uid", f"szbiz-{document.year}-task-{task.id}@{domain}")
         event.add("dtstamp", when)
         event.add("sequence", sequence(view))
         if view.last is not None:

@@ -177,13 +177,9 @@ def _svg(label: str, width: float, height: float) -> str:
 
 def overall_chart(total: Tally) -> str:
     width, height = 720.0, 28.0
-    parts = [
-        _svg("全部任务按状态", width, height),
-        f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#eceff1"/>',
-        *_stacked(total, 0, 0, width, height, total.total),
-        "</svg>",
-    ]
-    return "".join(parts)
+    background = f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#eceff1"/>'
+    bars = "".join(_stacked(total, 0, 0, width, height, total.total))
+    return _svg("全部任务按状态", width, height) + background + bars + "</svg>"
 
 
 def area_chart(areas: Sequence[tuple[int, str, Tally]]) -> str:
@@ -230,9 +226,10 @@ def filters(data: Export, rows: Sequence[tuple[TaskView, Light]]) -> str:
     items = [view for view, _ in rows]
     involved: Counter[str] = Counter()
     for view in items:
-        involved.update(list(dict.fromkeys(view.task.lead + view.task.support)))
-    agencies = [(a.name, f"{a.name}（{involved[a.name]}）") for a in data.tasks.agencies]
-    agencies = [pair for pair in agencies if involved[pair[0]]]
+        involved.update(set(view.task.lead + view.task.support))  # a task counts once
+    agencies = [
+        (a.name, f"{a.name}（{involved[a.name]}）") for a in data.tasks.agencies if involved[a.name]
+    ]
     in_area = Counter(v.task.area for v in items)
     areas = [
         (str(a.number), f"{a.number}. {a.name}（{in_area[a.number]}）")

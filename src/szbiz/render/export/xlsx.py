@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from typing import TYPE_CHECKING
+from unicodedata import east_asian_width
 
 from szbiz.render.cells import runs_as_formula
 from szbiz.render.export import HEADERS, Cell, Export, row
+from szbiz.render.sheet import cell
 from szbiz.report import WARN_DAYS, Light, light
 
 if TYPE_CHECKING:
@@ -28,17 +29,13 @@ DATE_FORMAT = "yyyy-mm-dd"
 COLOURED = ("状态", "红黄绿灯")
 
 
-def text_width(text: str) -> int:
-    """Columns the text takes in a spreadsheet: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _width(value: Cell) -> int:
-    if value is None:
-        return 0
+def text_width(value: Cell) -> int:
+    """Columns a cell takes in a spreadsheet: CJK and full-width characters count double."""
     if isinstance(value, dt.date):
         return len(DATE_FORMAT)
-    return max((text_width(line) for line in str(value).splitlines()), default=0)
+    lines = cell(value).splitlines()
+    widths = [sum(2 if east_asian_width(c) in "WF" else 1 for c in line) for line in lines]
+    return max(widths, default=0)
 
 
 def render(data: Export) -> bytes:
@@ -82,7 +79,7 @@ def render(data: Export) -> bytes:
             cell.alignment = wrap if header in WRAPPED else top
             if header in COLOURED:
                 cell.fill, cell.font = fills[state]
-            widths[col - 1] = max(widths[col - 1], _width(value))
+            widths[col - 1] = max(widths[col - 1], text_width(value))
 
     for col, (header, width) in enumerate(zip(HEADERS, widths, strict=True), 1):
         limit = WRAPPED.get(header, 40)
