@@ -184,10 +184,6 @@ def _event_schema() -> Record:
     )
 
 
-def _problem(name: str, line: int, column: int, message: str, rule: str) -> Problem:
-    return Problem(name, line, column, message, rule)
-
-
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     """The ledger's text; else the one problem ``szbiz.load`` reports for the task list.
 
@@ -225,14 +221,14 @@ def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Probl
         root, flaws = compose(text)
     except ComposeError as exc:
         f = exc.flaw
-        return [], [_problem(name, f.line, f.column, f.message, f.rule)]
-    problems = [_problem(name, f.line, f.column, f.message, f.rule) for f in flaws]
+        return [], [Problem(name, f.line, f.column, f.message, f.rule)]
+    problems = [Problem(name, f.line, f.column, f.message, f.rule) for f in flaws]
     if root is None or root.kind == NULL:  # only the header: no events yet
         return [], problems
     if root.kind != SEQ:
         got = "a mapping" if root.kind == MAP else repr(root.value)
         message = f"expected a list of events, one '- {{task: …}}' per line; got {got}"
-        return [], [*problems, _problem(name, root.line, root.column, message, "type")]
+        return [], [*problems, Problem(name, root.line, root.column, message, "type")]
     ctx = Context()
     events: list[tuple[Node, Event]] = []
     for index, node in enumerate(root.items):
@@ -241,16 +237,10 @@ def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Probl
             v is INVALID or isinstance(v, Invalid) for v in raw.values()
         ):
             continue
-        event = Event(
-            task=raw["task"],
-            status=Status(raw["status"]),
-            on=raw["on"],
-            by=raw["by"],
-            at=raw["at"],
-            note=raw.get("note", ""),
-            ref=raw.get("ref", ""),
+        status, note, ref = Status(raw["status"]), raw.get("note", ""), raw.get("ref", "")
+        events.append(
+            (node, Event(raw["task"], status, raw["on"], raw["by"], raw["at"], note, ref))
         )
-        events.append((node, event))
     problems += [
         Problem(name, n.line, n.column, message, rule, trail=trail)
         for n, message, rule, trail in ctx.problems
@@ -336,48 +326,28 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
     if data is None:
         return []
     events, problems = _parse(data, name)
+
+    def problem(where: Node, message: str, rule: str, trail: tuple[str, ...] = ()) -> None:
+        problems.append(Problem(name, where.line, where.column, message, rule, trail=trail))
+
     ids = tasks.ids
     valid = f"ids are {_ranges(ids)}" if ids else "the task list has no tasks"
     for node, event in events:
-        trail = (f"task {event.task}",)
         if tasks.task(event.task) is None:
-            where = node.get("task") or node
-            problems.append(
-                Problem(
-                    name,
-                    where.line,
-                    where.column,
-                    f"task {event.task} does not exist; {valid}",
-                    "unknown-task",
-                )
-            )
+            message = f"task {event.task} does not exist; {valid}"
+            problem(node.get("task") or node, message, "unknown-task")
         recorded = _recorded_on(event)
         if event.on > recorded:
-            where = node.get("on") or node
-            problems.append(
-                Problem(
-                    name,
-                    where.line,
-                    where.column,
-                    f"on {event.on.isoformat()} is after the day it was recorded "
-                    f"({recorded.isoformat()} in Asia/Shanghai); an event cannot be in the future",
-                    "future-date",
-                    trail=trail,
-                )
+            message = (
+                f"on {event.on.isoformat()} is after the day it was recorded "
+                f"({recorded.isoformat()} in Asia/Shanghai); an event cannot be in the future"
             )
+            problem(node.get("on") or node, message, "future-date", (f"task {event.task}",))
     if require_ref:
         for node, event in _effective(events).values():
             if event.status is Status.DONE and not event.ref:
-                problems.append(
-                    Problem(
-                        name,
-                        node.line,
-                        node.column,
-                        f"done without evidence; record it with szbiz done {event.task} --ref REF",
-                        "missing-ref",
-                        trail=(f"task {event.task}",),
-                    )
-                )
+                message = f"done without evidence; record it with szbiz done {event.task} --ref REF"
+                problem(node, message, "missing-ref", (f"task {event.task}",))
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 
@@ -396,9 +366,7 @@ def _os_error(path: Path, exc: OSError) -> SzbizError:
     else:
         why = exc.strerror or str(exc)
         why = why[:1].lower() + why[1:]
-    error = SzbizError(f"cannot write {path}: {why}")
-    error.__cause__ = exc
-    return error
+    return SzbizError(f"cannot write {path}: {why}")
 
 
 # A ledger every line of which is blank, a comment, or one ``- {…}`` item at the
