@@ -68,7 +68,6 @@ def lint(
         list[Path] | None,
         typer.Argument(
             help="Task lists to check; default the list in use.",
-            show_default=False,
             readable=False,  # the loader says what is wrong with a file it cannot read
         ),
     ] = None,

@@ -78,7 +78,6 @@ def export(
             "--format",
             "-f",
             help="File format. Default: from the extension of the -o file.",
-            show_default=False,
         ),
     ] = None,
     output: Annotated[
@@ -88,7 +87,6 @@ def export(
             "-o",
             help="Write here, atomically (the old file stays whole on failure); "
             "default or '-': stdout.",
-            show_default=False,
         ),
     ] = None,
     agency: AgencyOption = None,

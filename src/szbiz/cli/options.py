@@ -47,7 +47,6 @@ FormatOption = Annotated[
         "--format",
         "-f",
         help="Output format. Default: table on a terminal, tsv (with a header row) in a pipe.",
-        show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
@@ -58,7 +57,6 @@ AsOfOption = Annotated[
         envvar="SZBIZ_TODAY",
         help="Show the list as it stood on this day (default: today in Asia/Shanghai; "
         "env SZBIZ_TODAY).",
-        show_default=False,
     ),
 ]
 AgencyOption = Annotated[
@@ -68,7 +66,6 @@ AgencyOption = Annotated[
         "-a",
         help="An agency: name, alias, part of the name (税务) or pinyin code (swj). Repeatable: "
         "any of them.",
-        show_default=False,
     ),
 ]
 RoleOption = Annotated[
@@ -79,30 +76,25 @@ AreaOption = Annotated[
     typer.Option(
         "--area",
         help="An area by number or a unique part of its name. Repeatable: any of them.",
-        show_default=False,
     ),
 ]
 SortOption = Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")]
 StatusOption = Annotated[
     list[StateChoice] | None,
-    typer.Option("--status", "-s", help="Repeatable: any of them.", show_default=False),
+    typer.Option("--status", "-s", help="Repeatable: any of them."),
 ]
 SearchOption = Annotated[
     str | None,
-    typer.Option(
-        "--search", "-q", help="Words that must all appear in the measure.", show_default=False
-    ),
+    typer.Option("--search", "-q", help="Words that must all appear in the measure."),
 ]
-IdsOption = Annotated[
-    str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.", show_default=False)
-]
+IdsOption = Annotated[str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.")]
 DueBeforeOption = Annotated[
     str | None,
-    typer.Option("--due-before", help="Deadline on or before this day.", show_default=False),
+    typer.Option("--due-before", help="Deadline on or before this day."),
 ]
 DueAfterOption = Annotated[
     str | None,
-    typer.Option("--due-after", help="Deadline on or after this day.", show_default=False),
+    typer.Option("--due-after", help="Deadline on or after this day."),
 ]
 
 

@@ -19,17 +19,14 @@ IdsArgument = Annotated[
 ]
 OnOption = Annotated[
     str | None,
-    typer.Option(
-        "--on", help="The day it happened (default: the as-of day, i.e. today).", show_default=False
-    ),
+    typer.Option("--on", help="The day it happened (default: the as-of day, i.e. today)."),
 ]
-NoteOption = Annotated[str | None, typer.Option("--note", "-m", help="A note.", show_default=False)]
+NoteOption = Annotated[str | None, typer.Option("--note", "-m", help="A note.")]
 RefOption = Annotated[
     str | None,
     typer.Option(
         "--ref",
         help="Evidence: a document number such as 深府办〔2020〕18号, or a URL.",
-        show_default=False,
     ),
 ]
 ByOption = Annotated[
@@ -37,7 +34,6 @@ ByOption = Annotated[
     typer.Option(
         "--by",
         help="Who records it (default: SZBIZ_USER, git's user.name, the login name).",
-        show_default=False,
     ),
 ]
 
@@ -134,12 +130,10 @@ for _name, _status, _summary in MARKS:
 
 @app.command()
 def log(
-    task_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Only this task.", show_default=False)
-    ] = None,
+    task_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this task.")] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only events on or after this day.", show_default=False),
+        typer.Option("--since", help="Only events on or after this day."),
     ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -185,10 +179,8 @@ def where(
     from szbiz.settings import resolve
 
     chosen = resolve(progress, tasks)
-    list_path = chosen.tasks
-    ledger = chosen.ledger
-    state = "exists" if ledger.is_file() else "not created yet"
+    state = "exists" if chosen.ledger.is_file() else "not created yet"
     write(
-        f"tasks     {list_path}  ({chosen.tasks_reason})\n"
-        f"progress  {ledger}  ({chosen.ledger_reason}; {state})\n"
+        f"tasks     {chosen.tasks}  ({chosen.tasks_reason})\n"
+        f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})\n"
     )

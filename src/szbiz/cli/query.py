@@ -88,18 +88,17 @@ def list_(
 def due(
     before: Annotated[
         str | None,
-        typer.Option("--before", help="Deadline on or before this day.", show_default=False),
+        typer.Option("--before", help="Deadline on or before this day."),
     ] = None,
     after: Annotated[
         str | None,
-        typer.Option("--after", help="Deadline on or after this day.", show_default=False),
+        typer.Option("--after", help="Deadline on or after this day."),
     ] = None,
     within: Annotated[
         str | None,
         typer.Option(
             "--within",
             help="Deadline within this long from the as-of day, e.g. 30d, 2w, 1m.",
-            show_default=False,
         ),
     ] = None,
     overdue: Annotated[
@@ -180,7 +179,7 @@ def show(
 def agencies(
     kind: Annotated[
         list[AgencyKind] | None,
-        typer.Option("--kind", help="Only agencies of this kind. Repeatable.", show_default=False),
+        typer.Option("--kind", help="Only agencies of this kind. Repeatable."),
     ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
