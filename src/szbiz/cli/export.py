@@ -9,24 +9,10 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import build_filter, open_session
-from szbiz.cli.options import (
-    AgencyOption,
-    AreaOption,
-    AsOfOption,
-    DueAfterOption,
-    DueBeforeOption,
-    IdsOption,
-    RoleOption,
-    SearchOption,
-    SortOption,
-    StatusOption,
-    is_terminal,
-)
-from szbiz.cli.root import ProgressOption, TasksOption, app, say, write_file
+from szbiz.cli.context import Listing, Scope
+from szbiz.cli.options import is_terminal, option_groups
+from szbiz.cli.root import app, say, write_file
 from szbiz.errors import ExitCode, SzbizError, UsageError
-from szbiz.model import Role
-from szbiz.query import SortKey
 
 
 class ExportFormat(StrEnum):
@@ -71,6 +57,7 @@ def _tasks(n: int) -> str:
 
 
 @app.command()
+@option_groups
 def export(
     fmt: Annotated[
         ExportFormat | None,
@@ -89,18 +76,9 @@ def export(
             "default or '-': stdout.",
         ),
     ] = None,
-    agency: AgencyOption = None,
-    role: RoleOption = Role.ANY,
-    area: AreaOption = None,
-    status: StatusOption = None,
-    search: SearchOption = None,
-    ids: IdsOption = None,
-    due_before: DueBeforeOption = None,
-    due_after: DueAfterOption = None,
-    sort: SortOption = SortKey.ID,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    listing: Listing,
+    scope: Scope,
 ) -> None:
     """Export the tasks as csv (for Excel), xlsx, json, md, ics (calendar) or html.
 
@@ -125,12 +103,10 @@ def export(
     if output is not None:
         _check_output(output)
 
-    session = open_session(tasks, as_of, progress)
-    condition = build_filter(
-        session, agency, role, area, status, search, ids, due_before, due_after
-    )
+    session = scope.open()
+    condition = listing.filter(session)
     found = find(session.tasks, session.history, session.as_of, condition)
-    found = order(found, sort, [a.name for a in session.tasks.agencies])
+    found = order(found, listing.sort, [a.name for a in session.tasks.agencies])
     data = Export(session.tasks, tuple(found), session.as_of, condition.agencies)
 
     try:
