@@ -16,7 +16,6 @@ from szbiz.cli.options import (
     AreaOption,
     RoleOption,
     StateChoice,
-    as_of_day,
     date_value,
 )
 from szbiz.cli.root import ProgressOption, TasksOption
@@ -63,9 +62,10 @@ class Scope:
 
     def open(self) -> Session:
         from szbiz import cache
+        from szbiz.dates import today
         from szbiz.settings import resolve
 
-        day = as_of_day(self.as_of)
+        day = today() if self.as_of is None else date_value(self.as_of, today())
         chosen = resolve(self.progress, self.tasks)
         session = Session(cache.tasks(chosen.tasks), day, chosen)
         # The list lives as long as the command: move it out of the garbage

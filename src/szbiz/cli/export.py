@@ -52,10 +52,6 @@ def _write_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def _tasks(n: int) -> str:
-    return "1 task" if n == 1 else f"{n} tasks"
-
-
 @app.command()
 @option_groups
 def export(
@@ -125,4 +121,4 @@ def export(
         _write_stdout(rendered)
         return
     write_file(output, rendered)
-    say(f"wrote {_tasks(len(found))} to {output}")
+    say(f"wrote {len(found)} task{'' if len(found) == 1 else 's'} to {output}")

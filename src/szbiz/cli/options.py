@@ -77,13 +77,6 @@ def date_value(text: str, base: dt.date) -> dt.date:
         raise UsageError(str(exc)) from None
 
 
-def as_of_day(text: str | None) -> dt.date:
-    from szbiz.dates import today
-
-    base = today()
-    return base if text is None else date_value(text, base)
-
-
 def is_terminal() -> bool:
     return sys.stdout.isatty()
 

@@ -26,14 +26,6 @@ class ChaseFormat(StrEnum):
     HTML = "html"
 
 
-WarnDaysOption = Annotated[
-    int,
-    typer.Option(
-        "--warn-days", min=0, help="Days before a deadline from which a task shows 🟡 (临期)."
-    ),
-]
-
-
 @app.command()
 @option_groups
 def report(
@@ -43,7 +35,12 @@ def report(
         Role,
         typer.Option("--role", help="Whom the agency table counts: lead agencies, or any role."),
     ] = Role.LEAD,
-    warn_days: WarnDaysOption = WARN_DAYS,
+    warn_days: Annotated[
+        int,
+        typer.Option(
+            "--warn-days", min=0, help="Days before a deadline from which a task shows 🟡 (临期)."
+        ),
+    ] = WARN_DAYS,
     limit: Annotated[
         int,
         typer.Option(
