@@ -11,19 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from szbiz.cli.options import (
-    AgencyOption,
-    AreaOption,
-    RoleOption,
-    StateChoice,
-    date_value,
-)
+from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice, date_value
 from szbiz.cli.root import ProgressOption, TasksOption
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
 from szbiz.query import Filter, SortKey
 
 if TYPE_CHECKING:
+    from szbiz.query import TaskView
     from szbiz.settings import Settings
 
 
@@ -42,6 +37,13 @@ class Session:
         history = read_ledger(self.ledger)
         gc.freeze()  # it lives as long as the command: out of the collector's sight
         return history
+
+    def find(self, condition: Filter, key: SortKey) -> list[TaskView]:
+        """The tasks that meet ``condition`` on the day, in the order ``key`` gives."""
+        from szbiz.query import find, sort
+
+        found = find(self.tasks, self.history, self.as_of, condition)
+        return sort(found, key, [a.name for a in self.tasks.agencies])
 
 
 @dataclass

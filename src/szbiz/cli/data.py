@@ -125,8 +125,7 @@ def lint(
         write(out)
     if unreadable:
         raise typer.Exit(int(ExitCode.USAGE))
-    failing = [p for p in found if p.level == "error" or strict]
-    if failing:
+    if any(p.level == "error" or strict for p in found):
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 

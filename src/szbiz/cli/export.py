@@ -25,25 +25,6 @@ class ExportFormat(StrEnum):
 
 
 SUFFIXES = {f".{f.value}": f for f in ExportFormat} | {".htm": ExportFormat.HTML}
-BINARY = (ExportFormat.XLSX,)
-
-
-def _format(fmt: ExportFormat | None, output: Path | None) -> ExportFormat:
-    """The format asked for, else the one the output file's extension names."""
-    if fmt is not None:
-        return fmt
-    if output is not None and output.suffix.lower() in SUFFIXES:
-        return SUFFIXES[output.suffix.lower()]
-    names = "|".join(f.value for f in ExportFormat)
-    raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
-
-
-def _check_output(output: Path) -> None:
-    """Fail before any work if the file could not be written where asked."""
-    if output.is_dir():
-        raise UsageError(f"cannot write {output}: it is a directory")
-    if not output.parent.is_dir():
-        raise UsageError(f"cannot write {output}: the directory {output.parent} does not exist")
 
 
 def _write_stdout(data: bytes) -> None:
@@ -58,9 +39,7 @@ def export(
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
-            "--format",
-            "-f",
-            help="File format. Default: from the extension of the -o file.",
+            "--format", "-f", help="File format. Default: from the extension of the -o file."
         ),
     ] = None,
     output: Annotated[
@@ -84,25 +63,28 @@ def export(
     written, 1 the file cannot be written or xlsx lacks openpyxl, 2 usage (a bad
     option, a missing directory, xlsx to a terminal).
     """
-    from szbiz.query import find
-    from szbiz.query import sort as order
     from szbiz.render.export import EXPORTS, NEEDS, Export
 
     if output == Path("-"):
         output = None
-    kind = _format(fmt, output)
-    if output is None and kind in BINARY and is_terminal():
+    kind = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None)
+    if kind is None:
+        names = "|".join(ExportFormat)
+        raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
+    if output is None and kind is ExportFormat.XLSX and is_terminal():
         raise UsageError(
             f"{kind.value} is binary and would garble the terminal; "
             f"write it to a file with -o FILE.{kind.value}"
         )
-    if output is not None:
-        _check_output(output)
+    # Fail before any work if the file could not be written where asked.
+    if output is not None and output.is_dir():
+        raise UsageError(f"cannot write {output}: it is a directory")
+    if output is not None and not output.parent.is_dir():
+        raise UsageError(f"cannot write {output}: the directory {output.parent} does not exist")
 
     session = scope.open()
     condition = listing.filter(session)
-    found = find(session.tasks, session.history, session.as_of, condition)
-    found = order(found, listing.sort, [a.name for a in session.tasks.agencies])
+    found = session.find(condition, listing.sort)
     data = Export(session.tasks, tuple(found), session.as_of, condition.agencies)
 
     try:

@@ -62,8 +62,7 @@ RoleOption = Annotated[
 AreaOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--area",
-        help="An area by number or a unique part of its name. Repeatable: any of them.",
+        "--area", help="An area by number or a unique part of its name. Repeatable: any of them."
     ),
 ]
 

@@ -152,10 +152,7 @@ def init(
 
 
 @app.command()
-def where(
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
+def where(tasks: TasksOption = None, progress: ProgressOption = None) -> None:
     """Which task list and progress ledger are in use, and why."""
     from szbiz.settings import resolve
 

@@ -25,12 +25,9 @@ from szbiz.query import Filter, SortKey
 
 
 def _show(session: Session, condition: Filter, sort: SortKey, out: Output) -> None:
-    from szbiz.query import find
-    from szbiz.query import sort as order
     from szbiz.render.views import tasks_footer, tasks_sheet
 
-    found = find(session.tasks, session.history, session.as_of, condition)
-    found = order(found, sort, [a.name for a in session.tasks.agencies])
+    found = session.find(condition, sort)
     out.emit(tasks_sheet(found, tasks_footer(found, condition.agencies)))
 
 
