@@ -9,6 +9,7 @@ With ``--debug`` (or SZBIZ_DEBUG=1) the error is raised instead, traceback and a
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Sequence
@@ -24,12 +25,8 @@ def debugging(args: Sequence[str]) -> bool:
     """``szbiz --debug COMMAND …`` or SZBIZ_DEBUG=1: show tracebacks."""
     if os.environ.get("SZBIZ_DEBUG", "") not in ("", "0"):
         return True
-    for arg in args:  # --debug is an option of szbiz itself: it comes before the command
-        if arg == "--debug":
-            return True
-        if not arg.startswith("-"):
-            return False
-    return False
+    # --debug is an option of szbiz itself: it comes before the command.
+    return "--debug" in itertools.takewhile(lambda arg: arg.startswith("-"), args)
 
 
 def exit_code(exc: BaseException, command: str = "szbiz") -> int:

@@ -80,12 +80,10 @@ class Mark:
 def _shown(path: Path) -> str:
     """A path as short as it can be said: relative to the working directory if inside it."""
     here = Path.cwd()
-    if here.parent == here:  # at the root, a relative path would only lose its slash
-        return str(path)
-    try:
+    # At the root, a relative path would only lose its slash.
+    if here.parent != here and path.is_relative_to(here):
         return str(path.relative_to(here))
-    except ValueError:
-        return str(path)
+    return str(path)
 
 
 # The five commands that mark progress differ only in the status they record.
