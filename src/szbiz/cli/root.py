@@ -5,7 +5,6 @@ This package is the only place that reads argv, writes stdout and decides exit c
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -39,28 +38,11 @@ class SzbizGroup(TyperGroup):
         except BaseException as exc:
             if not standalone_mode or debugging(argv) or isinstance(exc, SystemExit):
                 raise
-            if _reader_gone(exc):
-                sys.exit(0)
             sys.exit(exit_code(exc, self.name or "szbiz"))
         code = result if isinstance(result, int) else 0
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _reader_gone(exc: BaseException) -> bool:
-    """The reader of stdout (head, more, findstr) went away: stop quietly.
-
-    Standard output then points at the null device, so that Python does not
-    complain when it flushes at exit. Windows says EINVAL where POSIX says EPIPE.
-    """
-    if not isinstance(exc, OSError) or exc.errno not in (errno.EPIPE, errno.EINVAL):
-        return False
-    if exc.filename is not None:  # a file, not the pipe
-        return False
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    return True
 
 
 app = typer.Typer(
