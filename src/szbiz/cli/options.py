@@ -148,24 +148,24 @@ def option_groups(command: Callable[..., None]) -> Callable[..., None]:
     params: list[inspect.Parameter] = []
     kind = inspect.Parameter.KEYWORD_ONLY  # typer passes every value by name
     for param in inspect.signature(command).parameters.values():
-        group = hints[param.name]
-        if not dataclasses.is_dataclass(group):
-            params.append(param.replace(kind=kind, annotation=group))
+        hint = hints[param.name]
+        if not dataclasses.is_dataclass(hint):
+            params.append(param.replace(kind=kind, annotation=hint))
             continue
-        groups[param.name] = group
-        fields = get_type_hints(group, include_extras=True)
-        for field in dataclasses.fields(group):
+        groups[param.name] = hint
+        fields = get_type_hints(hint, include_extras=True)
+        for field in dataclasses.fields(hint):
             default = inspect.Parameter.empty if field.default is MISSING else field.default
             params.append(
                 inspect.Parameter(field.name, kind, default=default, annotation=fields[field.name])
             )
 
     @functools.wraps(command)
-    def run(**values: Any) -> None:
+    def with_groups(**values: Any) -> None:
         for name, group in groups.items():
             fields = dataclasses.fields(group)
             values[name] = group(**{field.name: values.pop(field.name) for field in fields})
         command(**values)
 
-    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    return run
+    with_groups.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return with_groups
