@@ -347,3 +347,11 @@ def test_what_is_said_follows_the_ledger_planned_on_again(
     )
     assert result.stderr == f"recorded 2 events in {ledger}\n"
     assert ids(run("list", "--status", "done", "-f", "ids").stdout) == ["5", "6"]
+
+
+def test_a_ledger_under_the_working_directory_is_named_relative_to_it(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ledger.parent)
+    result = run("done", "42")
+    assert result.stderr == "recorded 1 event in progress.yaml\n"

@@ -438,3 +438,22 @@ def test_without_debug_one_line() -> None:
         2,
         "error: unknown agency '火星局' (szbiz agencies lists them all)\n",
     )
+
+
+def test_debug_is_szbiz_s_own_option_before_the_command() -> None:
+    result = run("list", "--agency", "火星局", "--debug")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: No such option: --debug")
+    assert no_traceback(result.stderr)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["list", "due", "show", "agencies", "areas", "log", "done", "report", "sheet", "export"],
+)
+def test_every_command_reading_the_list_documents_the_shared_options(command: str) -> None:
+    """--as-of, --tasks and --progress are declared once and shown by every command."""
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    for option in ("--as-of", "--tasks", "--progress", "SZBIZ_TODAY"):
+        assert option in result.stdout, (command, option)

@@ -14,35 +14,22 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import typer
 
-# Which module defines each command.
-COMMANDS = {
-    "import": "data",
-    "lint": "data",
-    "schema": "data",
-    "list": "query",
-    "due": "query",
-    "show": "query",
-    "agencies": "query",
-    "areas": "query",
-    "done": "progress",
-    "start": "progress",
-    "block": "progress",
-    "drop": "progress",
-    "reopen": "progress",
-    "log": "progress",
-    "init": "progress",
-    "where": "progress",
-    "report": "report",
-    "sheet": "report",
-    "export": "export",
+# The commands each module defines.
+MODULES = {
+    "data": ("import", "lint", "schema"),
+    "query": ("list", "due", "show", "agencies", "areas"),
+    "progress": ("done", "start", "block", "drop", "reopen", "log", "init", "where"),
+    "report": ("report", "sheet"),
+    "export": ("export",),
 }
+COMMANDS = {command: module for module, commands in MODULES.items() for command in commands}
 
 
 def load_commands(modules: list[str] | None = None) -> typer.Typer:
     """The app, with the commands of ``modules`` (default: every module) registered."""
     from szbiz.cli.root import app
 
-    for module in modules or sorted(set(COMMANDS.values())):
+    for module in modules or sorted(MODULES):
         importlib.import_module(f"szbiz.cli.{module}")
     return app
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from szbiz.cli.options import StateChoice, as_of_day, date_value
+import typer
+
+from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice, date_value
+from szbiz.cli.root import ProgressOption, TasksOption
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
-from szbiz.query import Filter
+from szbiz.query import Filter, SortKey
 
 if TYPE_CHECKING:
+    from szbiz.query import TaskView
     from szbiz.settings import Settings
 
 
@@ -34,19 +38,42 @@ class Session:
         gc.freeze()  # it lives as long as the command: out of the collector's sight
         return history
 
+    def find(self, condition: Filter, key: SortKey) -> list[TaskView]:
+        """The tasks that meet ``condition`` on the day, in the order ``key`` gives."""
+        from szbiz.query import find, sort
 
-def open_session(tasks: Path | None, as_of: str | None, progress: Path | None = None) -> Session:
-    """The list in use, its ledger, and the day to look at them on."""
-    from szbiz import cache
-    from szbiz.settings import resolve
+        found = find(self.tasks, self.history, self.as_of, condition)
+        return sort(found, key, [a.name for a in self.tasks.agencies])
 
-    day = as_of_day(as_of)
-    chosen = resolve(progress, tasks)
-    session = Session(cache.tasks(chosen.tasks), day, chosen)
-    # The list lives as long as the command: move it out of the garbage
-    # collector's sight, so that it does not rescan it again and again.
-    gc.freeze()
-    return session
+
+@dataclass
+class Scope:
+    """--as-of, --tasks and --progress: the list, its ledger, and the day to look at them on."""
+
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            envvar="SZBIZ_TODAY",
+            help="Show the list as it stood on this day (default: today in Asia/Shanghai; "
+            "env SZBIZ_TODAY).",
+        ),
+    ] = None
+    tasks: TasksOption = None
+    progress: ProgressOption = None
+
+    def open(self) -> Session:
+        from szbiz import cache
+        from szbiz.dates import today
+        from szbiz.settings import resolve
+
+        day = today() if self.as_of is None else date_value(self.as_of, today())
+        chosen = resolve(self.progress, self.tasks)
+        session = Session(cache.tasks(chosen.tasks), day, chosen)
+        # The list lives as long as the command: move it out of the garbage
+        # collector's sight, so that it does not rescan it again and again.
+        gc.freeze()
+        return session
 
 
 def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
@@ -77,29 +104,42 @@ def _ids(text: str, session: Session) -> frozenset[int]:
         raise UsageError(f"--ids {text!r}: {exc.message}") from exc
 
 
-def build_filter(
-    session: Session,
-    agency: list[str] | None = None,
-    role: Role = Role.ANY,
-    area: list[str] | None = None,
-    status: list[StateChoice] | None = None,
-    search: str | None = None,
-    ids: str | None = None,
-    due_before: str | None = None,
-    due_after: str | None = None,
-) -> Filter:
-    """The filter the listing options describe (list, export): all must hold."""
-    day = session.as_of
-    return Filter(
-        agencies=resolve_agencies(session, agency),
-        role=role,
-        areas=resolve_areas(session, area),
-        states=tuple(s.value for s in status or ()),
-        words=tuple(search.split()) if search else (),
-        ids=_ids(ids, session) if ids is not None else None,
-        due_before=date_value(due_before, day) if due_before is not None else None,
-        due_after=date_value(due_after, day) if due_after is not None else None,
-    )
+@dataclass
+class Listing:
+    """The filters of ``szbiz list`` and ``szbiz export``, and the order of their rows."""
+
+    agency: AgencyOption = None
+    role: RoleOption = Role.ANY
+    area: AreaOption = None
+    status: Annotated[
+        list[StateChoice] | None, typer.Option("--status", "-s", help="Repeatable: any of them.")
+    ] = None
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-q", help="Words that must all appear in the measure."),
+    ] = None
+    ids: Annotated[str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.")] = None
+    due_before: Annotated[
+        str | None, typer.Option("--due-before", help="Deadline on or before this day.")
+    ] = None
+    due_after: Annotated[
+        str | None, typer.Option("--due-after", help="Deadline on or after this day.")
+    ] = None
+    sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = SortKey.ID
+
+    def filter(self, session: Session) -> Filter:
+        """The filter the options describe: all must hold."""
+        day = session.as_of
+        return Filter(
+            agencies=resolve_agencies(session, self.agency),
+            role=self.role,
+            areas=resolve_areas(session, self.area),
+            states=tuple(s.value for s in self.status or ()),
+            words=tuple(self.search.split()) if self.search else (),
+            ids=_ids(self.ids, session) if self.ids is not None else None,
+            due_before=date_value(self.due_before, day) if self.due_before is not None else None,
+            due_after=date_value(self.due_after, day) if self.due_after is not None else None,
+        )
 
 
 def task_ids(texts: Sequence[str], session: Session) -> list[int]:

@@ -68,7 +68,6 @@ def lint(
         list[Path] | None,
         typer.Argument(
             help="Task lists to check; default the list in use.",
-            show_default=False,
             readable=False,  # the loader says what is wrong with a file it cannot read
         ),
     ] = None,
@@ -126,8 +125,7 @@ def lint(
         write(out)
     if unreadable:
         raise typer.Exit(int(ExitCode.USAGE))
-    failing = [p for p in found if p.level == "error" or strict]
-    if failing:
+    if any(p.level == "error" or strict for p in found):
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 

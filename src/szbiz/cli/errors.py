@@ -3,12 +3,15 @@
 szbiz's own errors (``SzbizError`` and its kinds) carry their message and exit
 code; click's and typer's usage errors are ``typer.TyperException``\\ s with an
 ``exit_code`` and ``format_message()``. A file the system refuses is one line
-with the file's name; anything else is a bug: one line asking for a report.
+with the file's name; anything else is a bug: one line asking for a report. A
+reader of stdout that went away (``szbiz list | head``) is no error at all.
 With ``--debug`` (or SZBIZ_DEBUG=1) the error is raised instead, traceback and all.
 """
 
 from __future__ import annotations
 
+import errno
+import itertools
 import os
 import sys
 from collections.abc import Sequence
@@ -24,16 +27,14 @@ def debugging(args: Sequence[str]) -> bool:
     """``szbiz --debug COMMAND …`` or SZBIZ_DEBUG=1: show tracebacks."""
     if os.environ.get("SZBIZ_DEBUG", "") not in ("", "0"):
         return True
-    for arg in args:  # --debug is an option of szbiz itself: it comes before the command
-        if arg == "--debug":
-            return True
-        if not arg.startswith("-"):
-            return False
-    return False
+    # --debug is an option of szbiz itself: it comes before the command.
+    return "--debug" in itertools.takewhile(lambda arg: arg.startswith("-"), args)
 
 
 def exit_code(exc: BaseException, command: str = "szbiz") -> int:
     """Say what went wrong in one line on stderr, and return the exit code for it."""
+    if _reader_gone(exc):
+        return 0
     code = int(ExitCode.PROBLEMS)
     if isinstance(exc, SzbizError):
         message, code = exc.message, int(exc.exit_code)
@@ -54,3 +55,18 @@ def exit_code(exc: BaseException, command: str = "szbiz") -> int:
     sys.stderr.write(f"error: {message}\n")
     sys.stderr.flush()
     return code
+
+
+def _reader_gone(exc: BaseException) -> bool:
+    """The reader of stdout (head, more, findstr) went away: stop quietly.
+
+    Standard output then points at the null device, so that Python does not
+    complain when it flushes at exit. Windows says EINVAL where POSIX says EPIPE.
+    """
+    if not isinstance(exc, OSError) or exc.errno not in (errno.EPIPE, errno.EINVAL):
+        return False
+    if exc.filename is not None:  # a file, not the pipe
+        return False
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return True

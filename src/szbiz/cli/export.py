@@ -9,24 +9,10 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import build_filter, open_session
-from szbiz.cli.options import (
-    AgencyOption,
-    AreaOption,
-    AsOfOption,
-    DueAfterOption,
-    DueBeforeOption,
-    IdsOption,
-    RoleOption,
-    SearchOption,
-    SortOption,
-    StatusOption,
-    is_terminal,
-)
-from szbiz.cli.root import ProgressOption, TasksOption, app, say, write_file
+from szbiz.cli.context import Listing, Scope
+from szbiz.cli.options import is_terminal, option_groups
+from szbiz.cli.root import app, say, write_file
 from szbiz.errors import ExitCode, SzbizError, UsageError
-from szbiz.model import Role
-from szbiz.query import SortKey
 
 
 class ExportFormat(StrEnum):
@@ -39,25 +25,6 @@ class ExportFormat(StrEnum):
 
 
 SUFFIXES = {f".{f.value}": f for f in ExportFormat} | {".htm": ExportFormat.HTML}
-BINARY = (ExportFormat.XLSX,)
-
-
-def _format(fmt: ExportFormat | None, output: Path | None) -> ExportFormat:
-    """The format asked for, else the one the output file's extension names."""
-    if fmt is not None:
-        return fmt
-    if output is not None and output.suffix.lower() in SUFFIXES:
-        return SUFFIXES[output.suffix.lower()]
-    names = "|".join(f.value for f in ExportFormat)
-    raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
-
-
-def _check_output(output: Path) -> None:
-    """Fail before any work if the file could not be written where asked."""
-    if output.is_dir():
-        raise UsageError(f"cannot write {output}: it is a directory")
-    if not output.parent.is_dir():
-        raise UsageError(f"cannot write {output}: the directory {output.parent} does not exist")
 
 
 def _write_stdout(data: bytes) -> None:
@@ -66,19 +33,13 @@ def _write_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def _tasks(n: int) -> str:
-    return "1 task" if n == 1 else f"{n} tasks"
-
-
 @app.command()
+@option_groups
 def export(
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
-            "--format",
-            "-f",
-            help="File format. Default: from the extension of the -o file.",
-            show_default=False,
+            "--format", "-f", help="File format. Default: from the extension of the -o file."
         ),
     ] = None,
     output: Annotated[
@@ -88,21 +49,11 @@ def export(
             "-o",
             help="Write here, atomically (the old file stays whole on failure); "
             "default or '-': stdout.",
-            show_default=False,
         ),
     ] = None,
-    agency: AgencyOption = None,
-    role: RoleOption = Role.ANY,
-    area: AreaOption = None,
-    status: StatusOption = None,
-    search: SearchOption = None,
-    ids: IdsOption = None,
-    due_before: DueBeforeOption = None,
-    due_after: DueAfterOption = None,
-    sort: SortOption = SortKey.ID,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    listing: Listing,
+    scope: Scope,
 ) -> None:
     """Export the tasks as csv (for Excel), xlsx, json, md, ics (calendar) or html.
 
@@ -112,27 +63,28 @@ def export(
     written, 1 the file cannot be written or xlsx lacks openpyxl, 2 usage (a bad
     option, a missing directory, xlsx to a terminal).
     """
-    from szbiz.query import find
-    from szbiz.query import sort as order
     from szbiz.render.export import EXPORTS, NEEDS, Export
 
     if output == Path("-"):
         output = None
-    kind = _format(fmt, output)
-    if output is None and kind in BINARY and is_terminal():
+    kind = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None)
+    if kind is None:
+        names = "|".join(ExportFormat)
+        raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
+    if output is None and kind is ExportFormat.XLSX and is_terminal():
         raise UsageError(
             f"{kind.value} is binary and would garble the terminal; "
             f"write it to a file with -o FILE.{kind.value}"
         )
-    if output is not None:
-        _check_output(output)
+    # Fail before any work if the file could not be written where asked.
+    if output is not None and output.is_dir():
+        raise UsageError(f"cannot write {output}: it is a directory")
+    if output is not None and not output.parent.is_dir():
+        raise UsageError(f"cannot write {output}: the directory {output.parent} does not exist")
 
-    session = open_session(tasks, as_of, progress)
-    condition = build_filter(
-        session, agency, role, area, status, search, ids, due_before, due_after
-    )
-    found = find(session.tasks, session.history, session.as_of, condition)
-    found = order(found, sort, [a.name for a in session.tasks.agencies])
+    session = scope.open()
+    condition = listing.filter(session)
+    found = session.find(condition, listing.sort)
     data = Export(session.tasks, tuple(found), session.as_of, condition.agencies)
 
     try:
@@ -151,4 +103,4 @@ def export(
         _write_stdout(rendered)
         return
     write_file(output, rendered)
-    say(f"wrote {_tasks(len(found))} to {output}")
+    say(f"wrote {len(found)} task{'' if len(found) == 1 else 's'} to {output}")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import inspect
 import os
 import shutil
 import sys
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 import typer
 
 from szbiz.cli.root import say, write
 from szbiz.errors import UsageError
 from szbiz.model import Role
-from szbiz.query import STATUS_CHOICES, SortKey
+from szbiz.query import STATUS_CHOICES
 
 if TYPE_CHECKING:
     from szbiz.render.sheet import Sheet, Style
@@ -41,26 +46,7 @@ class OutputFormat(StrEnum):
     IDS = "ids"
 
 
-FormatOption = Annotated[
-    OutputFormat | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format. Default: table on a terminal, tsv (with a header row) in a pipe.",
-        show_default=False,
-    ),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        envvar="SZBIZ_TODAY",
-        help="Show the list as it stood on this day (default: today in Asia/Shanghai; "
-        "env SZBIZ_TODAY).",
-        show_default=False,
-    ),
-]
 AgencyOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -68,7 +54,6 @@ AgencyOption = Annotated[
         "-a",
         help="An agency: name, alias, part of the name (税务) or pinyin code (swj). Repeatable: "
         "any of them.",
-        show_default=False,
     ),
 ]
 RoleOption = Annotated[
@@ -77,32 +62,8 @@ RoleOption = Annotated[
 AreaOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--area",
-        help="An area by number or a unique part of its name. Repeatable: any of them.",
-        show_default=False,
+        "--area", help="An area by number or a unique part of its name. Repeatable: any of them."
     ),
-]
-SortOption = Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")]
-StatusOption = Annotated[
-    list[StateChoice] | None,
-    typer.Option("--status", "-s", help="Repeatable: any of them.", show_default=False),
-]
-SearchOption = Annotated[
-    str | None,
-    typer.Option(
-        "--search", "-q", help="Words that must all appear in the measure.", show_default=False
-    ),
-]
-IdsOption = Annotated[
-    str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.", show_default=False)
-]
-DueBeforeOption = Annotated[
-    str | None,
-    typer.Option("--due-before", help="Deadline on or before this day.", show_default=False),
-]
-DueAfterOption = Annotated[
-    str | None,
-    typer.Option("--due-after", help="Deadline on or after this day.", show_default=False),
 ]
 
 
@@ -113,13 +74,6 @@ def date_value(text: str, base: dt.date) -> dt.date:
         return parse_date(text, base)
     except DateError as exc:
         raise UsageError(str(exc)) from None
-
-
-def as_of_day(text: str | None) -> dt.date:
-    from szbiz.dates import today
-
-    base = today()
-    return base if text is None else date_value(text, base)
 
 
 def is_terminal() -> bool:
@@ -155,17 +109,63 @@ def style() -> Style:
     return Style(width=width, color=colour())
 
 
-def emit_sheet(
-    sheet: Sheet, fmt: OutputFormat | None, as_json: bool, empty: str = "no tasks match"
-) -> None:
-    """Print a sheet in the chosen format; say ``empty`` on stderr when it has no rows."""
-    from szbiz.render.sheet import render
+@dataclass
+class Output:
+    """--format and --json: how a command prints its sheet."""
 
-    terminal = is_terminal()
-    name = "json" if as_json else (fmt.value if fmt else ("table" if terminal else "tsv"))
-    if not sheet.rows:
-        say(empty)
-        if name == "json":
-            write("[]\n")
-        return
-    write(render(name, sheet, style()))
+    fmt: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. Default: table on a terminal, tsv (with a header row) in a pipe.",
+        ),
+    ] = None
+    as_json: JsonOption = False
+
+    def emit(self, sheet: Sheet, empty: str = "no tasks match") -> None:
+        """Print ``sheet`` in the chosen format; say ``empty`` on stderr when it has no rows."""
+        from szbiz.render.sheet import render
+
+        default = "table" if is_terminal() else "tsv"
+        name = "json" if self.as_json else (self.fmt.value if self.fmt else default)
+        if not sheet.rows:
+            say(empty)
+            if name == "json":
+                write("[]\n")
+            return
+        write(render(name, sheet, style()))
+
+
+def option_groups(command: Callable[..., None]) -> Callable[..., None]:
+    """Let ``command`` take a group of options, a dataclass of them, as one parameter.
+
+    Typer sees the group's fields as options of their own, declared once for
+    every command that takes the group; the command gets them back as one object.
+    """
+    hints = get_type_hints(command, include_extras=True)
+    groups: dict[str, Any] = {}
+    params: list[inspect.Parameter] = []
+    kind = inspect.Parameter.KEYWORD_ONLY  # typer passes every value by name
+    for param in inspect.signature(command).parameters.values():
+        hint = hints[param.name]
+        if not dataclasses.is_dataclass(hint):
+            params.append(param.replace(kind=kind, annotation=hint))
+            continue
+        groups[param.name] = hint
+        fields = get_type_hints(hint, include_extras=True)
+        for field in dataclasses.fields(hint):
+            default = inspect.Parameter.empty if field.default is MISSING else field.default
+            params.append(
+                inspect.Parameter(field.name, kind, default=default, annotation=fields[field.name])
+            )
+
+    @functools.wraps(command)
+    def with_groups(**values: Any) -> None:
+        for name, group in groups.items():
+            fields = dataclasses.fields(group)
+            values[name] = group(**{field.name: values.pop(field.name) for field in fields})
+        command(**values)
+
+    with_groups.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return with_groups

@@ -2,102 +2,88 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import open_session, task_ids
-from szbiz.cli.options import AsOfOption, FormatOption, JsonOption, date_value, emit_sheet
+from szbiz.cli.context import Scope, Session, task_ids
+from szbiz.cli.options import Output, date_value, option_groups
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.model import Status
 
-IdsArgument = Annotated[
-    list[str],
-    typer.Argument(metavar="ID...", help="Task ids (序号); recorded together or not at all."),
-]
-OnOption = Annotated[
-    str | None,
-    typer.Option(
-        "--on", help="The day it happened (default: the as-of day, i.e. today).", show_default=False
-    ),
-]
-NoteOption = Annotated[str | None, typer.Option("--note", "-m", help="A note.", show_default=False)]
-RefOption = Annotated[
-    str | None,
-    typer.Option(
-        "--ref",
-        help="Evidence: a document number such as 深府办〔2020〕18号, or a URL.",
-        show_default=False,
-    ),
-]
-ByOption = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        help="Who records it (default: SZBIZ_USER, git's user.name, the login name).",
-        show_default=False,
-    ),
-]
 
+@dataclass
+class Mark:
+    """What a marking command is given: the tasks, and the day, note, evidence and recorder."""
 
-def _record(
-    status: Status,
-    ids: list[str],
-    on: str | None,
-    note: str | None,
-    ref: str | None,
-    by: str | None,
-    as_of: str | None,
-    tasks: Path | None,
-    progress: Path | None,
-) -> None:
-    """Record one event per task that changes, all of them or none, and say what happened."""
-    from szbiz.dates import today
-    from szbiz.ledger import record, who
+    ids: Annotated[
+        list[str],
+        typer.Argument(metavar="ID...", help="Task ids (序号); recorded together or not at all."),
+    ]
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The day it happened (default: the as-of day, i.e. today)."),
+    ] = None
+    note: Annotated[str | None, typer.Option("--note", "-m", help="A note.")] = None
+    ref: Annotated[
+        str | None,
+        typer.Option(
+            "--ref", help="Evidence: a document number such as 深府办〔2020〕18号, or a URL."
+        ),
+    ] = None
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="Who records it (default: SZBIZ_USER, git's user.name, the login name)."
+        ),
+    ] = None
 
-    session = open_session(tasks, as_of, progress)
-    numbers = task_ids(ids, session)
-    day = date_value(on, session.as_of) if on else session.as_of
-    # Not after the as-of day, nor after today itself: the ledger records what happened.
-    for limit in (session.as_of, today()):
-        if day > limit:
-            what = f"--on {day.isoformat()}" if on else f"--as-of {day.isoformat()}"
-            raise UsageError(
-                f"{what} is after today ({limit.isoformat()}); "
-                "record progress on or after the day it happens"
-            )
-    recorder = who(by)
-    ledger = session.settings.ledger_for_writing()
-    done = record(ledger, numbers, status, day, recorder, note or "", ref or "")
-    for outcome in done.outcomes:
-        if outcome.event is None:
-            say(
-                f"task {outcome.task} is already {status.value} on {day.isoformat()}; "
-                "nothing to record"
-            )
-        elif outcome.before is status:
-            write(f"task {outcome.task}: {status.value}, evidence added on {day.isoformat()}\n")
-        else:
-            write(
-                f"task {outcome.task}: {outcome.before.value} → {status.value} "
-                f"on {day.isoformat()}\n"
-            )
-    count = len(done.events)
-    if count:
-        say(f"recorded {count} event{'s' if count != 1 else ''} in {_shown(ledger)}")
+    def record(self, status: Status, session: Session) -> None:
+        """Record one event per task that changes, all of them or none, and say what happened."""
+        from szbiz.dates import today
+        from szbiz.ledger import record, who
+
+        numbers = task_ids(self.ids, session)
+        day = date_value(self.on, session.as_of) if self.on else session.as_of
+        # Not after the as-of day, nor after today itself: the ledger records what happened.
+        for limit in (session.as_of, today()):
+            if day > limit:
+                what = f"--on {day.isoformat()}" if self.on else f"--as-of {day.isoformat()}"
+                raise UsageError(
+                    f"{what} is after today ({limit.isoformat()}); "
+                    "record progress on or after the day it happens"
+                )
+        recorder = who(self.by)
+        ledger = session.settings.ledger_for_writing()
+        done = record(ledger, numbers, status, day, recorder, self.note or "", self.ref or "")
+        for outcome in done.outcomes:
+            if outcome.event is None:
+                say(
+                    f"task {outcome.task} is already {status.value} on {day.isoformat()}; "
+                    "nothing to record"
+                )
+            elif outcome.before is status:
+                write(f"task {outcome.task}: {status.value}, evidence added on {day.isoformat()}\n")
+            else:
+                write(
+                    f"task {outcome.task}: {outcome.before.value} → {status.value} "
+                    f"on {day.isoformat()}\n"
+                )
+        count = len(done.events)
+        if count:
+            say(f"recorded {count} event{'s' if count != 1 else ''} in {_shown(ledger)}")
 
 
 def _shown(path: Path) -> str:
     """A path as short as it can be said: relative to the working directory if inside it."""
     here = Path.cwd()
-    if here.parent == here:  # at the root, a relative path would only lose its slash
-        return str(path)
-    try:
+    # At the root, a relative path would only lose its slash.
+    if here.parent != here and path.is_relative_to(here):
         return str(path.relative_to(here))
-    except ValueError:
-        return str(path)
+    return str(path)
 
 
 # The five commands that mark progress differ only in the status they record.
@@ -111,21 +97,12 @@ MARKS = (
 
 
 def _mark_command(name: str, status: Status, summary: str) -> None:
-    def command(
-        ids: IdsArgument,
-        on: OnOption = None,
-        note: NoteOption = None,
-        ref: RefOption = None,
-        by: ByOption = None,
-        as_of: AsOfOption = None,
-        tasks: TasksOption = None,
-        progress: ProgressOption = None,
-    ) -> None:
-        _record(status, ids, on, note, ref, by, as_of, tasks, progress)
+    def command(mark: Mark, scope: Scope) -> None:
+        mark.record(status, scope.open())
 
     command.__name__ = command.__qualname__ = name
     command.__doc__ = summary
-    app.command(name)(command)
+    app.command(name)(option_groups(command))
 
 
 for _name, _status, _summary in MARKS:
@@ -133,29 +110,25 @@ for _name, _status, _summary in MARKS:
 
 
 @app.command()
+@option_groups
 def log(
-    task_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Only this task.", show_default=False)
-    ] = None,
+    task_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this task.")] = None,
     since: Annotated[
-        str | None,
-        typer.Option("--since", help="Only events on or after this day.", show_default=False),
+        str | None, typer.Option("--since", help="Only events on or after this day.")
     ] = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    out: Output,
+    scope: Scope,
 ) -> None:
     """The progress history, oldest first."""
     from szbiz.query import events_between
     from szbiz.render.views import events_sheet
 
-    session = open_session(tasks, as_of, progress)
+    session = scope.open()
     wanted = task_ids([task_id], session)[0] if task_id is not None else None
     first = date_value(since, session.as_of) if since else None
     events = events_between(session.history, wanted, first, session.as_of)
-    emit_sheet(events_sheet(events, session.tasks), fmt, as_json, empty="no progress recorded")
+    out.emit(events_sheet(events, session.tasks), empty="no progress recorded")
 
 
 @app.command()
@@ -177,18 +150,13 @@ def init(
 
 
 @app.command()
-def where(
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
+def where(tasks: TasksOption = None, progress: ProgressOption = None) -> None:
     """Which task list and progress ledger are in use, and why."""
     from szbiz.settings import resolve
 
     chosen = resolve(progress, tasks)
-    list_path = chosen.tasks
-    ledger = chosen.ledger
-    state = "exists" if ledger.is_file() else "not created yet"
+    state = "exists" if chosen.ledger.is_file() else "not created yet"
     write(
-        f"tasks     {list_path}  ({chosen.tasks_reason})\n"
-        f"progress  {ledger}  ({chosen.ledger_reason}; {state})\n"
+        f"tasks     {chosen.tasks}  ({chosen.tasks_reason})\n"
+        f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})\n"
     )

@@ -2,104 +2,61 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import (
-    Session,
-    build_filter,
-    open_session,
-    resolve_agencies,
-    resolve_areas,
-    task_ids,
-)
+from szbiz.cli.context import Listing, Scope, Session, task_ids
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
-    AsOfOption,
-    DueAfterOption,
-    DueBeforeOption,
-    FormatOption,
-    IdsOption,
     JsonOption,
+    Output,
     RoleOption,
-    SearchOption,
-    SortOption,
-    StatusOption,
     date_value,
-    emit_sheet,
+    option_groups,
     style,
 )
-from szbiz.cli.root import ProgressOption, TasksOption, app, write
+from szbiz.cli.root import app, write
 from szbiz.errors import UsageError
 from szbiz.model import AgencyKind, Role
 from szbiz.query import Filter, SortKey
 
 
-def _show(
-    session: Session,
-    condition: Filter,
-    sort: SortKey,
-    fmt: FormatOption,
-    as_json: bool,
-) -> None:
-    from szbiz.query import find
-    from szbiz.query import sort as order
+def _show(session: Session, condition: Filter, sort: SortKey, out: Output) -> None:
     from szbiz.render.views import tasks_footer, tasks_sheet
 
-    found = find(session.tasks, session.history, session.as_of, condition)
-    found = order(found, sort, [a.name for a in session.tasks.agencies])
-    footer = tasks_footer(found, condition.agencies)
-    emit_sheet(tasks_sheet(found, footer), fmt, as_json)
+    found = session.find(condition, sort)
+    out.emit(tasks_sheet(found, tasks_footer(found, condition.agencies)))
 
 
 @app.command("list")
-def list_(
-    agency: AgencyOption = None,
-    role: RoleOption = Role.ANY,
-    area: AreaOption = None,
-    status: StatusOption = None,
-    search: SearchOption = None,
-    ids: IdsOption = None,
-    due_before: DueBeforeOption = None,
-    due_after: DueAfterOption = None,
-    sort: SortOption = SortKey.ID,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
+@option_groups
+def list_(listing: Listing, out: Output, scope: Scope) -> None:
     """List tasks; every filter given must hold.
 
     Dates may be written 2020-06-30, 2020-06, 2020年6月底, 6月底, today, +30d,
     -2w, eom, eoq or eoy. No match is not an error: `no tasks match` on stderr,
     exit 0.
     """
-    session = open_session(tasks, as_of, progress)
-    condition = build_filter(
-        session, agency, role, area, status, search, ids, due_before, due_after
-    )
-    _show(session, condition, sort, fmt, as_json)
+    session = scope.open()
+    _show(session, listing.filter(session), listing.sort, out)
 
 
 @app.command()
+@option_groups
 def due(
     before: Annotated[
-        str | None,
-        typer.Option("--before", help="Deadline on or before this day.", show_default=False),
+        str | None, typer.Option("--before", help="Deadline on or before this day.")
     ] = None,
     after: Annotated[
-        str | None,
-        typer.Option("--after", help="Deadline on or after this day.", show_default=False),
+        str | None, typer.Option("--after", help="Deadline on or after this day.")
     ] = None,
     within: Annotated[
         str | None,
         typer.Option(
-            "--within",
-            help="Deadline within this long from the as-of day, e.g. 30d, 2w, 1m.",
-            show_default=False,
+            "--within", help="Deadline within this long from the as-of day, e.g. 30d, 2w, 1m."
         ),
     ] = None,
     overdue: Annotated[
@@ -108,11 +65,9 @@ def due(
     agency: AgencyOption = None,
     role: RoleOption = Role.ANY,
     area: AreaOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    out: Output,
+    scope: Scope,
 ) -> None:
     """Tasks not yet done whose deadline falls in a window, soonest first.
 
@@ -122,7 +77,7 @@ def due(
     """
     from szbiz.query import due_window
 
-    session = open_session(tasks, as_of, progress)
+    session = scope.open()
     day = session.as_of
     if within is not None and overdue:
         raise UsageError("--within and --overdue exclude each other: one looks ahead, one back")
@@ -141,30 +96,24 @@ def due(
         within=end,
         overdue=overdue,
     )
-    condition = Filter(
-        agencies=resolve_agencies(session, agency),
-        role=role,
-        areas=resolve_areas(session, area),
-        due_before=latest,
-        due_after=earliest,
-        unfinished=True,
-    )
-    _show(session, condition, SortKey.DEADLINE, fmt, as_json)
+    agencies = Listing(agency, role, area).filter(session)
+    condition = replace(agencies, due_before=latest, due_after=earliest, unfinished=True)
+    _show(session, condition, SortKey.DEADLINE, out)
 
 
 @app.command()
+@option_groups
 def show(
     task_id: Annotated[str, typer.Argument(metavar="ID", help="The task's 序号.")],
     as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    scope: Scope,
 ) -> None:
     """Everything about one task: measure, agencies, deadline, status and history."""
     from szbiz.query import events_between, views
     from szbiz.render.views import task_detail, task_json
 
-    session = open_session(tasks, as_of, progress)
+    session = scope.open()
     (number,) = task_ids([task_id], session)
     task = session.tasks.task(number)
     assert task is not None
@@ -177,38 +126,32 @@ def show(
 
 
 @app.command()
+@option_groups
 def agencies(
     kind: Annotated[
         list[AgencyKind] | None,
-        typer.Option("--kind", help="Only agencies of this kind. Repeatable.", show_default=False),
+        typer.Option("--kind", help="Only agencies of this kind. Repeatable."),
     ] = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    out: Output,
+    scope: Scope,
 ) -> None:
     """Every agency with its kind, pinyin code, aliases and counts as lead and support."""
     from szbiz.render.views import agencies_sheet
     from szbiz.report import agency_stats
 
-    session = open_session(tasks, as_of, progress)
+    session = scope.open()
     stats = agency_stats(session.tasks, session.history, session.as_of, tuple(kind or ()))
-    emit_sheet(agencies_sheet(stats), fmt, as_json, empty="no agencies match")
+    out.emit(agencies_sheet(stats), empty="no agencies match")
 
 
 @app.command()
-def areas(
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
-) -> None:
+@option_groups
+def areas(out: Output, scope: Scope) -> None:
     """The areas with their task counts and how their deadlines spread over the year."""
     from szbiz.render.views import areas_sheet
     from szbiz.report import area_stats
 
-    session = open_session(tasks, as_of, progress)
+    session = scope.open()
     stats = area_stats(session.tasks, session.history, session.as_of)
-    emit_sheet(areas_sheet(stats), fmt, as_json, empty="no areas")
+    out.emit(areas_sheet(stats), empty="no areas")

@@ -7,11 +7,10 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import open_session, resolve_agencies, resolve_areas
-from szbiz.cli.options import AgencyOption, AreaOption, AsOfOption, JsonOption, style
-from szbiz.cli.root import ProgressOption, TasksOption, app, write
+from szbiz.cli.context import Listing, Scope, resolve_agencies
+from szbiz.cli.options import AgencyOption, AreaOption, JsonOption, option_groups, style
+from szbiz.cli.root import app, write
 from szbiz.model import Role
-from szbiz.query import Filter
 from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
 
 
@@ -27,15 +26,8 @@ class ChaseFormat(StrEnum):
     HTML = "html"
 
 
-WarnDaysOption = Annotated[
-    int,
-    typer.Option(
-        "--warn-days", min=0, help="Days before a deadline from which a task shows 🟡 (临期)."
-    ),
-]
-
-
 @app.command()
+@option_groups
 def report(
     agency: AgencyOption = None,
     area: AreaOption = None,
@@ -43,7 +35,12 @@ def report(
         Role,
         typer.Option("--role", help="Whom the agency table counts: lead agencies, or any role."),
     ] = Role.LEAD,
-    warn_days: WarnDaysOption = WARN_DAYS,
+    warn_days: Annotated[
+        int,
+        typer.Option(
+            "--warn-days", min=0, help="Days before a deadline from which a task shows 🟡 (临期)."
+        ),
+    ] = WARN_DAYS,
     limit: Annotated[
         int,
         typer.Option(
@@ -56,9 +53,8 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="table, json (for dashboards) or md.")
     ] = ReportFormat.TABLE,
     as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    scope: Scope,
 ) -> None:
     """The progress report: headline, 红黄绿灯 per area, agencies by overdue, overdue tasks.
 
@@ -68,10 +64,8 @@ def report(
     from szbiz.render.report import REPORT_FORMATS
     from szbiz.report import build_report
 
-    session = open_session(tasks, as_of, progress)
-    condition = Filter(
-        agencies=resolve_agencies(session, agency), areas=resolve_areas(session, area)
-    )
+    session = scope.open()
+    condition = Listing(agency=agency, area=area).filter(session)
     items = session.tasks.tasks
     numbers = build_report(
         session.tasks,
@@ -89,6 +83,7 @@ def report(
 
 
 @app.command()
+@option_groups
 def sheet(
     agency: Annotated[
         str,
@@ -97,16 +92,15 @@ def sheet(
     fmt: Annotated[
         ChaseFormat, typer.Option("--format", "-f", help="table, md, or html for printing.")
     ] = ChaseFormat.TABLE,
-    as_of: AsOfOption = None,
-    tasks: TasksOption = None,
-    progress: ProgressOption = None,
+    *,
+    scope: Scope,
 ) -> None:
     """One agency's 督办单: its tasks as lead and as support, with status, days left or
     late, and the last note and reference."""
     from szbiz.query import agency_tasks
     from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
 
-    session = open_session(tasks, as_of, progress)
+    session = scope.open()
     (name,) = resolve_agencies(session, [agency])
     lead, support = agency_tasks(session.tasks, session.history, session.as_of, name)
     who = session.tasks.agency(name)

@@ -5,7 +5,6 @@ This package is the only place that reads argv, writes stdout and decides exit c
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -31,37 +30,19 @@ class SzbizGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
-        standalone = standalone_mode
         argv = list(sys.argv[1:] if args is None else args) or ["--help"]
         try:
             result = super().main(
                 argv, prog_name, complete_var, False, windows_expand_args, **extra
             )
         except BaseException as exc:
-            if not standalone or debugging(argv) or isinstance(exc, SystemExit):
+            if not standalone_mode or debugging(argv) or isinstance(exc, SystemExit):
                 raise
-            if _reader_gone(exc):
-                sys.exit(0)
             sys.exit(exit_code(exc, self.name or "szbiz"))
         code = result if isinstance(result, int) else 0
-        if standalone:
+        if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _reader_gone(exc: BaseException) -> bool:
-    """The reader of stdout (head, more, findstr) went away: stop quietly.
-
-    Standard output then points at the null device, so that Python does not
-    complain when it flushes at exit. Windows says EINVAL where POSIX says EPIPE.
-    """
-    if not isinstance(exc, OSError) or exc.errno not in (errno.EPIPE, errno.EINVAL):
-        return False
-    if exc.filename is not None:  # a file, not the pipe
-        return False
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    return True
 
 
 app = typer.Typer(
@@ -110,7 +91,6 @@ TasksOption = Annotated[
         "--tasks",
         help="Read this task list instead of the one in use (env SZBIZ_TASKS, szbiz.toml, "
         "else the bundled list).",
-        show_default=False,
     ),
 ]
 ProgressOption = Annotated[
@@ -119,7 +99,6 @@ ProgressOption = Annotated[
         "--progress",
         help="The progress ledger (env SZBIZ_PROGRESS, szbiz.toml, else the per-user one; "
         "see szbiz where).",
-        show_default=False,
     ),
 ]
 
@@ -160,14 +139,3 @@ def run() -> None:
             if not stream.isatty() and hasattr(stream, "reconfigure"):
                 stream.reconfigure(encoding="utf-8")
     app()
-
-
-__all__ = [
-    "ProgressOption",
-    "TasksOption",
-    "app",
-    "run",
-    "say",
-    "write",
-    "write_file",
-]
