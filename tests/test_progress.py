@@ -173,7 +173,7 @@ def test_same_day_events_are_ordered_by_when_recorded(ledger: Path) -> None:
         assert history.events == tuple(order)  # the file's order
         assert history.of(42) == (doing, done)
         assert history.status(42, MAY_1) is Status.DONE
-        assert history.done_on(42, MAY_2) == MAY_1
+        assert history.last(42, MAY_2) == done
 
 
 def test_missing_ledger_reads_empty(ledger: Path) -> None:

@@ -191,8 +191,3 @@ class History:
         """A task's status on a day: its last event on or before it; todo if none."""
         event = self.last(task_id, on)
         return event.status if event is not None else Status.TODO
-
-    def done_on(self, task_id: int, on: dt.date) -> dt.date | None:
-        """The day the task was done, if it is done as of ``on``."""
-        event = self.last(task_id, on)
-        return event.on if event is not None and event.status is Status.DONE else None

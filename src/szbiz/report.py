@@ -212,10 +212,6 @@ def _tally(counts: Counter[tuple[Status, Light]]) -> Tally:
     )
 
 
-def tally(items: Sequence[TaskView], warn_days: int) -> Tally:
-    return _tally(Counter((v.status, light(v, warn_days)) for v in items))
-
-
 @dataclass(frozen=True)
 class Scope:
     """What a report covers: the agencies and areas its tasks were chosen by, if any."""
