@@ -110,9 +110,15 @@ def test_sorts(tasks: TaskList) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1-3,42", {1, 2, 3, 42}), ("7", {7}), ("1 - 2， 5", {1, 2, 5}), ("209-210", {209, 210})],
+    [
+        ("1-3,42", [1, 2, 3, 42]),
+        ("7", [7]),
+        ("1 - 2， 5", [1, 2, 5]),
+        ("209-210", [209, 210]),
+        ("42,3-4,3,42", [42, 3, 4]),
+    ],
 )
-def test_parse_ids(text: str, expected: set[int]) -> None:
+def test_parse_ids(text: str, expected: list[int]) -> None:
     assert parse_ids(text, tuple(range(1, 211))) == expected
 
 

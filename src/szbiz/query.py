@@ -87,10 +87,13 @@ def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -
     return [v for v in views(tasks, history, as_of, candidates) if condition.holds(v)]
 
 
-def parse_ids(text: str, valid: Sequence[int]) -> frozenset[int]:
-    """``1-16,42`` → {1, …, 16, 42}; every id must exist."""
-    ids: set[int] = set()
-    lowest, highest = (min(valid), max(valid)) if valid else (0, 0)
+def _span(valid: Sequence[int]) -> str:
+    return f"{min(valid)}–{max(valid)}" if valid else "none"
+
+
+def parse_ids(text: str, valid: Sequence[int]) -> list[int]:
+    """``1-16,42`` → [1, …, 16, 42], in the order given and without repeats; every id must exist."""
+    ids: dict[int, None] = {}
     known = set(valid)
     for part in text.replace("，", ",").split(","):
         part = part.strip()
@@ -103,9 +106,17 @@ def parse_ids(text: str, valid: Sequence[int]) -> frozenset[int]:
             raise UsageError(f"the range {part!r} runs backwards; write {end}-{start}")
         for task_id in (start, end):
             if task_id not in known:
-                raise UsageError(f"task {task_id} does not exist; ids are {lowest}–{highest}")
-        ids.update(range(start, end + 1))
-    return frozenset(ids & known)
+                raise UsageError(f"task {task_id} does not exist; ids are {_span(valid)}")
+        ids.update(dict.fromkeys(i for i in range(start, end + 1) if i in known))
+    return list(ids)
+
+
+def parse_id(text: str, valid: Sequence[int]) -> int:
+    """One id, in plain digits (``42``), that exists."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise UsageError(f"{text!r} is not a task id; ids are {_span(valid)}")
+    return parse_ids(value, valid)[0]
 
 
 @dataclass(frozen=True)

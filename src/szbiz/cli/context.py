@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated
@@ -99,7 +98,7 @@ def _ids(text: str, session: Session) -> frozenset[int]:
     from szbiz.query import parse_ids
 
     try:
-        return parse_ids(text, session.tasks.ids)
+        return frozenset(parse_ids(text, session.tasks.ids))
     except UsageError as exc:
         raise UsageError(f"--ids {text!r}: {exc.message}") from exc
 
@@ -140,20 +139,3 @@ class Listing:
             due_before=date_value(self.due_before, day) if self.due_before is not None else None,
             due_after=date_value(self.due_after, day) if self.due_after is not None else None,
         )
-
-
-def task_ids(texts: Sequence[str], session: Session) -> list[int]:
-    """Task ids as typed (``42``), each checked against the list, without repeats."""
-    ids = session.tasks.ids
-    span = f"{ids[0]}–{ids[-1]}" if ids else "none"
-    out: list[int] = []
-    for text in texts:
-        value = text.strip()
-        if not (value.isascii() and value.isdigit()):
-            raise UsageError(f"{text!r} is not a task id; ids are {span}")
-        number = int(value)
-        if session.tasks.task(number) is None:
-            raise UsageError(f"task {number} does not exist; ids are {span}")
-        if number not in out:
-            out.append(number)
-    return out

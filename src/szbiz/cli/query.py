@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import Listing, Scope, Session, task_ids
+from szbiz.cli.context import Listing, Scope, Session
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
@@ -110,11 +110,11 @@ def show(
     scope: Scope,
 ) -> None:
     """Everything about one task: measure, agencies, deadline, status and history."""
-    from szbiz.query import events_between, views
+    from szbiz.query import events_between, parse_id, views
     from szbiz.render.views import task_detail, task_json
 
     session = scope.open()
-    (number,) = task_ids([task_id], session)
+    number = parse_id(task_id, session.tasks.ids)
     task = session.tasks.task(number)
     assert task is not None
     (view,) = views(session.tasks, session.history, session.as_of, [task])
