@@ -178,11 +178,14 @@ def test_due_window() -> None:
     day = dt.date(2020, 6, 1)
     assert due_window(day) == (None, dt.date(2020, 7, 1))
     assert due_window(day, overdue=True) == (None, dt.date(2020, 5, 31))
-    assert due_window(day, within=dt.date(2020, 6, 11)) == (day, dt.date(2020, 6, 11))
-    assert due_window(day, before=dt.date(2020, 6, 30), after=dt.date(2020, 6, 2)) == (
+    assert due_window(day, within="10d") == (day, dt.date(2020, 6, 11))
+    assert due_window(day, within=" 10 ") == due_window(day, within="+10d")
+    assert due_window(day, before="2020-06-30", after="2020-06-02") == (
         dt.date(2020, 6, 2),
         dt.date(2020, 6, 30),
     )
+    with pytest.raises(UsageError, match="lies in the past"):
+        due_window(day, within="-1d")
 
 
 FILTERS = [

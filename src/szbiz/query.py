@@ -235,29 +235,48 @@ def resolve_area(query: str, tasks: TaskList) -> int:
 DEFAULT_DUE_DAYS = 30  # szbiz.report.WARN_DAYS, which imports this module: keep them equal
 
 
+def date_value(text: str, base: dt.date) -> dt.date:
+    """A day as typed (``2020-06-30``, ``6月底``, ``+30d`` …), counted from ``base``."""
+    from szbiz.dates import DateError, parse_date
+
+    try:
+        return parse_date(text, base)
+    except DateError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def due_window(
     as_of: dt.date,
-    before: dt.date | None = None,
-    after: dt.date | None = None,
-    within: dt.date | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    within: str | None = None,
     overdue: bool = False,
 ) -> tuple[dt.date | None, dt.date | None]:
     """The deadlines ``szbiz due`` looks at, as (earliest, latest), both inclusive.
 
-    ``within`` is the end of a look-ahead from ``as_of``; ``overdue`` keeps
-    deadlines before ``as_of`` (a deadline runs to the end of its day). With
-    nothing given: everything overdue or due within 30 days. At the ends of the
-    calendar the window stops there: nothing is due before 0001-01-01 or after
-    9999-12-31.
+    ``within`` is a span ahead of ``as_of`` (``30d``, ``2w``, ``1m``; a bare
+    number counts days); ``overdue`` keeps deadlines before ``as_of`` (a
+    deadline runs to the end of its day). With nothing given: everything
+    overdue or due within 30 days. At the ends of the calendar the window stops
+    there: nothing is due before 0001-01-01 or after 9999-12-31.
     """
+    if within is not None and overdue:
+        raise UsageError("--within and --overdue exclude each other: one looks ahead, one back")
 
     def shift(days: int) -> dt.date:
         ordinal = as_of.toordinal() + days
         return dt.date.fromordinal(min(max(ordinal, 1), dt.date.max.toordinal()))
 
-    earliest, latest = after, before
+    end = None
     if within is not None:
-        latest = min(latest, within) if latest else within
+        span = within.strip() + ("d" if within.strip().isdigit() else "")
+        end = date_value(span if span[:1] in "+-" else "+" + span, as_of)
+        if end < as_of:
+            raise UsageError(f"--within {within!r} lies in the past; write a span such as 30d")
+    latest = date_value(before, as_of) if before is not None else None
+    earliest = date_value(after, as_of) if after is not None else None
+    if end is not None:
+        latest = min(latest, end) if latest else end
         earliest = max(earliest, as_of) if earliest else as_of
     if overdue:
         if as_of == dt.date.min:  # nothing can be past due yet: an empty window

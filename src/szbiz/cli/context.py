@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice, date_value
+from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice
 from szbiz.cli.root import ProgressOption, TasksOption
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
-from szbiz.query import Filter, SortKey
+from szbiz.query import Filter, SortKey, date_value
 
 if TYPE_CHECKING:
     from szbiz.query import TaskView

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from szbiz.cli.context import Scope, Session
-from szbiz.cli.options import Output, date_value, option_groups
+from szbiz.cli.options import Output, option_groups
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.model import Status
+from szbiz.query import date_value
 
 
 @dataclass
