@@ -83,8 +83,7 @@ def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -
     What the task alone decides (agency, area, ids, deadline, words) is checked
     before a view is made, so a narrow query over a long list stays cheap.
     """
-    candidates = [tasks.tasks[i] for i in condition.positions(tasks)]
-    return [v for v in views(tasks, history, as_of, candidates) if condition.holds(v)]
+    return [v for v in views(tasks, history, as_of, condition.chosen(tasks)) if condition.holds(v)]
 
 
 def _span(valid: Sequence[int]) -> str:
@@ -138,12 +137,9 @@ class Filter:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_wanted", frozenset(self.agencies))
 
-    def __call__(self, view: TaskView) -> bool:
-        return self.admits(view.task) and self.holds(view)
-
-    def positions(self, tasks: TaskList) -> list[int]:
-        """Where in ``tasks.tasks`` the tasks are that meet the conditions on the task itself."""
-        return [i for i, task in enumerate(tasks.tasks) if self.admits(task)]
+    def chosen(self, tasks: TaskList) -> list[Task]:
+        """The tasks that meet the conditions on the task itself, in list order."""
+        return [task for task in tasks.tasks if self.admits(task)]
 
     def admits(self, task: Task) -> bool:
         """The conditions on the task itself, whatever its progress."""
@@ -157,9 +153,6 @@ class Filter:
             return False
         if self.due_after is not None and task.deadline < self.due_after:
             return False
-        return self._has_words(task)
-
-    def _has_words(self, task: Task) -> bool:
         if not self.words:
             return True
         text = (task.title + task.description).casefold()
@@ -169,15 +162,9 @@ class Filter:
         """The conditions on the task's progress as of the view's day."""
         if self.unfinished and view.status in FINISHED:
             return False
-        return not self.states or any(_has_state(view, s) for s in self.states)
-
-
-def _has_state(view: TaskView, state: str) -> bool:
-    return view.overdue if state == OVERDUE else view.status.value == state
-
-
-def select(items: Iterable[TaskView], condition: Filter) -> list[TaskView]:
-    return [v for v in items if condition(v)]
+        return not self.states or any(
+            view.overdue if s == OVERDUE else view.status.value == s for s in self.states
+        )
 
 
 def sort(
@@ -310,7 +297,6 @@ def agency_tasks(
     tasks: TaskList, history: History, as_of: dt.date, agency: str
 ) -> tuple[list[TaskView], list[TaskView]]:
     """An agency's tasks as lead and as support only, soonest deadline first (its 督办单)."""
-    mine = [tasks.tasks[i] for i in Filter(agencies=(agency,)).positions(tasks)]
-    ordered = sort(views(tasks, history, as_of, mine), SortKey.DEADLINE)
+    ordered = sort(find(tasks, history, as_of, Filter(agencies=(agency,))), SortKey.DEADLINE)
     lead = [v for v in ordered if agency in v.task.lead]
     return lead, [v for v in ordered if agency not in v.task.lead]
