@@ -50,7 +50,6 @@ class TaskView:
 
     @property
     def state(self) -> str:
-        """The status, or ``overdue`` for an unfinished task past its deadline."""
         return OVERDUE if self.overdue else self.status.value
 
 
@@ -64,16 +63,8 @@ def views(
     for task in tasks.tasks if only is None else only:
         last = last_of(task.id, as_of)
         status = last.status if last is not None else Status.TODO
-        out.append(
-            TaskView(
-                task=task,
-                area_name=area_names.get(task.area, ""),
-                status=status,
-                as_of=as_of,
-                last=last,
-                done_on=last.on if last is not None and status is Status.DONE else None,
-            )
-        )
+        done_on = last.on if last is not None and status is Status.DONE else None
+        out.append(TaskView(task, area_names.get(task.area, ""), status, as_of, last, done_on))
     return out
 
 
@@ -283,14 +274,8 @@ def events_between(
 ) -> list[Event]:
     """The ledger's events (of one task, if given) from ``since`` to ``until``, oldest first."""
     chosen = history.of(task_id) if task_id is not None else history.events
-    return sorted(
-        (
-            e
-            for e in chosen
-            if (since is None or e.on >= since) and (until is None or e.on <= until)
-        ),
-        key=lambda e: (e.on, e.at),
-    )
+    first, last = since or dt.date.min, until or dt.date.max
+    return sorted((e for e in chosen if first <= e.on <= last), key=lambda e: (e.on, e.at))
 
 
 def agency_tasks(

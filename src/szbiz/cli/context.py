@@ -38,7 +38,6 @@ class Session:
         return history
 
     def find(self, condition: Filter, key: SortKey) -> list[TaskView]:
-        """The tasks that meet ``condition`` on the day, in the order ``key`` gives."""
         from szbiz.query import find, sort
 
         found = find(self.tasks, self.history, self.as_of, condition)
@@ -127,7 +126,6 @@ class Listing:
     sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = SortKey.ID
 
     def filter(self, session: Session) -> Filter:
-        """The filter the options describe: all must hold."""
         day = session.as_of
         return Filter(
             agencies=resolve_agencies(session, self.agency),
