@@ -194,8 +194,7 @@ def resolve_area(query: str, tasks: TaskList) -> int:
     from szbiz.text import chinese_numeral
 
     text = query.strip()
-    numbers = [a.number for a in tasks.areas]
-    span = f"{min(numbers)}–{max(numbers)}" if numbers else "none"
+    span = _span([a.number for a in tasks.areas])
     number = int(text) if text.isdigit() else chinese_numeral(text)
     if number is not None:
         if tasks.area(number) is None:
