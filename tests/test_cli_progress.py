@@ -64,6 +64,17 @@ def test_several_ids_recorded_together(ledger: Path) -> None:
     assert all("note: 开始" in line for line in lines)
 
 
+def test_ids_and_ranges_in_the_order_given_without_repeats(ledger: Path) -> None:
+    result = run("done", "12", "5-7,6", "5")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"task {n}: todo → done on 2020-06-01" for n in (12, 5, 6, 7)
+    ]
+    assert run("reopen", "5-7").stdout.splitlines() == [
+        f"task {n}: done → todo on 2020-06-01" for n in (5, 6, 7)
+    ]
+
+
 def test_same_status_changes_nothing(ledger: Path) -> None:
     run("done", "7")
     before = ledger.read_bytes()
@@ -90,7 +101,8 @@ def test_reopen_block_drop(ledger: Path) -> None:
     ("args", "message"),
     [
         (("done", "211"), "error: task 211 does not exist; ids are 1–210\n"),
-        (("done", "abc"), "error: 'abc' is not a task id; ids are 1–210\n"),
+        (("done", "abc"), "error: cannot read 'abc'; write ids and ranges like 1-16,42\n"),
+        (("done", "9-5"), "error: the range '9-5' runs backwards; write 5-9\n"),
         (("done", "0"), "error: task 0 does not exist; ids are 1–210\n"),
         (("done", "1", "211"), "error: task 211 does not exist; ids are 1–210\n"),
         (

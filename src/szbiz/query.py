@@ -50,7 +50,6 @@ class TaskView:
 
     @property
     def state(self) -> str:
-        """The status, or ``overdue`` for an unfinished task past its deadline."""
         return OVERDUE if self.overdue else self.status.value
 
 
@@ -64,16 +63,8 @@ def views(
     for task in tasks.tasks if only is None else only:
         last = last_of(task.id, as_of)
         status = last.status if last is not None else Status.TODO
-        out.append(
-            TaskView(
-                task=task,
-                area_name=area_names.get(task.area, ""),
-                status=status,
-                as_of=as_of,
-                last=last,
-                done_on=last.on if last is not None and status is Status.DONE else None,
-            )
-        )
+        done_on = last.on if last is not None and status is Status.DONE else None
+        out.append(TaskView(task, area_names.get(task.area, ""), status, as_of, last, done_on))
     return out
 
 
@@ -83,14 +74,16 @@ def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -
     What the task alone decides (agency, area, ids, deadline, words) is checked
     before a view is made, so a narrow query over a long list stays cheap.
     """
-    candidates = [tasks.tasks[i] for i in condition.positions(tasks)]
-    return [v for v in views(tasks, history, as_of, candidates) if condition.holds(v)]
+    return [v for v in views(tasks, history, as_of, condition.chosen(tasks)) if condition.holds(v)]
 
 
-def parse_ids(text: str, valid: Sequence[int]) -> frozenset[int]:
-    """``1-16,42`` → {1, …, 16, 42}; every id must exist."""
-    ids: set[int] = set()
-    lowest, highest = (min(valid), max(valid)) if valid else (0, 0)
+def _span(valid: Sequence[int]) -> str:
+    return f"{min(valid)}–{max(valid)}" if valid else "none"
+
+
+def parse_ids(text: str, valid: Sequence[int]) -> list[int]:
+    """``1-16,42`` → [1, …, 16, 42], in the order given and without repeats; every id must exist."""
+    ids: dict[int, None] = {}
     known = set(valid)
     for part in text.replace("，", ",").split(","):
         part = part.strip()
@@ -103,9 +96,17 @@ def parse_ids(text: str, valid: Sequence[int]) -> frozenset[int]:
             raise UsageError(f"the range {part!r} runs backwards; write {end}-{start}")
         for task_id in (start, end):
             if task_id not in known:
-                raise UsageError(f"task {task_id} does not exist; ids are {lowest}–{highest}")
-        ids.update(range(start, end + 1))
-    return frozenset(ids & known)
+                raise UsageError(f"task {task_id} does not exist; ids are {_span(valid)}")
+        ids.update(dict.fromkeys(i for i in range(start, end + 1) if i in known))
+    return list(ids)
+
+
+def parse_id(text: str, valid: Sequence[int]) -> int:
+    """One id, in plain digits (``42``), that exists."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise UsageError(f"{text!r} is not a task id; ids are {_span(valid)}")
+    return parse_ids(value, valid)[0]
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,9 @@ class Filter:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_wanted", frozenset(self.agencies))
 
-    def __call__(self, view: TaskView) -> bool:
-        return self.admits(view.task) and self.holds(view)
-
-    def positions(self, tasks: TaskList) -> list[int]:
-        """Where in ``tasks.tasks`` the tasks are that meet the conditions on the task itself."""
-        return [i for i, task in enumerate(tasks.tasks) if self.admits(task)]
+    def chosen(self, tasks: TaskList) -> list[Task]:
+        """The tasks that meet the conditions on the task itself, in list order."""
+        return [task for task in tasks.tasks if self.admits(task)]
 
     def admits(self, task: Task) -> bool:
         """The conditions on the task itself, whatever its progress."""
@@ -146,9 +144,6 @@ class Filter:
             return False
         if self.due_after is not None and task.deadline < self.due_after:
             return False
-        return self._has_words(task)
-
-    def _has_words(self, task: Task) -> bool:
         if not self.words:
             return True
         text = (task.title + task.description).casefold()
@@ -158,15 +153,9 @@ class Filter:
         """The conditions on the task's progress as of the view's day."""
         if self.unfinished and view.status in FINISHED:
             return False
-        return not self.states or any(_has_state(view, s) for s in self.states)
-
-
-def _has_state(view: TaskView, state: str) -> bool:
-    return view.overdue if state == OVERDUE else view.status.value == state
-
-
-def select(items: Iterable[TaskView], condition: Filter) -> list[TaskView]:
-    return [v for v in items if condition(v)]
+        return not self.states or any(
+            view.overdue if s == OVERDUE else view.status.value == s for s in self.states
+        )
 
 
 def sort(
@@ -205,8 +194,7 @@ def resolve_area(query: str, tasks: TaskList) -> int:
     from szbiz.text import chinese_numeral
 
     text = query.strip()
-    numbers = [a.number for a in tasks.areas]
-    span = f"{min(numbers)}–{max(numbers)}" if numbers else "none"
+    span = _span([a.number for a in tasks.areas])
     number = int(text) if text.isdigit() else chinese_numeral(text)
     if number is not None:
         if tasks.area(number) is None:
@@ -224,29 +212,48 @@ def resolve_area(query: str, tasks: TaskList) -> int:
 DEFAULT_DUE_DAYS = 30  # szbiz.report.WARN_DAYS, which imports this module: keep them equal
 
 
+def date_value(text: str, base: dt.date) -> dt.date:
+    """A day as typed (``2020-06-30``, ``6月底``, ``+30d`` …), counted from ``base``."""
+    from szbiz.dates import DateError, parse_date
+
+    try:
+        return parse_date(text, base)
+    except DateError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def due_window(
     as_of: dt.date,
-    before: dt.date | None = None,
-    after: dt.date | None = None,
-    within: dt.date | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    within: str | None = None,
     overdue: bool = False,
 ) -> tuple[dt.date | None, dt.date | None]:
     """The deadlines ``szbiz due`` looks at, as (earliest, latest), both inclusive.
 
-    ``within`` is the end of a look-ahead from ``as_of``; ``overdue`` keeps
-    deadlines before ``as_of`` (a deadline runs to the end of its day). With
-    nothing given: everything overdue or due within 30 days. At the ends of the
-    calendar the window stops there: nothing is due before 0001-01-01 or after
-    9999-12-31.
+    ``within`` is a span ahead of ``as_of`` (``30d``, ``2w``, ``1m``; a bare
+    number counts days); ``overdue`` keeps deadlines before ``as_of`` (a
+    deadline runs to the end of its day). With nothing given: everything
+    overdue or due within 30 days. At the ends of the calendar the window stops
+    there: nothing is due before 0001-01-01 or after 9999-12-31.
     """
+    if within is not None and overdue:
+        raise UsageError("--within and --overdue exclude each other: one looks ahead, one back")
 
     def shift(days: int) -> dt.date:
         ordinal = as_of.toordinal() + days
         return dt.date.fromordinal(min(max(ordinal, 1), dt.date.max.toordinal()))
 
-    earliest, latest = after, before
+    end = None
     if within is not None:
-        latest = min(latest, within) if latest else within
+        span = within.strip() + ("d" if within.strip().isdigit() else "")
+        end = date_value(span if span[:1] in "+-" else "+" + span, as_of)
+        if end < as_of:
+            raise UsageError(f"--within {within!r} lies in the past; write a span such as 30d")
+    latest = date_value(before, as_of) if before is not None else None
+    earliest = date_value(after, as_of) if after is not None else None
+    if end is not None:
+        latest = min(latest, end) if latest else end
         earliest = max(earliest, as_of) if earliest else as_of
     if overdue:
         if as_of == dt.date.min:  # nothing can be past due yet: an empty window
@@ -266,21 +273,14 @@ def events_between(
 ) -> list[Event]:
     """The ledger's events (of one task, if given) from ``since`` to ``until``, oldest first."""
     chosen = history.of(task_id) if task_id is not None else history.events
-    return sorted(
-        (
-            e
-            for e in chosen
-            if (since is None or e.on >= since) and (until is None or e.on <= until)
-        ),
-        key=lambda e: (e.on, e.at),
-    )
+    first, last = since or dt.date.min, until or dt.date.max
+    return sorted((e for e in chosen if first <= e.on <= last), key=lambda e: (e.on, e.at))
 
 
 def agency_tasks(
     tasks: TaskList, history: History, as_of: dt.date, agency: str
 ) -> tuple[list[TaskView], list[TaskView]]:
     """An agency's tasks as lead and as support only, soonest deadline first (its 督办单)."""
-    mine = [tasks.tasks[i] for i in Filter(agencies=(agency,)).positions(tasks)]
-    ordered = sort(views(tasks, history, as_of, mine), SortKey.DEADLINE)
+    ordered = sort(find(tasks, history, as_of, Filter(agencies=(agency,))), SortKey.DEADLINE)
     lead = [v for v in ordered if agency in v.task.lead]
     return lead, [v for v in ordered if agency not in v.task.lead]

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import typer
 
-# The commands each module defines.
 MODULES = {
     "data": ("import", "lint", "schema"),
     "query": ("list", "due", "show", "agencies", "areas"),

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice, date_value
+from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice
 from szbiz.cli.root import ProgressOption, TasksOption
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
-from szbiz.query import Filter, SortKey
+from szbiz.query import Filter, SortKey, date_value
 
 if TYPE_CHECKING:
     from szbiz.query import TaskView
@@ -39,7 +38,6 @@ class Session:
         return history
 
     def find(self, condition: Filter, key: SortKey) -> list[TaskView]:
-        """The tasks that meet ``condition`` on the day, in the order ``key`` gives."""
         from szbiz.query import find, sort
 
         found = find(self.tasks, self.history, self.as_of, condition)
@@ -99,7 +97,7 @@ def _ids(text: str, session: Session) -> frozenset[int]:
     from szbiz.query import parse_ids
 
     try:
-        return parse_ids(text, session.tasks.ids)
+        return frozenset(parse_ids(text, session.tasks.ids))
     except UsageError as exc:
         raise UsageError(f"--ids {text!r}: {exc.message}") from exc
 
@@ -128,7 +126,6 @@ class Listing:
     sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = SortKey.ID
 
     def filter(self, session: Session) -> Filter:
-        """The filter the options describe: all must hold."""
         day = session.as_of
         return Filter(
             agencies=resolve_agencies(session, self.agency),
@@ -140,20 +137,3 @@ class Listing:
             due_before=date_value(self.due_before, day) if self.due_before is not None else None,
             due_after=date_value(self.due_after, day) if self.due_after is not None else None,
         )
-
-
-def task_ids(texts: Sequence[str], session: Session) -> list[int]:
-    """Task ids as typed (``42``), each checked against the list, without repeats."""
-    ids = session.tasks.ids
-    span = f"{ids[0]}–{ids[-1]}" if ids else "none"
-    out: list[int] = []
-    for text in texts:
-        value = text.strip()
-        if not (value.isascii() and value.isdigit()):
-            raise UsageError(f"{text!r} is not a task id; ids are {span}")
-        number = int(value)
-        if session.tasks.task(number) is None:
-            raise UsageError(f"task {number} does not exist; ids are {span}")
-        if number not in out:
-            out.append(number)
-    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from enum import StrEnum
 from pathlib import Path
@@ -94,15 +95,16 @@ def lint(
     Exit codes: 0 clean (warnings allowed unless --strict), 1 problems found,
     2 usage (a file that is missing or cannot be read, a bad option).
     """
-    from szbiz.load import check
+    from szbiz.ledger import check_ledger
+    from szbiz.load import check, load
     from szbiz.render.problems import PROBLEM_FORMATS
     from szbiz.settings import resolve
 
     in_use = resolve(None, tasks)
     paths = files or [in_use.tasks]
-    ledger: Path | None = progress
-    if ledger is None and not files:
-        ledger = in_use.ledger if in_use.ledger.is_file() else None
+    ledger = progress
+    if ledger is None and not files and in_use.ledger.is_file():
+        ledger = in_use.ledger
     elif ledger is not None and not ledger.is_file():
         raise UsageError(f"{ledger}: no such file")
     name = fmt.value
@@ -116,10 +118,12 @@ def lint(
             unreadable = True
             for p in problems:
                 say(f"error: {p}")
-            continue
-        found += problems
+        else:
+            found += problems
     if ledger is not None:
-        found += _check_ledger(ledger, paths[0], require_ref)
+        # Against the first list; if that one is broken, its own problems are reported already.
+        with contextlib.suppress(LoadError):
+            found += check_ledger(ledger, load(paths[0]).tasks, require_ref)
     out = PROBLEM_FORMATS[name](found)
     if out or name == "json":
         write(out)
@@ -127,18 +131,6 @@ def lint(
         raise typer.Exit(int(ExitCode.USAGE))
     if any(p.level == "error" or strict for p in found):
         raise typer.Exit(int(ExitCode.PROBLEMS))
-
-
-def _check_ledger(ledger: Path, list_path: Path, require_ref: bool) -> list[Problem]:
-    """The ledger's problems against the list; none to add if the list itself is broken."""
-    from szbiz.ledger import check_ledger
-    from szbiz.load import load
-
-    try:
-        task_list = load(list_path).tasks
-    except LoadError:
-        return []  # the list's own problems are reported already
-    return check_ledger(ledger, task_list, require_ref)
 
 
 @app.command()

@@ -12,7 +12,7 @@ import typer
 from szbiz.cli.context import Listing, Scope
 from szbiz.cli.options import is_terminal, option_groups
 from szbiz.cli.root import app, say, write_file
-from szbiz.errors import ExitCode, SzbizError, UsageError
+from szbiz.errors import SzbizError, UsageError
 
 
 class ExportFormat(StrEnum):
@@ -91,10 +91,10 @@ def export(
         rendered = EXPORTS[kind.value](data)
     except ModuleNotFoundError as exc:
         module, extra = NEEDS.get(kind.value, ("", ""))
-        if not module or exc.name != module:
+        if exc.name != module:
             raise
         raise SzbizError(
-            f'{kind.value} export needs {module}: pip install "szbiz[{extra}]"', ExitCode.PROBLEMS
+            f'{kind.value} export needs {module}: pip install "szbiz[{extra}]"'
         ) from None
 
     if output is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import inspect
 import os
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 import typer
 
 from szbiz.cli.root import say, write
-from szbiz.errors import UsageError
 from szbiz.model import Role
 from szbiz.query import STATUS_CHOICES
 
@@ -65,15 +63,6 @@ AreaOption = Annotated[
         "--area", help="An area by number or a unique part of its name. Repeatable: any of them."
     ),
 ]
-
-
-def date_value(text: str, base: dt.date) -> dt.date:
-    from szbiz.dates import DateError, parse_date
-
-    try:
-        return parse_date(text, base)
-    except DateError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def is_terminal() -> bool:

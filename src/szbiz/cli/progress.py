@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import Scope, Session, task_ids
-from szbiz.cli.options import Output, date_value, option_groups
+from szbiz.cli.context import Scope, Session
+from szbiz.cli.options import Output, option_groups
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.model import Status
+from szbiz.query import date_value
 
 
 @dataclass
@@ -21,7 +22,10 @@ class Mark:
 
     ids: Annotated[
         list[str],
-        typer.Argument(metavar="ID...", help="Task ids (序号); recorded together or not at all."),
+        typer.Argument(
+            metavar="ID...",
+            help="Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all.",
+        ),
     ]
     on: Annotated[
         str | None,
@@ -45,8 +49,9 @@ class Mark:
         """Record one event per task that changes, all of them or none, and say what happened."""
         from szbiz.dates import today
         from szbiz.ledger import record, who
+        from szbiz.query import parse_ids
 
-        numbers = task_ids(self.ids, session)
+        numbers = parse_ids(",".join(self.ids), session.tasks.ids)
         day = date_value(self.on, session.as_of) if self.on else session.as_of
         # Not after the as-of day, nor after today itself: the ledger records what happened.
         for limit in (session.as_of, today()):
@@ -121,11 +126,11 @@ def log(
     scope: Scope,
 ) -> None:
     """The progress history, oldest first."""
-    from szbiz.query import events_between
+    from szbiz.query import events_between, parse_id
     from szbiz.render.views import events_sheet
 
     session = scope.open()
-    wanted = task_ids([task_id], session)[0] if task_id is not None else None
+    wanted = parse_id(task_id, session.tasks.ids) if task_id is not None else None
     first = date_value(since, session.as_of) if since else None
     events = events_between(session.history, wanted, first, session.as_of)
     out.emit(events_sheet(events, session.tasks), empty="no progress recorded")

@@ -7,19 +7,17 @@ from typing import Annotated
 
 import typer
 
-from szbiz.cli.context import Listing, Scope, Session, task_ids
+from szbiz.cli.context import Listing, Scope, Session
 from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
     JsonOption,
     Output,
     RoleOption,
-    date_value,
     option_groups,
     style,
 )
 from szbiz.cli.root import app, write
-from szbiz.errors import UsageError
 from szbiz.model import AgencyKind, Role
 from szbiz.query import Filter, SortKey
 
@@ -78,24 +76,7 @@ def due(
     from szbiz.query import due_window
 
     session = scope.open()
-    day = session.as_of
-    if within is not None and overdue:
-        raise UsageError("--within and --overdue exclude each other: one looks ahead, one back")
-    end = None
-    if within is not None:
-        spec = within.strip()
-        if spec.isdigit():
-            spec += "d"  # a bare number counts days
-        end = date_value(spec if spec[:1] in "+-" else "+" + spec, day)
-        if end < day:
-            raise UsageError(f"--within {within!r} lies in the past; write a span such as 30d")
-    earliest, latest = due_window(
-        day,
-        before=date_value(before, day) if before is not None else None,
-        after=date_value(after, day) if after is not None else None,
-        within=end,
-        overdue=overdue,
-    )
+    earliest, latest = due_window(session.as_of, before, after, within, overdue)
     agencies = Listing(agency, role, area).filter(session)
     condition = replace(agencies, due_before=latest, due_after=earliest, unfinished=True)
     _show(session, condition, SortKey.DEADLINE, out)
@@ -110,11 +91,11 @@ def show(
     scope: Scope,
 ) -> None:
     """Everything about one task: measure, agencies, deadline, status and history."""
-    from szbiz.query import events_between, views
+    from szbiz.query import events_between, parse_id, views
     from szbiz.render.views import task_detail, task_json
 
     session = scope.open()
-    (number,) = task_ids([task_id], session)
+    number = parse_id(task_id, session.tasks.ids)
     task = session.tasks.task(number)
     assert task is not None
     (view,) = views(session.tasks, session.history, session.as_of, [task])

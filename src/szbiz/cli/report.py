@@ -66,12 +66,11 @@ def report(
 
     session = scope.open()
     condition = Listing(agency=agency, area=area).filter(session)
-    items = session.tasks.tasks
     numbers = build_report(
         session.tasks,
         session.history,
         session.as_of,
-        [items[p] for p in condition.positions(session.tasks)],
+        condition.chosen(session.tasks),
         warn_days,
         role,
         agencies=condition.agencies,
