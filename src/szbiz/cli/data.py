@@ -95,8 +95,9 @@ def lint(
     Exit codes: 0 clean (warnings allowed unless --strict), 1 problems found,
     2 usage (a file that is missing or cannot be read, a bad option).
     """
+    from szbiz import cache
     from szbiz.ledger import check_ledger
-    from szbiz.load import check, load
+    from szbiz.load import check
     from szbiz.render.problems import PROBLEM_FORMATS
     from szbiz.settings import resolve
 
@@ -121,9 +122,10 @@ def lint(
         else:
             found += problems
     if ledger is not None:
-        # Against the first list; if that one is broken, its own problems are reported already.
+        # Against the first list (from the cache: it was just checked); if that one
+        # is broken, its own problems are reported already.
         with contextlib.suppress(LoadError):
-            found += check_ledger(ledger, load(paths[0]).tasks, require_ref)
+            found += check_ledger(ledger, cache.tasks(paths[0]), require_ref)
     out = PROBLEM_FORMATS[name](found)
     if out or name == "json":
         write(out)
