@@ -135,13 +135,11 @@ def as_json(sheet: Sheet, style: Style) -> str:
 
 
 def md_cell(value: Any) -> str:
-    """A value as one Markdown table cell: on one line, with ``|`` escaped."""
     lines = cell(value).replace("\r\n", "\n").replace("\t", " ").splitlines()
     return " ".join(lines).replace("|", "\\|")
 
 
 def md_row(values: Sequence[Any]) -> str:
-    """``| a | b |``: one Markdown table row, each value made a cell."""
     return "| " + " | ".join(md_cell(v) for v in values) + " |"
 
 

@@ -25,8 +25,6 @@ from szbiz.report import WARN_DAYS, light
 
 @dataclass(frozen=True)
 class Export:
-    """What an exporter renders: the chosen tasks as of a day, and their list."""
-
     tasks: TaskList
     items: tuple[TaskView, ...]
     as_of: dt.date
@@ -34,7 +32,6 @@ class Export:
 
     @property
     def name(self) -> str:
-        """The document's title, and the agencies the tasks were chosen by."""
         chosen = ["、".join(self.agencies)] if self.agencies else []
         return " · ".join([self.tasks.document.title, *chosen])
 
@@ -49,9 +46,6 @@ EXPORTS: Registry[Exporter] = Registry()
 
 # Which optional package each format needs, and the extra that brings it.
 NEEDS = {"xlsx": ("openpyxl", "xlsx")}
-
-
-# -- The rows of CSV and xlsx ---------------------------------------------------------------
 
 HEADERS = (
     "序号",
@@ -118,9 +112,6 @@ def as_csv(data: Export) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-# -- JSON and Markdown: what `szbiz list` prints ------------------------------------------
-
-
 @EXPORTS.register("json")
 def as_json(data: Export) -> bytes:
     """The same JSON as ``szbiz list --json``."""
@@ -133,9 +124,6 @@ def as_markdown(data: Export) -> bytes:
     sheet = tasks_sheet(data.items, tasks_footer(data.items, data.agencies))
     table = SHEET_FORMATS["md"](sheet, Style())
     return f"# {data.heading}\n\n{table}".encode()
-
-
-# -- The rest live in their own modules, imported when asked for ---------------------------
 
 
 @EXPORTS.register("xlsx")

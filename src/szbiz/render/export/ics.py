@@ -28,7 +28,6 @@ _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
 def sequence(view: TaskView) -> int:
-    """Grows with every recorded change to the task: minutes from 2020 to its last event."""
     if view.last is None:
         return 0
     return max(0, int((view.last.at - _EPOCH).total_seconds()) // 60)
