@@ -21,12 +21,11 @@ from szbiz.model import History, Role, Status
 from szbiz.query import TaskView
 from szbiz.render.chase import when
 from szbiz.render.export import Export, agencies_text
+from szbiz.render.report import ORDER, light_labels, shown_lights
 from szbiz.render.sheet import percent
 from szbiz.render.views import STATE_LABELS, state_label
 from szbiz.report import WARN_DAYS, Light, Tally, build_report, light
 
-# The order lights are stacked in, worst last before the not-yet-due rest.
-ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
 COLOURS = {
     Light.ON_TIME: "#2e7d32",
     Light.LATE: "#1565c0",
@@ -35,8 +34,7 @@ COLOURS = {
     Light.LATER: "#b0bec5",
     Light.DROPPED: "#616161",
 }
-# The report's own labels, with the warning window spelled out.
-LABELS = {light: light.label for light in Light} | {Light.SOON: f"{WARN_DAYS} 天内到期"}
+LABELS = light_labels(WARN_DAYS)
 SEPARATOR = "|"  # between agency names in a row's data-lead and data-support
 
 
@@ -107,8 +105,7 @@ def legend(total: Tally) -> str:
     items = "".join(
         f'<li><span class="swatch" style="background:{COLOURS[k]}"></span>'
         f"{e(LABELS[k])} {total.lights.get(k, 0)}</li>"
-        for k in ORDER
-        if k is not Light.DROPPED or total.lights.get(k, 0)
+        for k in shown_lights(total)
     )
     return f'<ul class="legend">{items}</ul>'
 
@@ -217,7 +214,7 @@ def render(data: Export) -> bytes:
         f'<div class="card">完成<b>{total.done}/{total.total}</b>'
         f"{percent(total.done, total.total)}</div>",
         f'<div class="card">逾期未完成<b>{total.lights.get(Light.OVERDUE, 0)}</b>截至当日</div>',
-        f'<div class="card">{WARN_DAYS} 天内到期<b>{total.lights.get(Light.SOON, 0)}</b>尚未完成'
+        f'<div class="card">{LABELS[Light.SOON]}<b>{total.lights.get(Light.SOON, 0)}</b>尚未完成'
         "</div>",
         f'<div class="card">逾期完成<b>{total.lights.get(Light.LATE, 0)}</b>已完成但晚于时限</div>',
         "</div>",
