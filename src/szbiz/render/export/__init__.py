@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from szbiz.model import TaskList
 from szbiz.query import FINISHED, TaskView
@@ -114,34 +115,22 @@ def as_csv(data: Export) -> bytes:
 
 @EXPORTS.register("json")
 def as_json(data: Export) -> bytes:
-    """The same JSON as ``szbiz list --json``."""
     return SHEET_FORMATS["json"](tasks_sheet(data.items), Style()).encode("utf-8")
 
 
 @EXPORTS.register("md")
 def as_markdown(data: Export) -> bytes:
-    """A heading, then the table of ``szbiz list --format md``."""
     sheet = tasks_sheet(data.items, tasks_footer(data.items, data.agencies))
     table = SHEET_FORMATS["md"](sheet, Style())
     return f"# {data.heading}\n\n{table}".encode()
 
 
-@EXPORTS.register("xlsx")
-def as_xlsx(data: Export) -> bytes:
-    from szbiz.render.export.xlsx import render
+def _imported(module: str) -> Exporter:
+    def render(data: Export) -> bytes:
+        exporter: Exporter = import_module(f"{__name__}.{module}").render
+        return exporter(data)
 
-    return render(data)
-
-
-@EXPORTS.register("ics")
-def as_ics(data: Export) -> bytes:
-    from szbiz.render.export.ics import render
-
-    return render(data)
+    return render
 
 
-@EXPORTS.register("html")
-def as_html(data: Export) -> bytes:
-    from szbiz.render.export.page import render
-
-    return render(data)
+EXPORTS.update(xlsx=_imported("xlsx"), ics=_imported("ics"), html=_imported("page"))
