@@ -118,8 +118,7 @@ def as_html(sheet: ChaseSheet, style: Style) -> str:
         if not views:
             out.append("<p>无</p>")
             continue
-        out.append("<table><thead><tr>")
-        out += [f"<th>{esc(h)}</th>" for h in HEADERS]
+        out += ["<table><thead><tr>", *(f"<th>{esc(h)}</th>" for h in HEADERS)]
         out.append("</tr></thead><tbody>")
         for view in views:
             css = "overdue" if view.overdue else ("done" if view.done_on else "")

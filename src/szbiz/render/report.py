@@ -139,7 +139,6 @@ ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Ligh
 
 
 def light_labels(warn_days: int) -> dict[Light, str]:
-    """Each light's label, with the warning window spelled out: ``30 天内到期``."""
     return {k: k.label for k in Light} | {Light.SOON: f"{warn_days} 天内到期"}
 
 

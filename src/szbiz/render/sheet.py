@@ -99,7 +99,6 @@ def _json_default(value: Any) -> Any:
 
 @SHEET_FORMATS.register("table")
 def table(sheet: Sheet, style: Style) -> str:
-    """The terminal table: see :mod:`szbiz.render.table` for its rules."""
     from szbiz.render.table import Col, draw
 
     shown = [c for c in sheet.columns if c.table]

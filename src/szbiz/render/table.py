@@ -64,7 +64,6 @@ def _safe(match: re.Match[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """Text made safe to print on one line: see the rules above."""
     if text.isprintable():  # no control character, break or bidi control: the common case
         return text
     return _UNSAFE.sub(_safe, text)
