@@ -62,7 +62,6 @@ def _progress(report: Report) -> Section:
 
 
 def _lights(report: Report) -> Section:
-    """The terminal's areas again: their tasks by light."""
     columns = (*AREA[:2], *_right(*(k.symbol for k in LIGHTS), "按时率"))
     rows = [
         [str(a.number), a.name, *(str(t.lights[k]) for k in LIGHTS), _rate(t)]

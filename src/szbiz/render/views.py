@@ -161,10 +161,8 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
     def agencies(names: Sequence[str], note: str) -> str:
         if not names:
             return "—"
-        parts = []
-        for name in names:
-            agency = tasks.agency(name)
-            parts.append(f"{name} ({agency.kind.label})" if agency else name)
+        found = [(name, tasks.agency(name)) for name in names]
+        parts = [f"{name} ({agency.kind.label})" if agency else name for name, agency in found]
         return "、".join(parts) + (f" {note}" if note else "")
 
     rows = [
