@@ -9,8 +9,6 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 class Registry(dict[str, F]):
-    """Named renderers of one kind of data (problems, tasks, …)."""
-
     def register(self, name: str) -> Callable[[F], F]:
         def add(func: F) -> F:
             self[name] = func

@@ -17,12 +17,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def runs_as_formula(text: str) -> bool:
-    """Whether a spreadsheet would read ``text`` as a formula."""
     return text.startswith(FORMULA_STARTS)
 
 
 def guard(text: str) -> str:
-    """``text``, with a leading single quote if a spreadsheet would run it as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -32,7 +30,6 @@ TEXT = frozenset({str, list, tuple})
 
 
 def text_cell(value: Any) -> str:
-    """Text of a sheet as one CSV or TSV cell, as ``cell`` writes it, guarded."""
     text = value if type(value) is str else cell(value)
     # ``guard``, written out: it runs for every text cell of a long list.
     return "'" + text if text.startswith(FORMULA_STARTS) else text

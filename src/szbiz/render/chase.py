@@ -99,27 +99,17 @@ def markdown(sheet: ChaseSheet, style: Style) -> str:
     return "\n".join(lines) + "\n"
 
 
-_CSS = """
-body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
-       margin: 2em; color: #222; }
-h1 { font-size: 1.4em; margin-bottom: 0.2em; }
-table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
-th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; font-size: 0.9em; }
-th { background: #eee; }
-tr.overdue td { background: #fde2e2; }
-tr.done td { color: #666; }
-@media print { body { margin: 0; } tr { page-break-inside: avoid; } }
-"""
-
-
 @CHASE_FORMATS.register("html")
 def as_html(sheet: ChaseSheet, style: Style) -> str:
+    from importlib.resources import files
+
     esc = html.escape
+    css = files("szbiz.render").joinpath("chase.css").read_text(encoding="utf-8")
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         f"<title>{esc(_heading(sheet))}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>\n{css}</style></head><body>",
         f"<h1>{esc(_heading(sheet))}</h1>",
         f"<p>{esc(_summary(sheet))}</p>",
     ]
@@ -128,8 +118,7 @@ def as_html(sheet: ChaseSheet, style: Style) -> str:
         if not views:
             out.append("<p>无</p>")
             continue
-        out.append("<table><thead><tr>")
-        out += [f"<th>{esc(h)}</th>" for h in HEADERS]
+        out += ["<table><thead><tr>", *(f"<th>{esc(h)}</th>" for h in HEADERS)]
         out.append("</tr></thead><tbody>")
         for view in views:
             css = "overdue" if view.overdue else ("done" if view.done_on else "")

@@ -62,7 +62,6 @@ def _progress(report: Report) -> Section:
 
 
 def _lights(report: Report) -> Section:
-    """The terminal's areas again: their tasks by light."""
     columns = (*AREA[:2], *_right(*(k.symbol for k in LIGHTS), "按时率"))
     rows = [
         [str(a.number), a.name, *(str(t.lights[k]) for k in LIGHTS), _rate(t)]
@@ -134,19 +133,26 @@ def scope_text(report: Report) -> str:
     return text + " · no tasks match" if report.empty else text
 
 
+# The lights of the headline, and of the page's bars and legend: done, then not done, then dropped.
+ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
+
+
+def light_labels(warn_days: int) -> dict[Light, str]:
+    return {k: k.label for k in Light} | {Light.SOON: f"{warn_days} 天内到期"}
+
+
+def shown_lights(tally: Tally) -> list[Light]:
+    """The lights a headline or a legend shows: dropped only if there are any."""
+    return [k for k in ORDER if k is not Light.DROPPED or tally.lights.get(k, 0)]
+
+
 def _headline(report: Report) -> list[str]:
     o = report.overall
-
-    def lit(k: Light) -> str:
-        label = f"{report.warn_days} 天内到期" if k is Light.SOON else k.label
-        return f"{k.symbol} {label} {o.lights[k]}"
-
-    # Dropped tasks show among the statuses; among the lights only if there are any.
-    order = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
+    labels = light_labels(report.warn_days)
     return [
         f"完成 {_done(o)} ({percent(o.done, o.total)})",
         " · ".join(f"{STATE_LABELS[s.value]} {o.statuses[s]}" for s in Status),
-        " · ".join(lit(k) for k in order if k is not Light.DROPPED or o.lights[k]),
+        " · ".join(f"{k.symbol} {labels[k]} {o.lights[k]}" for k in shown_lights(o)),
     ]
 
 

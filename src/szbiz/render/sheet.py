@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal
 
 from szbiz.render import Registry
@@ -21,6 +22,9 @@ class Column:
     table: bool = True  # a column of the terminal table and Markdown
     text: bool = True  # a column of TSV and CSV
     flexible: bool = False  # the table narrows this column (cutting with …) to fit
+    # Its value in a row made by ``rows_of``: the item's attribute of this dotted name (its
+    # key if none), or what this function makes of the item.
+    source: str | Callable[[Any], Any] = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,14 @@ class Sheet:
     rows: tuple[dict[str, Any], ...]
     footer: str = ""
     id_key: str = "id"  # the column ``ids`` prints: what names a row for xargs
+
+
+def rows_of(columns: Sequence[Column], items: Iterable[Any]) -> tuple[dict[str, Any], ...]:
+    values = [
+        (c.key, attrgetter(c.source or c.key) if isinstance(c.source, str) else c.source)
+        for c in columns
+    ]
+    return tuple({key: value(item) for key, value in values} for item in items)
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,6 @@ def _json_default(value: Any) -> Any:
 
 @SHEET_FORMATS.register("table")
 def table(sheet: Sheet, style: Style) -> str:
-    """The terminal table: see :mod:`szbiz.render.table` for its rules."""
     from szbiz.render.table import Col, draw
 
     shown = [c for c in sheet.columns if c.table]
@@ -135,13 +146,11 @@ def as_json(sheet: Sheet, style: Style) -> str:
 
 
 def md_cell(value: Any) -> str:
-    """A value as one Markdown table cell: on one line, with ``|`` escaped."""
     lines = cell(value).replace("\r\n", "\n").replace("\t", " ").splitlines()
     return " ".join(lines).replace("|", "\\|")
 
 
 def md_row(values: Sequence[Any]) -> str:
-    """``| a | b |``: one Markdown table row, each value made a cell."""
     return "| " + " | ".join(md_cell(v) for v in values) + " |"
 
 

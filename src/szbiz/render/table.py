@@ -48,8 +48,6 @@ BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
 class Col(NamedTuple):  # a NamedTuple costs a quarter of what a dataclass does at start-up
-    """How one column of a table is set."""
-
     header: str = ""
     justify: Justify = "left"
     flexible: bool = False  # gives up width to fit, cutting its cells with …
@@ -66,7 +64,6 @@ def _safe(match: re.Match[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """Text made safe to print on one line: see the rules above."""
     if text.isprintable():  # no control character, break or bidi control: the common case
         return text
     return _UNSAFE.sub(_safe, text)
@@ -110,13 +107,11 @@ def _take(text: str, room: int, width: Callable[[str], int]) -> tuple[str, int, 
 
 
 def _cut(text: str, room: int, width: Callable[[str], int]) -> str:
-    """``text`` cut to ``room`` cells, ending in …."""
     head, used, _ = _take(text, room - 1, width)
     return head + " " * (room - 1 - used) + "…"
 
 
 def _fold(text: str, room: int, width: Callable[[str], int]) -> list[str]:
-    """``text`` folded onto lines of at most ``room`` cells."""
     lines = []
     while width(text) > room:
         head, _, rest = _take(text, room, width)
@@ -245,6 +240,5 @@ def bar(done: int, total: int, width: int) -> str:
 
 
 def line(text: str, color: bool = False, bold: bool = False) -> str:
-    """One line of text outside a table, made safe; bold if asked and in colour."""
     text = clean(text)
     return f"{BOLD}{text}{RESET}\n" if color and bold and text else f"{text}\n"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from szbiz.model import Event, Status, TaskList
 from szbiz.query import OVERDUE, TaskView, role_counts
-from szbiz.render.sheet import Column, Sheet, Style, to_json
+from szbiz.render.sheet import Column, Sheet, Style, rows_of, to_json
 
 if TYPE_CHECKING:
     from szbiz.report import AgencyStats, AreaStats
@@ -100,65 +100,42 @@ def tasks_sheet(items: Sequence[TaskView], footer: str = "") -> Sheet:
 
 
 AGENCY_COLUMNS = (
-    Column("name", "单位"),
-    Column("kind", "类型", table=False),
-    Column("kind_label", "类型", text=False),
-    Column("code", "拼音", table=True),
+    Column("name", "单位", source="agency.name"),
+    Column("kind", "类型", table=False, source="agency.kind.value"),
+    Column("kind_label", "类型", text=False, source="agency.kind.label"),
+    Column("code", "拼音", table=True, source="agency.code"),
     Column("lead", "牵头", justify="right"),
     Column("support", "责任", justify="right"),
     Column("total", "合计", justify="right"),
     Column("overdue", "逾期", justify="right"),
-    Column("aliases", "别名", flexible=True),
+    Column("aliases", "别名", flexible=True, source="agency.aliases"),
 )
 
 
 def agencies_sheet(stats: Sequence[AgencyStats]) -> Sheet:
-    rows = tuple(
-        {
-            "name": s.agency.name,
-            "kind": s.agency.kind.value,
-            "kind_label": s.agency.kind.label,
-            "code": s.agency.code,
-            "lead": s.lead,
-            "support": s.support,
-            "total": s.total,
-            "overdue": s.overdue,
-            "aliases": list(s.agency.aliases),
-        }
-        for s in stats
-    )
-    footer = _plural(len(rows), "agency").replace("agencys", "agencies")
-    return Sheet(AGENCY_COLUMNS, rows, footer, id_key="name")
+    footer = _plural(len(stats), "agency").replace("agencys", "agencies")
+    return Sheet(AGENCY_COLUMNS, rows_of(AGENCY_COLUMNS, stats), footer, id_key="name")
+
+
+def _spread(stats: AreaStats) -> str:
+    return " ".join(f"{d.month}月:{n}" for d, n in stats.deadlines.items())
 
 
 AREA_COLUMNS = (
-    Column("number", "序号", justify="right"),
-    Column("name", "领域", flexible=True),
-    Column("tasks", "任务", justify="right"),
+    Column("number", "序号", justify="right", source="area.number"),
+    Column("name", "领域", flexible=True, source="area.name"),
+    Column("tasks", "任务", justify="right", source="total"),
     Column("done", "完成", justify="right"),
     Column("overdue", "逾期", justify="right"),
-    Column("first_deadline", "最早时限"),
-    Column("last_deadline", "最晚时限"),
-    Column("spread", "时限分布", flexible=True),
+    Column("first_deadline", "最早时限", source=lambda s: min(s.deadlines, default=None)),
+    Column("last_deadline", "最晚时限", source=lambda s: max(s.deadlines, default=None)),
+    Column("spread", "时限分布", flexible=True, source=_spread),
 )
 
 
 def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
-    rows = tuple(
-        {
-            "number": s.area.number,
-            "name": s.area.name,
-            "tasks": s.total,
-            "done": s.done,
-            "overdue": s.overdue,
-            "first_deadline": min(s.deadlines) if s.deadlines else None,
-            "last_deadline": max(s.deadlines) if s.deadlines else None,
-            "spread": " ".join(f"{d.month}月:{n}" for d, n in s.deadlines.items()),
-        }
-        for s in stats
-    )
-    total = sum(s.total for s in stats)
-    return Sheet(AREA_COLUMNS, rows, f"{len(rows)} areas · {total} tasks", id_key="number")
+    footer = f"{len(stats)} areas · {sum(s.total for s in stats)} tasks"
+    return Sheet(AREA_COLUMNS, rows_of(AREA_COLUMNS, stats), footer, id_key="number")
 
 
 def _days(view: TaskView) -> str:
@@ -184,10 +161,8 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
     def agencies(names: Sequence[str], note: str) -> str:
         if not names:
             return "—"
-        parts = []
-        for name in names:
-            agency = tasks.agency(name)
-            parts.append(f"{name} ({agency.kind.label})" if agency else name)
+        found = [(name, tasks.agency(name)) for name in names]
+        parts = [f"{name} ({agency.kind.label})" if agency else name for name, agency in found]
         return "、".join(parts) + (f" {note}" if note else "")
 
     rows = [
@@ -212,21 +187,23 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
     return draw(columns, [list(keys), list(values)], style.width, style.color)
 
 
-def task_json(view: TaskView, history: Sequence[Any]) -> str:
+def _event(e: Event) -> dict[str, Any]:
+    """An event as ``show --json`` lists it, and as the rows of ``log`` hold it."""
+    return {
+        "on": e.on,
+        "status": e.status.value,
+        "by": e.by,
+        "note": e.note,
+        "ref": e.ref,
+        "at": e.at.isoformat(),
+    }
+
+
+def task_json(view: TaskView, history: Sequence[Event]) -> str:
     row = task_row(view)
     del row["state_label"]
-    row["history"] = [
-        {
-            "on": e.on.isoformat(),
-            "status": e.status.value,
-            "by": e.by,
-            "note": e.note,
-            "ref": e.ref,
-            "at": e.at.isoformat(),
-        }
-        for e in history
-    ]
-    return to_json(row, 1, default=str)
+    row["history"] = list(map(_event, history))
+    return to_json(row, 1, default=str)  # str: a date as YYYY-MM-DD
 
 
 EVENT_COLUMNS = (
@@ -243,17 +220,5 @@ EVENT_COLUMNS = (
 
 def events_sheet(events: Sequence[Event], tasks: TaskList) -> Sheet:
     titles = {task.id: task.title for task in tasks.tasks}
-    rows = tuple(
-        {
-            "on": e.on,
-            "task": e.task,
-            "title": titles.get(e.task, ""),
-            "status": e.status.value,
-            "by": e.by,
-            "note": e.note,
-            "ref": e.ref,
-            "at": e.at.isoformat(),
-        }
-        for e in events
-    )
+    rows = tuple({"task": e.task, "title": titles.get(e.task, ""), **_event(e)} for e in events)
     return Sheet(EVENT_COLUMNS, rows, _plural(len(rows), "event"), id_key="task")

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from szbiz.model import TaskList
 from szbiz.query import FINISHED, TaskView
@@ -25,8 +26,6 @@ from szbiz.report import WARN_DAYS, light
 
 @dataclass(frozen=True)
 class Export:
-    """What an exporter renders: the chosen tasks as of a day, and their list."""
-
     tasks: TaskList
     items: tuple[TaskView, ...]
     as_of: dt.date
@@ -34,7 +33,6 @@ class Export:
 
     @property
     def name(self) -> str:
-        """The document's title, and the agencies the tasks were chosen by."""
         chosen = ["、".join(self.agencies)] if self.agencies else []
         return " · ".join([self.tasks.document.title, *chosen])
 
@@ -49,9 +47,6 @@ EXPORTS: Registry[Exporter] = Registry()
 
 # Which optional package each format needs, and the extra that brings it.
 NEEDS = {"xlsx": ("openpyxl", "xlsx")}
-
-
-# -- The rows of CSV and xlsx ---------------------------------------------------------------
 
 HEADERS = (
     "序号",
@@ -118,42 +113,24 @@ def as_csv(data: Export) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-# -- JSON and Markdown: what `szbiz list` prints ------------------------------------------
-
-
 @EXPORTS.register("json")
 def as_json(data: Export) -> bytes:
-    """The same JSON as ``szbiz list --json``."""
     return SHEET_FORMATS["json"](tasks_sheet(data.items), Style()).encode("utf-8")
 
 
 @EXPORTS.register("md")
 def as_markdown(data: Export) -> bytes:
-    """A heading, then the table of ``szbiz list --format md``."""
     sheet = tasks_sheet(data.items, tasks_footer(data.items, data.agencies))
     table = SHEET_FORMATS["md"](sheet, Style())
     return f"# {data.heading}\n\n{table}".encode()
 
 
-# -- The rest live in their own modules, imported when asked for ---------------------------
+def _imported(module: str) -> Exporter:
+    def render(data: Export) -> bytes:
+        exporter: Exporter = import_module(f"{__name__}.{module}").render
+        return exporter(data)
+
+    return render
 
 
-@EXPORTS.register("xlsx")
-def as_xlsx(data: Export) -> bytes:
-    from szbiz.render.export.xlsx import render
-
-    return render(data)
-
-
-@EXPORTS.register("ics")
-def as_ics(data: Export) -> bytes:
-    from szbiz.render.export.ics import render
-
-    return render(data)
-
-
-@EXPORTS.register("html")
-def as_html(data: Export) -> bytes:
-    from szbiz.render.export.page import render
-
-    return render(data)
+EXPORTS.update(xlsx=_imported("xlsx"), ics=_imported("ics"), html=_imported("page"))

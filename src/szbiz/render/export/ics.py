@@ -21,40 +21,35 @@ import hashlib
 from szbiz.dates import SHANGHAI
 from szbiz.model import Status
 from szbiz.query import TaskView
-from szbiz.render.export import Export, agencies_text, days_late
-from szbiz.render.views import state_label
+from szbiz.render.export import HEADERS, Export, row
+from szbiz.render.sheet import cell
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
 def sequence(view: TaskView) -> int:
-    """Grows with every recorded change to the task: minutes from 2020 to its last event."""
     if view.last is None:
         return 0
     return max(0, int((view.last.at - _EPOCH).total_seconds()) // 60)
 
 
+# The cells of the CSV a description ends with, each under its header if it has a value.
+LAST_CELLS = ("完成日期", "逾期天数", "最近备注", "依据")
+
+
 def description(view: TaskView) -> str:
     task = view.task
+    cells = dict(zip(HEADERS, row(view), strict=True))
     lines = [
         task.measure,
         "",
         f"所属领域：{task.area} {view.area_name}",
-        f"牵头单位：{agencies_text(task.lead, task.lead_note) or '—'}",
-        f"责任单位：{agencies_text(task.support, task.support_note) or '—'}",
+        f"牵头单位：{cells['牵头单位'] or '—'}",
+        f"责任单位：{cells['责任单位'] or '—'}",
         f"完成时限：{task.deadline_text}（{task.deadline.isoformat()}）",
-        f"状态：{state_label(view)}（截至 {view.as_of.isoformat()}）",
+        f"状态：{cells['状态']}（截至 {view.as_of.isoformat()}）",
     ]
-    late = days_late(view)
-    if view.done_on is not None:
-        lines.append(f"完成日期：{view.done_on.isoformat()}")
-    if late:
-        lines.append(f"逾期天数：{late}")
-    last = view.last
-    if last is not None and last.note:
-        lines.append(f"最近备注：{last.note}")
-    if last is not None and last.ref:
-        lines.append(f"依据：{last.ref}")
+    lines += [f"{key}：{cell(cells[key])}" for key in LAST_CELLS if cells[key]]
     return "\n".join(lines)
 
 

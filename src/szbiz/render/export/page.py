@@ -1,7 +1,8 @@
 """The tasks as one self-contained HTML page: charts of the numbers and a filterable table.
 
-Everything is inline (CSS, SVG, a little vanilla JavaScript): the page makes no
-network request and opens the same from a mail attachment or a shared drive.
+Everything is inline (SVG, and the CSS and vanilla JavaScript of page.css and
+page.js beside this module): the page makes no network request and opens the
+same from a mail attachment or a shared drive.
 Every piece of text from the list is escaped, and a Content-Security-Policy lets
 only the page's own script run (by its hash), so a task title such as
 ``<script>…</script>`` shows as text and runs nothing.
@@ -14,17 +15,17 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
+from importlib.resources import files
 
 from szbiz.model import History, Role, Status
 from szbiz.query import TaskView
 from szbiz.render.chase import when
 from szbiz.render.export import Export, agencies_text
+from szbiz.render.report import ORDER, light_labels, shown_lights
 from szbiz.render.sheet import percent
 from szbiz.render.views import STATE_LABELS, state_label
 from szbiz.report import WARN_DAYS, Light, Tally, build_report, light
 
-# The order lights are stacked in, worst last before the not-yet-due rest.
-ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
 COLOURS = {
     Light.ON_TIME: "#2e7d32",
     Light.LATE: "#1565c0",
@@ -33,115 +34,8 @@ COLOURS = {
     Light.LATER: "#b0bec5",
     Light.DROPPED: "#616161",
 }
-# The report's own labels, with the warning window spelled out.
-LABELS = {light: light.label for light in Light} | {Light.SOON: f"{WARN_DAYS} 天内到期"}
+LABELS = light_labels(WARN_DAYS)
 SEPARATOR = "|"  # between agency names in a row's data-lead and data-support
-
-CSS = """
-* { box-sizing: border-box; }
-body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
-       "WenQuanYi Micro Hei", sans-serif; margin: 0 auto; padding: 1.5em 2em; max-width: 1400px;
-       color: #222; background: #fff; line-height: 1.5; }
-h1 { font-size: 1.5em; margin: 0 0 .2em; }
-h2 { font-size: 1.15em; margin: 1.6em 0 .6em; }
-.sub { color: #555; margin: 0 0 1em; }
-.cards { display: flex; flex-wrap: wrap; gap: 1em; margin: 1em 0; }
-.card { border: 1px solid #ddd; border-radius: 6px; padding: .6em 1em; min-width: 8em; }
-.card b { display: block; font-size: 1.6em; }
-.legend { display: flex; flex-wrap: wrap; gap: .4em 1.2em; margin: .5em 0; padding: 0;
-          list-style: none; }
-.swatch { display: inline-block; width: .9em; height: .9em; border-radius: 2px;
-          vertical-align: -1px; margin-right: .3em; }
-svg { max-width: 100%; height: auto; display: block; }
-svg text { font-size: 13px; fill: #222; }
-svg .area { cursor: pointer; }
-svg .area:hover .label, svg .area:focus .label { text-decoration: underline; }
-.filters { display: flex; flex-wrap: wrap; gap: .6em 1em; align-items: end; margin: 1em 0;
-           padding: .8em 1em; background: #f5f7fa; border-radius: 6px; position: sticky; top: 0;
-           z-index: 1; }
-.filters label { display: flex; flex-direction: column; font-size: .85em; color: #444; }
-.filters select, .filters input { font: inherit; font-size: 1rem; padding: .2em .3em;
-                                  min-width: 10em; }
-#count { margin-left: auto; font-weight: bold; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #ccc; padding: .35em .5em; vertical-align: top; text-align: left; }
-th { background: #e8edf5; white-space: nowrap; }
-td.num, td.date, td.state, td.when { white-space: nowrap; }
-td.num { text-align: right; }
-.desc { color: #555; font-size: .9em; margin-top: .2em; }
-.badge { display: inline-block; padding: .05em .5em; border-radius: 3px; color: #fff; }
-.badge.l-not_yet_due { color: #222; }
-.badge.l-due_soon { color: #222; }
-#empty { padding: 1em; color: #555; }
-@media print {
-  .filters { display: none; }
-  body { padding: 0; max-width: none; }
-  tr { page-break-inside: avoid; }
-}
-"""
-
-# Filters the table by the choices above it; a bar of the area chart picks its area.
-SCRIPT = """
-(function () {
-  "use strict";
-  var table = document.getElementById("tasks");
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var agency = document.getElementById("f-agency");
-  var role = document.getElementById("f-role");
-  var area = document.getElementById("f-area");
-  var light = document.getElementById("f-light");
-  var status = document.getElementById("f-status");
-  var text = document.getElementById("f-text");
-  var count = document.getElementById("shown");
-  var empty = document.getElementById("empty");
-  function names(row, key) {
-    var value = row.getAttribute("data-" + key);
-    return value ? value.split("|") : [];
-  }
-  function apply() {
-    var shown = 0;
-    var query = text.value.trim().toLowerCase();
-    rows.forEach(function (row) {
-      var ok = true;
-      if (agency.value) {
-        var found = role.value === "support" ? names(row, "support")
-          : role.value === "lead" ? names(row, "lead")
-          : names(row, "lead").concat(names(row, "support"));
-        ok = found.indexOf(agency.value) >= 0;
-      }
-      if (ok && area.value) { ok = row.getAttribute("data-area") === area.value; }
-      if (ok && light.value) { ok = row.getAttribute("data-light") === light.value; }
-      if (ok && status.value) { ok = row.getAttribute("data-status") === status.value; }
-      if (ok && query) { ok = row.textContent.toLowerCase().indexOf(query) >= 0; }
-      row.hidden = !ok;
-      if (ok) { shown += 1; }
-    });
-    count.textContent = String(shown);
-    empty.hidden = shown > 0;
-  }
-  [agency, role, area, light, status].forEach(function (el) {
-    el.addEventListener("change", apply);
-  });
-  text.addEventListener("input", apply);
-  document.getElementById("f-reset").addEventListener("click", function () {
-    agency.value = ""; role.value = "any"; area.value = ""; light.value = "";
-    status.value = ""; text.value = "";
-    apply();
-  });
-  Array.prototype.forEach.call(document.querySelectorAll("svg .area"), function (bar) {
-    function pick() {
-      area.value = bar.getAttribute("data-area");
-      apply();
-      table.scrollIntoView();
-    }
-    bar.addEventListener("click", pick);
-    bar.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); pick(); }
-    });
-  });
-  apply();
-}());
-"""
 
 
 def e(value: object) -> str:
@@ -211,8 +105,7 @@ def legend(total: Tally) -> str:
     items = "".join(
         f'<li><span class="swatch" style="background:{COLOURS[k]}"></span>'
         f"{e(LABELS[k])} {total.lights.get(k, 0)}</li>"
-        for k in ORDER
-        if k is not Light.DROPPED or total.lights.get(k, 0)
+        for k in shown_lights(total)
     )
     return f'<ul class="legend">{items}</ul>'
 
@@ -291,7 +184,11 @@ def render(data: Export) -> bytes:
     total = report.overall
     lit = [(view, light(view, WARN_DAYS)) for view in items]
     areas = [(area.number, area.name, tally) for area, tally in report.areas]
-    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
+    here = files("szbiz.render.export")
+    css = here.joinpath("page.css").read_text(encoding="utf-8")
+    # Filters the table by the choices above it; a bar of the area chart picks its area.
+    script = "\n" + here.joinpath("page.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     policy = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
         f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
@@ -307,7 +204,7 @@ def render(data: Export) -> bytes:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<link rel="icon" href="data:,">',
         f"<title>{e(data.heading)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>\n{css}</style>",
         "</head>",
         "<body>",
         f"<h1>{e(data.name)}</h1>",
@@ -317,7 +214,7 @@ def render(data: Export) -> bytes:
         f'<div class="card">完成<b>{total.done}/{total.total}</b>'
         f"{percent(total.done, total.total)}</div>",
         f'<div class="card">逾期未完成<b>{total.lights.get(Light.OVERDUE, 0)}</b>截至当日</div>',
-        f'<div class="card">{WARN_DAYS} 天内到期<b>{total.lights.get(Light.SOON, 0)}</b>尚未完成'
+        f'<div class="card">{LABELS[Light.SOON]}<b>{total.lights.get(Light.SOON, 0)}</b>尚未完成'
         "</div>",
         f'<div class="card">逾期完成<b>{total.lights.get(Light.LATE, 0)}</b>已完成但晚于时限</div>',
         "</div>",
@@ -330,7 +227,7 @@ def render(data: Export) -> bytes:
         f'<table id="tasks"><thead><tr>{head}</tr></thead>',
         f"<tbody>\n{rows}\n</tbody></table>",
         '<p id="empty" hidden>没有符合条件的任务。</p>',
-        f"<script>{SCRIPT}</script>",
+        f"<script>{script}</script>",
         "</body>",
         "</html>",
     ]

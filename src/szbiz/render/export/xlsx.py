@@ -85,9 +85,8 @@ def render(data: Export) -> bytes:
         limit = WRAPPED.get(header, 40)
         sheet.column_dimensions[get_column_letter(col)].width = min(width, limit) + 2
 
-    last = get_column_letter(len(HEADERS))
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{last}{len(data.items) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(data.items) + 1}"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
