@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 import szbiz
+from szbiz.dates import now
 from szbiz.errors import SzbizError
 from szbiz.init import CONFIG_TEXT, init_project
-from szbiz.ledger import HEADER, append_events, lock_path, new_event, read_ledger
-from szbiz.model import Status
+from szbiz.ledger import HEADER, append_events, lock_path, read_ledger
+from szbiz.model import Event, Status
 from szbiz.settings import Settings, bundled_tasks, default_ledger, resolve
 
 
@@ -54,7 +55,7 @@ def test_default_ledger_directory_is_created_when_first_written(tmp_path: Path) 
     assert not settings.ledger.parent.exists()
     path = settings.ledger_for_writing()
     assert path == settings.ledger and path.parent.is_dir()
-    event = new_event(1, Status.DOING, dt.date(2020, 1, 1), "甲")
+    event = Event(1, Status.DOING, dt.date(2020, 1, 1), "甲", now())
     append_events(path, [event])
     assert read_ledger(path).events == (event,)
 
@@ -204,7 +205,7 @@ def test_init_refuses_an_existing_toml_and_changes_nothing(tmp_path: Path) -> No
 
 def test_init_keeps_an_existing_ledger_and_gitattributes(tmp_path: Path) -> None:
     ledger = tmp_path / "progress.yaml"
-    event = new_event(7, Status.DOING, dt.date(2020, 3, 1), "李四")
+    event = Event(7, Status.DOING, dt.date(2020, 3, 1), "李四", now())
     append_events(ledger, [event])
     attributes = tmp_path / ".gitattributes"
     attributes.write_bytes(b"*.png binary\n/progress.yaml   merge=union text")

@@ -39,7 +39,6 @@ from szbiz.ledger import (
     format_event,
     ledger_text,
     lock_path,
-    new_event,
     parse_ledger,
     read_ledger,
     record,
@@ -419,9 +418,9 @@ def test_check_names_gaps_in_the_ids(ledger: Path, tasks: TaskList) -> None:
 # --- events and who -----------------------------------------------------------------
 
 
-def test_new_event_is_stamped_now_in_shanghai() -> None:
+def test_a_recorded_event_is_stamped_now_in_shanghai(ledger: Path) -> None:
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    event = new_event(42, Status.DONE, dt.date(2020, 5, 20), "张三", ref="r")
+    (event,) = record(ledger, [42], Status.DONE, dt.date(2020, 5, 20), " 张三 ", ref=" r ").events
     after = dt.datetime.now(dt.UTC)
     assert str(event.at.tzinfo) == "Asia/Shanghai"
     assert event.at.utcoffset() == dt.timedelta(hours=8)

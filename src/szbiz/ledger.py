@@ -52,44 +52,18 @@ HEADER = """\
 """
 
 
-def new_event(
-    task: int,
-    status: Status,
-    on: dt.date,
-    by: str,
-    *,
-    note: str = "",
-    ref: str = "",
-    at: dt.datetime | None = None,
-) -> Event:
-    """An event recorded now (``at`` defaults to the current time in Asia/Shanghai).
-
-    ``by``, ``note`` and ``ref`` lose surrounding whitespace; a blank note or ref is none.
-    """
-    when = at if at is not None else dates.now()
-    return Event(task, Status(status), on, by.strip(), when, note.strip(), ref.strip())
-
-
 # --- who is recording -------------------------------------------------------------
 
 
 def _git_user() -> str:
     import subprocess
 
+    command = ["git", "config", "user.name"]
     try:
-        result = subprocess.run(
-            ["git", "config", "user.name"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=2,
-            check=False,
-        )
+        found = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, timeout=2)
     except (OSError, subprocess.SubprocessError):
         return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return found.stdout.decode("utf-8", "replace").strip() if found.returncode == 0 else ""
 
 
 def _login() -> str:
@@ -184,22 +158,6 @@ def _event_schema() -> Record:
     )
 
 
-def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
-    """The ledger's text; else the one problem ``szbiz.load`` reports for the task list.
-
-    Valid UTF-8 is decoded here; only a ledger that is not pays for importing
-    the loader, whose message names NUL bytes, UTF-16 and GBK for what they are.
-    """
-    if b"\0" not in data:
-        try:
-            return data.decode("utf-8-sig"), []
-        except UnicodeDecodeError:
-            pass
-    from szbiz.load import decode
-
-    return decode(data, name)
-
-
 def _label(node: Node, index: int) -> str:
     from szbiz.yamlnode import MAP
 
@@ -211,10 +169,11 @@ def _label(node: Node, index: int) -> str:
 
 def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Problem]]:
     """Bytes → each valid event with its node, and every problem found."""
+    from szbiz.load import decode
     from szbiz.schema import INVALID, Context, Invalid
     from szbiz.yamlnode import MAP, NULL, SEQ, ComposeError, compose
 
-    text, problems = _decode(data, name)
+    text, problems = decode(data, name)
     if text is None:
         return [], problems
     try:
@@ -558,7 +517,7 @@ def record(
                 since = last.on if last is not None else None
                 outcomes.append(Outcome(task, before, status, None, since))
             else:
-                event = new_event(task, status, day, by, note=note, ref=ref)
+                event = Event(task, status, day, by.strip(), dates.now(), note, ref)
                 outcomes.append(Outcome(task, before, status, event))
         done = Recorded(path, tuple(outcomes))
         if done.events:
