@@ -54,28 +54,20 @@ def agency_stats(
     tasks: TaskList, history: History, as_of: dt.date, kinds: Sequence[AgencyKind] = ()
 ) -> list[AgencyStats]:
     """Every agency (of ``kinds``, if given) with its counts on ``as_of``, in registry order."""
-    lead: Counter[str] = Counter()
-    support: Counter[str] = Counter()
-    overdue: Counter[str] = Counter()
-    done: Counter[str] = Counter()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
     # Count by the agencies and the state first: many tasks share them.
     shapes = Counter(
         (task.lead, task.support, status is Status.DONE, late)
         for task, (status, late) in zip(tasks.tasks, _progress(tasks, history, as_of), strict=True)
     )
     for (leads, supports, finished, late), n in shapes.items():
-        for name in leads:
-            lead[name] += n
-        for name in supports:
-            if name not in leads:
-                support[name] += n
         for name in dict.fromkeys(leads + supports):
-            overdue[name] += n * late
-            done[name] += n * finished
+            count = counts[name]
+            count["lead" if name in leads else "support"] += n
+            count["overdue"] += n * late
+            count["done"] += n * finished
     return [
-        AgencyStats(a, lead[a.name], support[a.name], overdue[a.name], done[a.name])
-        for a in tasks.agencies
-        if not kinds or a.kind in kinds
+        AgencyStats(a, **counts[a.name]) for a in tasks.agencies if not kinds or a.kind in kinds
     ]
 
 
