@@ -83,15 +83,12 @@ def resolve(query: str, tasks: TaskList) -> Agency:
 def suggest(query: str, tasks: TaskList) -> list[str]:
     """The names closest to ``query`` (at most three), for a did-you-mean."""
     text = query.strip()
-    choices: dict[str, Agency] = {}
     # Latin letters are compared with pinyin codes, anything else with names.
     latin = text.isascii()
-    for agency in tasks.agencies:
-        if latin and agency.code:
-            choices[agency.code] = agency
-        elif not latin:
-            for spelled in spellings(agency):
-                choices[spelled] = agency
+    if latin:
+        choices = {a.code: a for a in tasks.agencies if a.code}
+    else:
+        choices = {spelled: a for a in tasks.agencies for spelled in spellings(a)}
     cutoff = 0.7 if latin else 0.5
     close = difflib.get_close_matches(text.lower() if latin else text, list(choices), 3, cutoff)
     return list(dict.fromkeys(choices[c].name for c in close))

@@ -57,13 +57,9 @@ def dump_tasklist(tasks: TaskList) -> str:
     ]
     agencies = []
     for agency in tasks.agencies:
-        entry: dict[str, Any] = {"name": agency.name, "kind": agency.kind.value}
-        entry["code"] = agency.code
-        if agency.aliases:
-            entry["aliases"] = list(agency.aliases)
-        if agency.alias_codes:
-            entry["alias_codes"] = list(agency.alias_codes)
-        agencies.append(entry)
+        entry = {"name": agency.name, "kind": agency.kind.value, "code": agency.code}
+        others = {"aliases": list(agency.aliases), "alias_codes": list(agency.alias_codes)}
+        agencies.append(entry | {key: value for key, value in others.items() if value})
     parts.append(_section("agencies", agencies))
     # One block per task, a blank line between blocks, so a diff shows which task changed.
     blocks = [_section("tasks", [_entry(t)]).split("\n", 1)[1] for t in tasks.tasks]

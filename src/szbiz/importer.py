@@ -76,24 +76,20 @@ def agency_kind(name: str) -> AgencyKind:
 PREFIXES = ("深圳", "市")  # left out of an agency's code: swj, not sswj, for 市税务局
 
 
-def _pinyin(name: str) -> list[str]:
+def _syllables(name: str) -> list[str]:
+    """The pinyin of a name less its 市/深圳 prefix: shui wu ju for 市税务局."""
     # pypinyin knows the readings of phrases (银行 is yinhang); imported here
     # because only the importer needs it.
     from pypinyin import lazy_pinyin
 
-    return [p.lower() for p in lazy_pinyin(name, errors="ignore") if p.isalpha()]
-
-
-def _stem(name: str) -> str:
-    for prefix in PREFIXES:
-        if name.startswith(prefix) and len(name) > len(prefix) + 1:
-            return name[len(prefix) :]
-    return name
+    prefix = next((p for p in PREFIXES if name.startswith(p) and len(name) > len(p) + 1), "")
+    stem = name[len(prefix) :]
+    return [s.lower() for s in lazy_pinyin(stem, errors="ignore") if s.isalpha()]
 
 
 def initials(name: str) -> str:
     """The pinyin initials of a name less its 市/深圳 prefix: zjj for 市住建局."""
-    return "".join(s[0] for s in _pinyin(_stem(normalize_name(name))))
+    return "".join(s[0] for s in _syllables(normalize_name(name)))
 
 
 def agency_codes(names: Iterable[str]) -> dict[str, str]:
@@ -105,11 +101,10 @@ def agency_codes(names: Iterable[str]) -> dict[str, str]:
     """
     codes: dict[str, str] = {}
     for name in names:
-        syllables = _pinyin(_stem(name)) or ["x"]
+        syllables = _syllables(name) or ["x"]
         code = "".join(s[0] for s in syllables)
         spelled = syllables[0] + code[1:]
-        numbered = (f"{code}{n}" for n in itertools.count(2))
-        candidates = itertools.chain((code, spelled), numbered)
+        candidates = itertools.chain((code, spelled), (f"{code}{n}" for n in itertools.count(2)))
         codes[name] = next(c for c in candidates if c not in codes.values())
     return codes
 
@@ -183,10 +178,8 @@ def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> T
         if tuple(c.strip() for c in cells) == HEADER:
             in_table = True
             continue
-        if not title:
+        if not title or unwrap(line) == title:  # the title, or its repeat atop a page
             title = unwrap(line)
-            continue
-        if unwrap(line) == title:
             continue
         if not in_table:
             m = _PRINCIPLE.match(line)
@@ -198,11 +191,8 @@ def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> T
                 problem(line_no, f"cannot read preamble line {unwrap(line)[:20]!r}")
             continue
         if len(cells) != len(HEADER):
-            problem(
-                line_no,
-                f"cannot read row: expected {len(HEADER)} tab-separated fields "
-                f"({' '.join(HEADER)}), got {len(cells)}",
-            )
+            fields = f"{len(HEADER)} tab-separated fields ({' '.join(HEADER)})"
+            problem(line_no, f"cannot read row: expected {fields}, got {len(cells)}")
             continue
         num, area_cell, measure, lead_cell, support_cell, deadline_cell = (c.strip() for c in cells)
         if not num.isdigit() or int(num) <= 0:

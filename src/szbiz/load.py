@@ -200,10 +200,19 @@ def _declared(numbers: list[int]) -> str:
     return "the areas are " + ", ".join(map(str, numbers))
 
 
+# An entry declared again: what it is told after its value, the fix, and the rule.
+_TWICE = {
+    "number": ("area {} is declared twice", "give each area its own number", "duplicate-area"),
+    "name": ("agency {!r} is declared twice", "merge the two entries into one", "duplicate-agency"),
+    "id": ("duplicate id {}", "give each task its own id", "duplicate-id"),
+}
+
+
 def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None, list[Problem]]:
     """Cross-references the schema cannot see: ids, areas and agencies declared once."""
     problems: list[Problem] = []
     broken: set[Any] = set()  # areas and agencies whose entries were reported already
+    firsts: dict[tuple[str, Any], Node] = {}  # (key, value) → the entry that declared it
 
     def report(
         node: Node, trail: tuple[str, ...], message: str, rule: str, level: str = "error"
@@ -218,47 +227,32 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             elif isinstance(item, dict) and _valid(item[ident]):
                 broken.add(item[ident])
 
+    def again(node: Node, key: str, value: Any, trail: tuple[str, ...]) -> bool:
+        """Whether an earlier entry has this ``value`` of ``key``; reported if so."""
+        first = firsts.setdefault((key, value), node)
+        if first is not node:
+            twice, fix, rule = _TWICE[key]
+            message = f"{twice.format(value)} (first at line {first.line}); {fix}"
+            report(node.get(key) or node, trail, message, rule)
+        return first is not node
+
     version = raw.get("schema")
     if _valid(version) and version != SCHEMA_VERSION:
-        node = root.get("schema")
-        assert node is not None
-        report(
-            node,
-            ("schema",),
-            f"unsupported schema version {version}; expected {SCHEMA_VERSION}",
-            "schema",
-        )
+        message = f"unsupported schema version {version}; expected {SCHEMA_VERSION}"
+        report(root.get("schema") or root, ("schema",), message, "schema")
 
     areas: dict[int, Area] = {}
-    area_lines: dict[int, int] = {}
     for node, item in declared("areas", "number"):
         number = item["number"]
-        if number in areas:
-            report(
-                node.get("number") or node,
-                (f"area {number}",),
-                f"area {number} is declared twice (first at line {area_lines[number]}); "
-                "give each area its own number",
-                "duplicate-area",
-            )
-            continue
-        areas[number] = Area(number, item["name"])
-        area_lines[number] = node.line
+        if not again(node, "number", number, (f"area {number}",)):
+            areas[number] = Area(number, item["name"])
 
     agencies: dict[str, Agency] = {}
-    agency_lines: dict[str, int] = {}
     spelling: dict[str, tuple[str, Node]] = {}  # every name and alias → its agency
     for node, item in declared("agencies", "name"):
         agency_name = item["name"]
         trail: tuple[str, ...] = (f"agency {agency_name}",)
-        if agency_name in agencies:
-            report(
-                node.get("name") or node,
-                trail,
-                f"agency {agency_name!r} is declared twice (first at line "
-                f"{agency_lines[agency_name]}); merge the two entries into one",
-                "duplicate-agency",
-            )
+        if again(node, "name", agency_name, trail):
             continue
         aliases = tuple(item.get("aliases") or ())
         alias_nodes = node.get("aliases")
@@ -270,13 +264,11 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             other, first = spelling.setdefault(spelled, (agency_name, where))
             if other != agency_name:
                 what = "name" if i == 0 else "alias"
-                report(
-                    where,
-                    trail,
+                message = (
                     f"{what} {spelled!r} is already claimed by agency {other!r} "
-                    f"(line {first.line}); a spelling names one agency only",
-                    "duplicate-alias",
+                    f"(line {first.line}); a spelling names one agency only"
                 )
+                report(where, trail, message, "duplicate-alias")
         agencies[agency_name] = Agency(
             agency_name,
             AgencyKind(item["kind"]),
@@ -284,37 +276,22 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             item.get("code") or "",
             tuple(item.get("alias_codes") or ()),
         )
-        agency_lines[agency_name] = node.line
 
     tasks: list[Task] = []
-    id_lines: dict[int, int] = {}
     for node, item in _entries(root, raw, "tasks"):
         if not isinstance(item, dict):
             continue
         task_id: Any = item["id"]
         trail = (f"task {task_id}",) if _valid(task_id) else ()
         ok = _complete(item)
-        if task_id in id_lines:
-            report(
-                node.get("id") or node,
-                trail,
-                f"duplicate id {task_id} (first at line {id_lines[task_id]}); "
-                "give each task its own id",
-                "duplicate-id",
-            )
+        if _valid(task_id) and again(node, "id", task_id, trail):
             ok = False
-        elif _valid(task_id):
-            id_lines[task_id] = node.line
         area: Any = item["area"]
         if area in broken:
             ok = False
         elif _valid(area) and area not in areas and areas:
-            report(
-                node.get("area") or node,
-                (*trail, "area"),
-                f"area {area} is not declared under areas; {_declared(sorted(areas))}",
-                "undeclared-area",
-            )
+            message = f"area {area} is not declared under areas; {_declared(sorted(areas))}"
+            report(node.get("area") or node, (*trail, "area"), message, "undeclared-area")
             ok = False
         resolved: dict[str, tuple[str, ...]] = {}
         for role in ("lead", "support"):
@@ -332,23 +309,14 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                     ok = False
                 elif agency_name in spelling:
                     canonical = spelling[agency_name][0]
-                    report(
-                        name_node,
-                        (*trail, role),
-                        f"{agency_name!r} is an alias of {canonical!r}; write {canonical}",
-                        "alias-name",
-                        "warning",
-                    )
+                    message = f"{agency_name!r} is an alias of {canonical!r}; write {canonical}"
+                    report(name_node, (*trail, role), message, "alias-name", "warning")
                     out.append(canonical)
                 else:
                     close = difflib.get_close_matches(agency_name, spelling, n=1)
                     hint = f"; did you mean {spelling[close[0]][0]!r}?" if close else ""
-                    report(
-                        name_node,
-                        (*trail, role),
-                        f"agency {show(agency_name)} is not declared under agencies{hint}",
-                        "undeclared-agency",
-                    )
+                    message = f"agency {show(agency_name)} is not declared under agencies{hint}"
+                    report(name_node, (*trail, role), message, "undeclared-agency")
                     ok = False
             resolved[role] = tuple(out)
         if ok:
@@ -358,10 +326,7 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
     doc = raw.get("document")
     if any(p.level == "error" for p in problems) or not _complete(doc):
         return None, problems
-    document = Document(
-        doc["title"], doc["issuer"], doc["year"], doc["source"], tuple(doc.get("principles") or ())
-    )
-    tasks.sort(key=lambda t: t.id)
-    return TaskList(
-        document, tuple(areas.values()), tuple(agencies.values()), tuple(tasks)
-    ), problems
+    # The document's keys are its fields too.
+    document = Document(**{**doc, "principles": tuple(doc.get("principles") or ())})
+    by_id = tuple(sorted(tasks, key=lambda t: t.id))
+    return TaskList(document, tuple(areas.values()), tuple(agencies.values()), by_id), problems

@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field
 from typing import Any
 
 from szbiz.model import TASK_FIELDS, AgencyKind
@@ -56,13 +56,9 @@ def _a(what: str) -> str:
 
 
 def _got(node: Node) -> str:
-    if node.kind == MAP:
-        return "a mapping"
-    if node.kind == SEQ:
-        return "a list"
     if node.kind == NULL and node.value in ("", "~"):
         return "nothing"
-    return show(str(node.value))
+    return {MAP: "a mapping", SEQ: "a list"}.get(node.kind) or show(str(node.value))
 
 
 class Validator:
@@ -81,11 +77,8 @@ class Text(Validator):
         if node.kind != STR:
             if node.kind in _YAML11 and node.value not in ("", "~"):
                 value = show(node.value)[1:-1]
-                return ctx.report(
-                    node,
-                    f"expected text, got {value}, {_YAML11[node.kind]}; quote it: '{value}'",
-                    "yaml11-type",
-                )
+                message = f"expected text, got {value}, {_YAML11[node.kind]}; quote it: '{value}'"
+                return ctx.report(node, message, "yaml11-type")
             hint = "; write '' for no text" if self.allow_empty and node.kind == NULL else ""
             return ctx.report(node, f"expected text, got {_got(node)}{hint}", "type")
         if not node.value.strip() and not self.allow_empty:
@@ -93,10 +86,7 @@ class Text(Validator):
         return node.value
 
     def json_schema(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "string"}
-        if not self.allow_empty:
-            out["minLength"] = 1
-        return out
+        return {"type": "string"} if self.allow_empty else {"type": "string", "minLength": 1}
 
 
 _DECIMAL = re.compile(r"^[1-9][0-9]*$|^0$")
@@ -127,12 +117,13 @@ class Integer(Validator):
             why, rule = "not a plain decimal number", "type"
             short = len(text) <= _MAX_DIGITS
             if short and ":" in text:
-                why = f"a base-60 number in YAML 1.1 ({_base60(text)})"
-                rule = "yaml11-sexagesimal"
+                why, rule = f"a base-60 number in YAML 1.1 ({_base60(text)})", "yaml11-sexagesimal"
             elif short and re.match(r"^[-+]?0[0-7_]+$", text):
                 octal, decimal = int(text.replace("_", ""), 8), int(text.replace("_", ""))
-                why = f"an octal number in YAML 1.1 ({octal}); write {decimal}"
-                rule = "yaml11-octal"
+                why, rule = (
+                    f"an octal number in YAML 1.1 ({octal}); write {decimal}",
+                    "yaml11-octal",
+                )
             return ctx.report(node, f"{expected}, got {show(text)[1:-1]}, {why}", rule)
         if node.kind == STR and _DIGITS.match(text) and len(digits) <= _MAX_DIGITS:
             number = int(text)
@@ -184,9 +175,8 @@ class OneOf(Validator):
             return node.value
         close = difflib.get_close_matches(str(node.value), self.values, n=1)
         hint = f"; did you mean {close[0]!r}?" if close and node.kind not in (MAP, SEQ) else ""
-        return ctx.report(
-            node, f"expected one of {', '.join(self.values)}, got {_got(node)}{hint}", "enum"
-        )
+        message = f"expected one of {', '.join(self.values)}, got {_got(node)}{hint}"
+        return ctx.report(node, message, "enum")
 
     def json_schema(self) -> dict[str, Any]:
         return {"enum": list(self.values)}
@@ -249,11 +239,8 @@ class Record(Validator):
                 close = difflib.get_close_matches(name, [k for k in known if k not in present], n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 meant.update(close)
-                ctx.report(
-                    key_node,
-                    f"unknown key {show(name)}; {hint}expected one of {', '.join(known)}",
-                    "unknown-key",
-                )
+                message = f"unknown key {show(name)}; {hint}expected one of {', '.join(known)}"
+                ctx.report(key_node, message, "unknown-key")
                 continue
             if name in out:
                 continue  # a duplicate key, reported by the composer
@@ -267,12 +254,10 @@ class Record(Validator):
         return out
 
     def json_schema(self) -> dict[str, Any]:
-        props = {}
+        props = {key.name: key.validator.json_schema() for key in self.keys}
         for key in self.keys:
-            prop = key.validator.json_schema()
             if key.description:
-                prop["description"] = key.description
-            props[key.name] = prop
+                props[key.name]["description"] = key.description
         return {
             "type": "object",
             "properties": props,
@@ -307,12 +292,8 @@ DOCUMENT = Record(
     )
 )
 
-AREA = Record(
-    (
-        Key("number", Integer(what="area number", example=3)),
-        Key("name", Text()),
-    )
-)
+AREA_NUMBER = Integer(what="area number", example=3)
+AREA = Record((Key("number", AREA_NUMBER), Key("name", Text())))
 
 AGENCY = Record(
     (
@@ -339,21 +320,18 @@ _BY_TYPE: dict[str, Callable[[], Validator]] = {
 }
 _TASK_CHECKS: dict[str, Validator] = {
     "id": Integer(what="id"),
-    "area": Integer(what="area number", example=3),
+    "area": AREA_NUMBER,
     "description": Text(allow_empty=True),
     "lead": ListOf(AGENCY_NAME, min_items=1),
 }
-TASK = Record(
-    tuple(
-        Key(
-            f.name,
-            _TASK_CHECKS.get(f.name) or _BY_TYPE[str(f.type)](),
-            required=not f.metadata["optional"],
-            description=str(f.metadata["about"]),
-        )
-        for f in TASK_FIELDS
-    )
-)
+
+
+def _task_key(f: Field[Any]) -> Key:
+    check = _TASK_CHECKS.get(f.name) or _BY_TYPE[str(f.type)]()
+    return Key(f.name, check, not f.metadata["optional"], str(f.metadata["about"]))
+
+
+TASK = Record(tuple(map(_task_key, TASK_FIELDS)))
 
 TASKLIST = Record(
     (
@@ -380,11 +358,8 @@ def json_schema() -> dict[str, Any]:
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$")
 
 
-@dataclass
 class Timestamp(Validator):
     """A moment with its UTC offset, ``2026-11-27T18:00:00+08:00``."""
-
-    description: str = ""
 
     def check(self, node: Node, ctx: Context) -> Any:
         text = node.value if node.kind in (TIMESTAMP, STR) else None
@@ -394,11 +369,8 @@ class Timestamp(Validator):
             except ValueError:
                 pass
         got = repr(node.value) if node.kind not in (MAP, SEQ) else f"a {node.kind}"
-        return ctx.report(
-            node,
-            f"expected a time with its UTC offset like '2026-11-27T18:00:00+08:00', got {got}",
-            "datetime",
-        )
+        expected = "expected a time with its UTC offset like '2026-11-27T18:00:00+08:00'"
+        return ctx.report(node, f"{expected}, got {got}", "datetime")
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date-time", "pattern": _ISO_TIME.pattern}

@@ -75,10 +75,9 @@ class ComposeError(Exception):
 def _resolve(value: str) -> str:
     """The tag YAML 1.1 gives a plain scalar: bool for ``yes``, int for ``010``, …
 
-    Our own rule, from the YAML 1.1 type repository: every implicit type (bool,
-    int, float, null, timestamp, merge, value) is written with a pattern that
-    begins with an ASCII character, so a scalar whose first character is not
-    ASCII (all the Chinese text) is a string without asking the resolver.
+    Our own rule, from the YAML 1.1 type repository: every implicit type's pattern
+    begins with an ASCII character, so a scalar that begins with another (all the
+    Chinese text) is a string without asking the resolver.
     """
     if value and value[0] > "\x7f":
         return STR
@@ -93,11 +92,6 @@ def _resolve_by_pattern(value: str) -> str:
     resolver: Any = yaml.resolver.Resolver()
     tag: str = resolver.resolve(yaml.ScalarNode, value, (True, False))
     return tag
-
-
-def _pos(event: Any) -> tuple[int, int]:
-    mark = event.start_mark
-    return mark.line + 1, mark.column + 1
 
 
 # What YAML refuses in a stream: our own rule, from the printable set of YAML 1.1
@@ -146,11 +140,8 @@ def _syntax_flaw(exc: yaml.MarkedYAMLError) -> Flaw:
         message += (
             f" ({exc.context} that starts at line {context.line + 1}, column {context.column + 1})"
         )
-    for needle, hint in _SYNTAX_HINTS:
-        if needle in message:
-            message += f"; {hint}"
-            break
-    return Flaw(line, col, message, "syntax")
+    hint = next((hint for needle, hint in _SYNTAX_HINTS if needle in message), "")
+    return Flaw(line, col, f"{message}; {hint}" if hint else message, "syntax")
 
 
 def compose(text: str) -> tuple[Node | None, list[Flaw]]:
@@ -199,13 +190,9 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
             elif key.kind != REPORTED and isinstance(key.value, str):
                 first = keys_seen[-1].setdefault(key.value, key)
                 if first is not key:
-                    flaw(
-                        key.line,
-                        key.column,
-                        f"duplicate key {show(key.value)} (first at line {first.line}); "
-                        "keep one: YAML would silently drop all but the last",
-                        "duplicate-key",
-                    )
+                    message = f"duplicate key {show(key.value)} (first at line {first.line})"
+                    fix = "keep one: YAML would silently drop all but the last"
+                    flaw(key.line, key.column, f"{message}; {fix}", "duplicate-key")
             parent.pairs.append((key, node))
 
     try:
@@ -223,50 +210,40 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
                 pending_key.pop()
                 keys_seen.pop()
                 continue
-            line, col = _pos(event)
+            mark: Any = event.start_mark  # every event of a parsed text has one
+            line, col = mark.line + 1, mark.column + 1
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
-                if documents > 1:
-                    flaw(
-                        line,
-                        col,
-                        "a second YAML document starts here; the file holds exactly one: "
-                        "remove this one or merge it into the first",
-                        "document",
-                    )
-                    break
-                continue
+                if documents == 1:
+                    continue
+                message = "a second YAML document starts here; the file holds exactly one"
+                flaw(
+                    line, col, f"{message}: remove this one or merge it into the first", "document"
+                )
+                break
             if not isinstance(event, yaml.NodeEvent):
                 continue  # the ends of the stream and of the document
             if isinstance(event, yaml.AliasEvent):
                 where = anchors.get(event.anchor or "")
-                target = (
-                    f"(the anchor is at line {where})"
-                    if where is not None
-                    else "(no anchor of that name comes before it)"
-                )
-                message = f"alias *{event.anchor} is not allowed {target}; write the value out"
+                target = "no anchor of that name comes before it"
+                if where is not None:
+                    target = f"the anchor is at line {where}"
+                message = f"alias *{event.anchor} is not allowed ({target}); write the value out"
                 flaw(line, col, message, "anchor")
                 attach(Node(REPORTED, line, col, f"*{event.anchor}"))
                 continue
             if event.anchor is not None:
                 anchors.setdefault(event.anchor, line)
-                flaw(
-                    line,
-                    col,
-                    f"anchor &{event.anchor} is not allowed; "
-                    "a canonical list writes every value out",
-                    "anchor",
-                )
+                message = f"anchor &{event.anchor} is not allowed"
+                flaw(line, col, f"{message}; a canonical list writes every value out", "anchor")
             assert isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
             if event.tag is not None:
                 tag = str(event.tag)
                 if tag.startswith(_CORE):
                     tag = "!!" + tag[len(_CORE) :]
+                remedy = "remove it"
                 if isinstance(event, yaml.ScalarEvent):
-                    remedy = "remove it, and quote the value if it must be text"
-                else:
-                    remedy = "remove it"
+                    remedy += ", and quote the value if it must be text"
                 flaw(line, col, f"tag {tag} is not allowed; {remedy}", "tag")
             if isinstance(event, yaml.ScalarEvent):
                 plain = not event.style
@@ -277,10 +254,8 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
                 attach(Node(kind, line, col, event.value, plain))
                 continue
             if len(stack) >= MAX_DEPTH:
-                message = (
-                    f"nested more than {MAX_DEPTH} levels deep; no valid list nests more than 4"
-                )
-                flaw(line, col, message, "nesting")
+                message = f"nested more than {MAX_DEPTH} levels deep"
+                flaw(line, col, f"{message}; no valid list nests more than 4", "nesting")
                 attach(Node(REPORTED, line, col, "…"))
                 skipping = 1
                 continue
@@ -296,6 +271,3 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
         message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         raise ComposeError(Flaw(1, 1, f"invalid YAML: {message}", "syntax")) from exc
     return root, flaws
-
-
-__all__ = ["REPORTED", "ComposeError", "Flaw", "Node", "compose", "position", "show"]
