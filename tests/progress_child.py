@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from szbiz.ledger import append_events, lock_path
-from szbiz.lock import FileLock
+from szbiz.lock import held
 from szbiz.model import Event, Status
 
 AT = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -55,7 +55,7 @@ def kill_at(when: str, n: int) -> list[int]:
 def main(argv: list[str]) -> int:
     mode, ledger = argv[0], Path(argv[1])
     if mode == "hold":
-        with FileLock(lock_path(ledger)):
+        with held(lock_path(ledger)):
             print("locked", flush=True)
             time.sleep(float(argv[2]))
         return 0

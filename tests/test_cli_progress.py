@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -302,7 +303,7 @@ def _another_szbiz_writes_first(
     from szbiz.dates import now
     from szbiz.model import Event, Status
 
-    real = szbiz.lock.FileLock.acquire
+    real = szbiz.lock.held
     at = now()  # after this command's own earlier events
     others = [
         Event(n, Status(s), dt.date(2020, 6, 1), "李四", at, note="另一人")
@@ -310,13 +311,13 @@ def _another_szbiz_writes_first(
     ]
     raced: list[bool] = []
 
-    def racing(self: szbiz.lock.FileLock) -> None:
+    def racing(path: Path, timeout: float = 10.0) -> AbstractContextManager[None]:
         if not raced:
             raced.append(True)
             szbiz.ledger.append_events(ledger, others)
-        real(self)
+        return real(path, timeout)
 
-    monkeypatch.setattr(szbiz.lock.FileLock, "acquire", racing)
+    monkeypatch.setattr(szbiz.lock, "held", racing)
 
 
 def test_two_people_marking_the_same_task_at_once_record_it_once(

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from szbiz.lock import FileLock, LockTimeout
+from szbiz.lock import LockTimeout, held
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from szbiz.lock import FileLock
-with FileLock(Path(sys.argv[1])):
+from szbiz.lock import held
+with held(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
 """
@@ -34,7 +34,7 @@ def test_a_held_lock_times_out(tmp_path: Path) -> None:
     proc = holder(path, 60)
     try:
         start = time.monotonic()
-        with pytest.raises(LockTimeout), FileLock(path, timeout=0.3):
+        with pytest.raises(LockTimeout), held(path, timeout=0.3):
             pass
         assert time.monotonic() - start >= 0.3
     finally:
@@ -47,21 +47,19 @@ def test_a_dead_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     proc = holder(path, 60)
     proc.kill()
     proc.wait()
-    with FileLock(path, timeout=2):
+    with held(path, timeout=2):
         assert path.exists()
 
 
 def test_release_lets_the_next_one_in_and_the_file_stays(tmp_path: Path) -> None:
     path = tmp_path / "ledger.lock"
-    lock = FileLock(path, timeout=0)
-    lock.acquire()
-    lock.release()
-    lock.release()  # a second release does nothing
-    with FileLock(path, timeout=0):
+    with held(path, timeout=0):
+        pass
+    with held(path, timeout=0):
         pass
     assert path.exists()
 
 
 def test_a_missing_directory_is_an_os_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError), FileLock(tmp_path / "missing" / "x.lock"):
+    with pytest.raises(FileNotFoundError), held(tmp_path / "missing" / "x.lock"):
         pass

@@ -25,7 +25,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -400,19 +400,17 @@ def _writing(path: Path, timeout: float) -> Iterator[_Writer]:
     # A ledger reached through a symlink is replaced where it really is, and
     # locked there, so that the link stays a link.
     real = Path(os.path.realpath(path)) if path.is_symlink() else path
-    from szbiz.lock import FileLock, LockTimeout
+    from szbiz.lock import LockTimeout, held
 
-    lock = FileLock(lock_path(real), timeout=timeout)
+    lock = ExitStack()
     try:
-        lock.acquire()
+        lock.enter_context(held(lock_path(real), timeout))
     except LockTimeout:
         raise SzbizError(f"another szbiz is writing {path}; try again") from None
     except OSError as exc:
         raise _os_error(path, exc) from exc
-    try:
+    with lock:
         yield _Writer(path, real)
-    finally:
-        lock.release()
 
 
 def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) -> None:

@@ -11,8 +11,9 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 
 POLL = 0.05  # seconds between tries while another process holds the lock
 
@@ -54,47 +55,23 @@ def _untie(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-class FileLock:
-    """``with FileLock(path, timeout):`` — wait up to ``timeout`` seconds for the lock.
+@contextmanager
+def held(path: Path, timeout: float = 10.0) -> Iterator[None]:
+    """``with held(path, timeout):`` hold the lock, waiting up to ``timeout`` seconds for it.
 
-    Raises LockTimeout when it stays held, and OSError when the lock file
-    cannot be opened (a read-only directory, say).
+    Raises LockTimeout when another process keeps it longer, and OSError when
+    the lock file cannot be opened (a read-only directory, say).
     """
-
-    def __init__(self, path: Path, timeout: float = 10.0) -> None:
-        self.path = path
-        self.timeout = timeout
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try(fd):
+            if time.monotonic() >= deadline:
+                raise LockTimeout(str(path))
+            time.sleep(POLL)
         try:
-            while not _try(fd):
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(str(self.path))
-                time.sleep(POLL)
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-
-    def release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            try:
-                _untie(fd)
-            finally:
-                os.close(fd)
-
-    def __enter__(self) -> FileLock:
-        self.acquire()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.release()
+            yield
+        finally:
+            _untie(fd)
+    finally:
+        os.close(fd)
