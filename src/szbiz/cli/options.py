@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 
 import typer
 
@@ -35,14 +35,7 @@ class StateChoice(StrEnum):
 assert tuple(StateChoice) == STATUS_CHOICES
 
 
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    TSV = "tsv"
-    JSON = "json"
-    CSV = "csv"
-    MD = "md"
-    IDS = "ids"
-
+OutputFormat = Literal["table", "tsv", "json", "csv", "md", "ids"]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 AgencyOption = Annotated[
@@ -117,7 +110,7 @@ class Output:
         from szbiz.render.sheet import render
 
         default = "table" if is_terminal() else "tsv"
-        name = "json" if self.as_json else (self.fmt.value if self.fmt else default)
+        name = "json" if self.as_json else (self.fmt or default)
         if not sheet.rows:
             say(empty)
             if name == "json":

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -13,17 +12,8 @@ from szbiz.cli.root import app, write
 from szbiz.model import Role
 from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
 
-
-class ReportFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    MD = "md"
-
-
-class ChaseFormat(StrEnum):
-    TABLE = "table"
-    MD = "md"
-    HTML = "html"
+ReportFormat = Literal["table", "json", "md"]
+ChaseFormat = Literal["table", "md", "html"]
 
 
 @app.command()
@@ -51,7 +41,7 @@ def report(
     ] = DEFAULT_LIMIT,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="table, json (for dashboards) or md.")
-    ] = ReportFormat.TABLE,
+    ] = "table",
     as_json: JsonOption = False,
     *,
     scope: Scope,
@@ -77,7 +67,7 @@ def report(
         areas=condition.areas,
         limit=limit,
     )
-    name = "json" if as_json else fmt.value
+    name = "json" if as_json else fmt
     write(REPORT_FORMATS[name](numbers, session.tasks.document.title, style()))
 
 
@@ -90,7 +80,7 @@ def sheet(
     ],
     fmt: Annotated[
         ChaseFormat, typer.Option("--format", "-f", help="table, md, or html for printing.")
-    ] = ChaseFormat.TABLE,
+    ] = "table",
     *,
     scope: Scope,
 ) -> None:
@@ -111,4 +101,4 @@ def sheet(
         lead=tuple(lead),
         support=tuple(support),
     )
-    write(CHASE_FORMATS[fmt.value](chase, style()))
+    write(CHASE_FORMATS[fmt](chase, style()))
