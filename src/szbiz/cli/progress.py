@@ -13,7 +13,7 @@ from szbiz.cli.options import Output, option_groups
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.model import Status
-from szbiz.query import date_value
+from szbiz.query import date_value, events_between, parse_id, parse_ids
 
 
 @dataclass
@@ -49,7 +49,6 @@ class Mark:
         """Record one event per task that changes, all of them or none, and say what happened."""
         from szbiz.dates import today
         from szbiz.ledger import record, who
-        from szbiz.query import parse_ids
 
         numbers = parse_ids(",".join(self.ids), session.tasks.ids)
         day = date_value(self.on, session.as_of) if self.on else session.as_of
@@ -126,7 +125,6 @@ def log(
     scope: Scope,
 ) -> None:
     """The progress history, oldest first."""
-    from szbiz.query import events_between, parse_id
     from szbiz.render.views import events_sheet
 
     session = scope.open()

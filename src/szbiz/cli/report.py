@@ -10,6 +10,7 @@ from szbiz.cli.context import Listing, Scope, resolve_agencies
 from szbiz.cli.options import AgencyOption, AreaOption, JsonOption, option_groups, style
 from szbiz.cli.root import app, write
 from szbiz.model import Role
+from szbiz.query import agency_tasks
 from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
 
 ReportFormat = Literal["table", "json", "md"]
@@ -86,7 +87,6 @@ def sheet(
 ) -> None:
     """One agency's 督办单: its tasks as lead and as support, with status, days left or
     late, and the last note and reference."""
-    from szbiz.query import agency_tasks
     from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
 
     session = scope.open()
