@@ -17,12 +17,6 @@ ExportFormat = Literal["csv", "xlsx", "json", "md", "ics", "html"]
 SUFFIXES: dict[str, ExportFormat] = {f".{f}": f for f in get_args(ExportFormat)} | {".htm": "html"}
 
 
-def _write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
 @app.command()
 @option_groups
 def export(
@@ -88,7 +82,9 @@ def export(
     if output is None:
         if not found:
             say("no tasks match")
-        _write_stdout(rendered)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered)
+        sys.stdout.buffer.flush()
         return
     write_file(output, rendered)
     say(f"wrote {len(found)} task{'' if len(found) == 1 else 's'} to {output}")
