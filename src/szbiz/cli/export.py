@@ -57,8 +57,7 @@ def export(
         raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
     if output is None and kind == "xlsx" and is_terminal():
         raise UsageError(
-            f"{kind} is binary and would garble the terminal; "
-            f"write it to a file with -o FILE.{kind}"
+            "xlsx is binary and would garble the terminal; write it to a file with -o FILE.xlsx"
         )
     # Fail before any work if the file could not be written where asked.
     if output is not None and output.is_dir():
