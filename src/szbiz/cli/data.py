@@ -103,9 +103,8 @@ def lint(
         ledger = in_use.ledger
     elif ledger is not None and not ledger.is_file():
         raise UsageError(f"{ledger}: no such file")
-    name = fmt
     if fmt == "auto":
-        name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     found: list[Problem] = []
     unreadable = False
     for path in paths:
@@ -121,8 +120,8 @@ def lint(
         # is broken, its own problems are reported already.
         with contextlib.suppress(LoadError):
             found += check_ledger(ledger, cache.tasks(paths[0]), require_ref)
-    out = PROBLEM_FORMATS[name](found)
-    if out or name == "json":
+    out = PROBLEM_FORMATS[fmt](found)
+    if out or fmt == "json":
         write(out)
     if unreadable:
         raise typer.Exit(int(ExitCode.USAGE))

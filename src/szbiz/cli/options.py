@@ -66,13 +66,9 @@ def colour() -> bool:
     """Colour only on a terminal that shows it, and never with NO_COLOR set."""
     if not is_terminal() or "NO_COLOR" in os.environ:
         return False
-    return sys.platform != "win32" or _windows_escape_codes()
-
-
-def _windows_escape_codes() -> bool:  # pragma: no cover - Windows only
-    """Ask the Windows console to interpret colour codes; False where it cannot."""
     if sys.platform != "win32":
         return True
+    # Windows: ask the console to interpret colour codes; False where it cannot.
     import ctypes
 
     kernel32 = ctypes.windll.kernel32

@@ -99,8 +99,7 @@ def _mark_command(name: str, status: Status, summary: str) -> None:
         mark.record(status, scope.open())
 
     command.__name__ = command.__qualname__ = name
-    command.__doc__ = summary
-    app.command(name)(option_groups(command))
+    app.command(name, help=summary)(option_groups(command))
 
 
 for _name, _status, _summary in MARKS:
