@@ -65,9 +65,7 @@ class Scope:
         day = today() if self.as_of is None else date_value(self.as_of, today())
         chosen = resolve(self.progress, self.tasks)
         session = Session(cache.tasks(chosen.tasks), day, chosen)
-        # The list lives as long as the command: move it out of the garbage
-        # collector's sight, so that it does not rescan it again and again.
-        gc.freeze()
+        gc.freeze()  # the list lives as long as the command: out of the collector's sight
         return session
 
 
