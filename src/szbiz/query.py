@@ -169,14 +169,10 @@ def sort(
     return sorted(items, key=lambda v: v.task.id)
 
 
-def role_counts(items: Iterable[TaskView], agency: str) -> tuple[int, int]:
-    """How many of ``items`` the agency leads, and how many it supports."""
-    lead = support = 0
-    for view in items:
-        if agency in view.task.lead:
-            lead += 1
-        elif agency in view.task.support:
-            support += 1
+def role_counts(items: Sequence[TaskView], agency: str) -> tuple[int, int]:
+    """How many of ``items`` the agency leads, and how many it only supports."""
+    lead = sum(agency in v.task.lead for v in items)
+    support = sum(agency in v.task.support and agency not in v.task.lead for v in items)
     return lead, support
 
 
