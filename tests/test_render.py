@@ -188,6 +188,8 @@ def test_report_lists_every_overdue_task_over_a_long_list(tasks: TaskList) -> No
 
 
 def test_every_format_the_cli_offers_has_a_renderer() -> None:
+    from typing import get_args
+
     from szbiz.cli.data import LintFormat
     from szbiz.cli.export import ExportFormat
     from szbiz.cli.options import OutputFormat
@@ -197,8 +199,8 @@ def test_every_format_the_cli_offers_has_a_renderer() -> None:
     from szbiz.render.problems import PROBLEM_FORMATS
     from szbiz.render.sheet import SHEET_FORMATS
 
-    assert {f.value for f in OutputFormat} == set(SHEET_FORMATS)
-    assert {f.value for f in ReportFormat} == set(REPORT_FORMATS)
-    assert {f.value for f in ChaseFormat} == set(CHASE_FORMATS)
-    assert {f.value for f in ExportFormat} == set(EXPORTS)
-    assert {f.value for f in LintFormat} - {"auto"} == set(PROBLEM_FORMATS)
+    assert set(get_args(OutputFormat)) == set(SHEET_FORMATS)
+    assert set(get_args(ReportFormat)) == set(REPORT_FORMATS)
+    assert set(get_args(ChaseFormat)) == set(CHASE_FORMATS)
+    assert set(get_args(ExportFormat)) == set(EXPORTS)
+    assert set(get_args(LintFormat)) - {"auto"} == set(PROBLEM_FORMATS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from szbiz.errors import UsageError
@@ -58,10 +58,9 @@ def views(
 ) -> list[TaskView]:
     """The tasks (or ``only`` these of them) as they stood on ``as_of``."""
     area_names = {a.number: a.name for a in tasks.areas}
-    last_of = history.last
     out = []
     for task in tasks.tasks if only is None else only:
-        last = last_of(task.id, as_of)
+        last = history.last(task.id, as_of)
         status = last.status if last is not None else Status.TODO
         done_on = last.on if last is not None and status is Status.DONE else None
         out.append(TaskView(task, area_names.get(task.area, ""), status, as_of, last, done_on))
@@ -69,11 +68,8 @@ def views(
 
 
 def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -> list[TaskView]:
-    """The tasks that meet ``condition`` on ``as_of``.
-
-    What the task alone decides (agency, area, ids, deadline, words) is checked
-    before a view is made, so a narrow query over a long list stays cheap.
-    """
+    """The tasks that meet ``condition`` on ``as_of``; views are made only of those it admits,
+    so that a narrow query over a long list stays cheap."""
     return [v for v in views(tasks, history, as_of, condition.chosen(tasks)) if condition.holds(v)]
 
 
@@ -123,11 +119,6 @@ class Filter:
     due_after: dt.date | None = None  # deadline on or after
     unfinished: bool = False  # leave out done and dropped tasks
 
-    _wanted: frozenset[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_wanted", frozenset(self.agencies))
-
     def chosen(self, tasks: TaskList) -> list[Task]:
         """The tasks that meet the conditions on the task itself, in list order."""
         return [task for task in tasks.tasks if self.admits(task)]
@@ -138,7 +129,7 @@ class Filter:
             return False
         if self.areas and task.area not in self.areas:
             return False
-        if self.agencies and self._wanted.isdisjoint(task.agencies(self.role)):
+        if self.agencies and set(self.agencies).isdisjoint(task.agencies(self.role)):
             return False
         if self.due_before is not None and task.deadline > self.due_before:
             return False
@@ -178,14 +169,10 @@ def sort(
     return sorted(items, key=lambda v: v.task.id)
 
 
-def role_counts(items: Iterable[TaskView], agency: str) -> tuple[int, int]:
-    """How many of ``items`` the agency leads, and how many it supports."""
-    lead = support = 0
-    for view in items:
-        if agency in view.task.lead:
-            lead += 1
-        elif agency in view.task.support:
-            support += 1
+def role_counts(items: Sequence[TaskView], agency: str) -> tuple[int, int]:
+    """How many of ``items`` the agency leads, and how many it only supports."""
+    lead = sum(agency in v.task.lead for v in items)
+    support = sum(agency in v.task.support and agency not in v.task.lead for v in items)
     return lead, support
 
 

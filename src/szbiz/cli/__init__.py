@@ -37,10 +37,8 @@ def main() -> None:
     """Console-script entry point: register the command asked for, then run."""
     import gc
 
-    # Start-up (typer, the app's modules, the command's options) makes tens of
-    # thousands of objects and no garbage: the collector would only scan them,
-    # again and again. It is back on, with them frozen out of its sight, for the
-    # command itself.
+    # Start-up makes tens of thousands of objects and no garbage: the collector would only
+    # rescan them. It is back on, with them frozen out of its sight, for the command itself.
     gc.disable()
     from szbiz.cli.root import run
 

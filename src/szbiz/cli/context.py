@@ -14,10 +14,9 @@ from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice
 from szbiz.cli.root import ProgressOption, TasksOption
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
-from szbiz.query import Filter, SortKey, date_value
+from szbiz.query import Filter, SortKey, TaskView, date_value, find, parse_ids, resolve_area, sort
 
 if TYPE_CHECKING:
-    from szbiz.query import TaskView
     from szbiz.settings import Settings
 
 
@@ -38,8 +37,6 @@ class Session:
         return history
 
     def find(self, condition: Filter, key: SortKey) -> list[TaskView]:
-        from szbiz.query import find, sort
-
         found = find(self.tasks, self.history, self.as_of, condition)
         return sort(found, key, [a.name for a in self.tasks.agencies])
 
@@ -68,9 +65,7 @@ class Scope:
         day = today() if self.as_of is None else date_value(self.as_of, today())
         chosen = resolve(self.progress, self.tasks)
         session = Session(cache.tasks(chosen.tasks), day, chosen)
-        # The list lives as long as the command: move it out of the garbage
-        # collector's sight, so that it does not rescan it again and again.
-        gc.freeze()
+        gc.freeze()  # the list lives as long as the command: out of the collector's sight
         return session
 
 
@@ -85,8 +80,6 @@ def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ..
 
 
 def resolve_areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:
-    from szbiz.query import resolve_area
-
     try:
         return tuple(resolve_area(a, session.tasks) for a in areas or ())
     except UsageError as exc:
@@ -94,8 +87,6 @@ def resolve_areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:
 
 
 def _ids(text: str, session: Session) -> frozenset[int]:
-    from szbiz.query import parse_ids
-
     try:
         return frozenset(parse_ids(text, session.tasks.ids))
     except UsageError as exc:

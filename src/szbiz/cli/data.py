@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -56,11 +55,7 @@ def import_(
     )
 
 
-class LintFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-    AUTO = "auto"
+LintFormat = Literal["text", "json", "github", "auto"]
 
 
 @app.command()
@@ -80,7 +75,7 @@ def lint(
             help="text: file:line:col: level: message [rule]; json; github: workflow "
             "commands; auto: github under GITHUB_ACTIONS, else text.",
         ),
-    ] = LintFormat.TEXT,
+    ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     require_ref: Annotated[
         bool, typer.Option("--require-ref", help="In the ledger, a done without --ref is an error.")
@@ -108,9 +103,8 @@ def lint(
         ledger = in_use.ledger
     elif ledger is not None and not ledger.is_file():
         raise UsageError(f"{ledger}: no such file")
-    name = fmt.value
-    if fmt is LintFormat.AUTO:
-        name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     found: list[Problem] = []
     unreadable = False
     for path in paths:
@@ -126,8 +120,8 @@ def lint(
         # is broken, its own problems are reported already.
         with contextlib.suppress(LoadError):
             found += check_ledger(ledger, cache.tasks(paths[0]), require_ref)
-    out = PROBLEM_FORMATS[name](found)
-    if out or name == "json":
+    out = PROBLEM_FORMATS[fmt](found)
+    if out or fmt == "json":
         write(out)
     if unreadable:
         raise typer.Exit(int(ExitCode.USAGE))

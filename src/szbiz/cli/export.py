@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 import typer
 
@@ -14,23 +13,8 @@ from szbiz.cli.options import is_terminal, option_groups
 from szbiz.cli.root import app, say, write_file
 from szbiz.errors import SzbizError, UsageError
 
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-    JSON = "json"
-    MD = "md"
-    ICS = "ics"
-    HTML = "html"
-
-
-SUFFIXES = {f".{f.value}": f for f in ExportFormat} | {".htm": ExportFormat.HTML}
-
-
-def _write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+ExportFormat = Literal["csv", "xlsx", "json", "md", "ics", "html"]
+SUFFIXES: dict[str, ExportFormat] = {f".{f}": f for f in get_args(ExportFormat)} | {".htm": "html"}
 
 
 @app.command()
@@ -69,12 +53,11 @@ def export(
         output = None
     kind = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None)
     if kind is None:
-        names = "|".join(ExportFormat)
+        names = "|".join(get_args(ExportFormat))
         raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
-    if output is None and kind is ExportFormat.XLSX and is_terminal():
+    if output is None and kind == "xlsx" and is_terminal():
         raise UsageError(
-            f"{kind.value} is binary and would garble the terminal; "
-            f"write it to a file with -o FILE.{kind.value}"
+            "xlsx is binary and would garble the terminal; write it to a file with -o FILE.xlsx"
         )
     # Fail before any work if the file could not be written where asked.
     if output is not None and output.is_dir():
@@ -88,19 +71,19 @@ def export(
     data = Export(session.tasks, tuple(found), session.as_of, condition.agencies)
 
     try:
-        rendered = EXPORTS[kind.value](data)
+        rendered = EXPORTS[kind](data)
     except ModuleNotFoundError as exc:
-        module, extra = NEEDS.get(kind.value, ("", ""))
+        module, extra = NEEDS.get(kind, ("", ""))
         if exc.name != module:
             raise
-        raise SzbizError(
-            f'{kind.value} export needs {module}: pip install "szbiz[{extra}]"'
-        ) from None
+        raise SzbizError(f'{kind} export needs {module}: pip install "szbiz[{extra}]"') from None
 
     if output is None:
         if not found:
             say("no tasks match")
-        _write_stdout(rendered)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered)
+        sys.stdout.buffer.flush()
         return
     write_file(output, rendered)
     say(f"wrote {len(found)} task{'' if len(found) == 1 else 's'} to {output}")

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 
 import typer
 
@@ -35,14 +35,7 @@ class StateChoice(StrEnum):
 assert tuple(StateChoice) == STATUS_CHOICES
 
 
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    TSV = "tsv"
-    JSON = "json"
-    CSV = "csv"
-    MD = "md"
-    IDS = "ids"
-
+OutputFormat = Literal["table", "tsv", "json", "csv", "md", "ids"]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 AgencyOption = Annotated[
@@ -73,13 +66,9 @@ def colour() -> bool:
     """Colour only on a terminal that shows it, and never with NO_COLOR set."""
     if not is_terminal() or "NO_COLOR" in os.environ:
         return False
-    return sys.platform != "win32" or _windows_escape_codes()
-
-
-def _windows_escape_codes() -> bool:  # pragma: no cover - Windows only
-    """Ask the Windows console to interpret colour codes; False where it cannot."""
     if sys.platform != "win32":
         return True
+    # Windows: ask the console to interpret colour codes; False where it cannot.
     import ctypes
 
     kernel32 = ctypes.windll.kernel32
@@ -117,7 +106,7 @@ class Output:
         from szbiz.render.sheet import render
 
         default = "table" if is_terminal() else "tsv"
-        name = "json" if self.as_json else (self.fmt.value if self.fmt else default)
+        name = "json" if self.as_json else (self.fmt or default)
         if not sheet.rows:
             say(empty)
             if name == "json":

@@ -13,7 +13,7 @@ from szbiz.cli.options import Output, option_groups
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.model import Status
-from szbiz.query import date_value
+from szbiz.query import date_value, events_between, parse_id, parse_ids
 
 
 @dataclass
@@ -49,34 +49,27 @@ class Mark:
         """Record one event per task that changes, all of them or none, and say what happened."""
         from szbiz.dates import today
         from szbiz.ledger import record, who
-        from szbiz.query import parse_ids
 
         numbers = parse_ids(",".join(self.ids), session.tasks.ids)
         day = date_value(self.on, session.as_of) if self.on else session.as_of
+        on = day.isoformat()
         # Not after the as-of day, nor after today itself: the ledger records what happened.
         for limit in (session.as_of, today()):
             if day > limit:
-                what = f"--on {day.isoformat()}" if self.on else f"--as-of {day.isoformat()}"
+                what = "--on" if self.on else "--as-of"
                 raise UsageError(
-                    f"{what} is after today ({limit.isoformat()}); "
+                    f"{what} {on} is after today ({limit.isoformat()}); "
                     "record progress on or after the day it happens"
                 )
-        recorder = who(self.by)
         ledger = session.settings.ledger_for_writing()
-        done = record(ledger, numbers, status, day, recorder, self.note or "", self.ref or "")
+        done = record(ledger, numbers, status, day, who(self.by), self.note or "", self.ref or "")
         for outcome in done.outcomes:
             if outcome.event is None:
-                say(
-                    f"task {outcome.task} is already {status.value} on {day.isoformat()}; "
-                    "nothing to record"
-                )
+                say(f"task {outcome.task} is already {status.value} on {on}; nothing to record")
             elif outcome.before is status:
-                write(f"task {outcome.task}: {status.value}, evidence added on {day.isoformat()}\n")
+                write(f"task {outcome.task}: {status.value}, evidence added on {on}\n")
             else:
-                write(
-                    f"task {outcome.task}: {outcome.before.value} → {status.value} "
-                    f"on {day.isoformat()}\n"
-                )
+                write(f"task {outcome.task}: {outcome.before.value} → {status.value} on {on}\n")
         count = len(done.events)
         if count:
             say(f"recorded {count} event{'s' if count != 1 else ''} in {_shown(ledger)}")
@@ -106,8 +99,7 @@ def _mark_command(name: str, status: Status, summary: str) -> None:
         mark.record(status, scope.open())
 
     command.__name__ = command.__qualname__ = name
-    command.__doc__ = summary
-    app.command(name)(option_groups(command))
+    app.command(name, help=summary)(option_groups(command))
 
 
 for _name, _status, _summary in MARKS:
@@ -126,7 +118,6 @@ def log(
     scope: Scope,
 ) -> None:
     """The progress history, oldest first."""
-    from szbiz.query import events_between, parse_id
     from szbiz.render.views import events_sheet
 
     session = scope.open()

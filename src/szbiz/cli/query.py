@@ -19,7 +19,7 @@ from szbiz.cli.options import (
 )
 from szbiz.cli.root import app, write
 from szbiz.model import AgencyKind, Role
-from szbiz.query import Filter, SortKey
+from szbiz.query import Filter, SortKey, due_window, events_between, parse_id, views
 
 
 def _show(session: Session, condition: Filter, sort: SortKey, out: Output) -> None:
@@ -73,8 +73,6 @@ def due(
     2020-06-30 is not overdue on 2020-06-30. With no window, shows what is
     overdue or due within 30 days.
     """
-    from szbiz.query import due_window
-
     session = scope.open()
     earliest, latest = due_window(session.as_of, before, after, within, overdue)
     agencies = Listing(agency, role, area).filter(session)
@@ -91,7 +89,6 @@ def show(
     scope: Scope,
 ) -> None:
     """Everything about one task: measure, agencies, deadline, status and history."""
-    from szbiz.query import events_between, parse_id, views
     from szbiz.render.views import task_detail, task_json
 
     session = scope.open()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -11,19 +10,11 @@ from szbiz.cli.context import Listing, Scope, resolve_agencies
 from szbiz.cli.options import AgencyOption, AreaOption, JsonOption, option_groups, style
 from szbiz.cli.root import app, write
 from szbiz.model import Role
+from szbiz.query import agency_tasks
 from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
 
-
-class ReportFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    MD = "md"
-
-
-class ChaseFormat(StrEnum):
-    TABLE = "table"
-    MD = "md"
-    HTML = "html"
+ReportFormat = Literal["table", "json", "md"]
+ChaseFormat = Literal["table", "md", "html"]
 
 
 @app.command()
@@ -51,7 +42,7 @@ def report(
     ] = DEFAULT_LIMIT,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="table, json (for dashboards) or md.")
-    ] = ReportFormat.TABLE,
+    ] = "table",
     as_json: JsonOption = False,
     *,
     scope: Scope,
@@ -77,7 +68,7 @@ def report(
         areas=condition.areas,
         limit=limit,
     )
-    name = "json" if as_json else fmt.value
+    name = "json" if as_json else fmt
     write(REPORT_FORMATS[name](numbers, session.tasks.document.title, style()))
 
 
@@ -90,13 +81,12 @@ def sheet(
     ],
     fmt: Annotated[
         ChaseFormat, typer.Option("--format", "-f", help="table, md, or html for printing.")
-    ] = ChaseFormat.TABLE,
+    ] = "table",
     *,
     scope: Scope,
 ) -> None:
     """One agency's 督办单: its tasks as lead and as support, with status, days left or
     late, and the last note and reference."""
-    from szbiz.query import agency_tasks
     from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
 
     session = scope.open()
@@ -111,4 +101,4 @@ def sheet(
         lead=tuple(lead),
         support=tuple(support),
     )
-    write(CHASE_FORMATS[fmt.value](chase, style()))
+    write(CHASE_FORMATS[fmt](chase, style()))
