@@ -152,8 +152,7 @@ def _days(view: TaskView) -> str:
 
 
 def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: Style) -> str:
-    """Everything about one task, for ``szbiz show``: a key and its value a line, the
-    long measure folded at the terminal's width."""
+    """Everything about one task, for ``szbiz show``: a key and its value a line, folded to fit."""
     from szbiz.render.table import Col, draw
 
     task = view.task
@@ -182,9 +181,8 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
         what = f"{event.on.isoformat()} {event.status.value} by {event.by}"
         line = " · ".join(part for part in (what, event.note, event.ref) if part)
         rows.append(("历史" if i == 0 else "", line))
-    keys, values = zip(*rows, strict=True)
     columns = (Col(bold=True), Col(wrap=True))
-    return draw(columns, [list(keys), list(values)], style.width, style.color)
+    return draw(columns, list(zip(*rows, strict=True)), style.width, style.color)
 
 
 def _event(e: Event) -> dict[str, Any]:
