@@ -72,12 +72,8 @@ READABLE_ROWS = 1000
 
 
 def to_json(data: Any, rows: int, default: Callable[[Any], Any] | None = None) -> str:
-    """JSON indented for reading, or compact past READABLE_ROWS rows.
-
-    Python's encoder writes indented JSON without its C accelerator, which
-    took over a second for a report of 46,000 overdue tasks; a program reading
-    that much does not need the indentation.
-    """
+    """JSON indented for reading, or compact past READABLE_ROWS rows: Python indents without
+    its C encoder, which took over a second for a report of 46,000 overdue tasks."""
     import json
 
     indent = 2 if rows <= READABLE_ROWS else None
@@ -169,8 +165,7 @@ def markdown(sheet: Sheet, style: Style) -> str:
 
 @SHEET_FORMATS.register("ids")
 def ids(sheet: Sheet, style: Style) -> str:
-    """What names each row (a task id, an agency's name, an area's number), once, a line:
-    for xargs."""
+    """What names each row (a task id, an agency, an area number) once a line, for xargs."""
     seen = dict.fromkeys(cell(row.get(sheet.id_key)) for row in sheet.rows)
     return "".join(f"{value}\n" for value in seen if value)
 

@@ -69,19 +69,9 @@ def clean(text: str) -> str:
     return _UNSAFE.sub(_safe, text)
 
 
-def _measurer() -> Callable[[str], int]:
-    from rich.cells import cell_len
-
-    def width(text: str) -> int:
-        return len(text) if text.isascii() else cell_len(text)
-
-    return width
-
-
 def _pieces(text: str, width: Callable[[str], int]) -> list[tuple[str, int]]:
-    """``text`` in the pieces a cut may not split, with their widths: a character
-    with the zero-width ones after it (accents, variation selectors), and what a
-    zero-width joiner joins."""
+    """``text`` in the pieces a cut may not split, with their widths: a character with
+    the zero-width ones after it (accents, variation selectors), and what a ZWJ joins."""
     pieces: list[str] = []
     joined = False
     for char in text:
@@ -106,11 +96,6 @@ def _take(text: str, room: int, width: Callable[[str], int]) -> tuple[str, int, 
     return text[:end], used, text[end:]
 
 
-def _cut(text: str, room: int, width: Callable[[str], int]) -> str:
-    head, used, _ = _take(text, room - 1, width)
-    return head + " " * (room - 1 - used) + "…"
-
-
 def _fold(text: str, room: int, width: Callable[[str], int]) -> list[str]:
     lines = []
     while width(text) > room:
@@ -124,15 +109,6 @@ def _fold(text: str, room: int, width: Callable[[str], int]) -> list[str]:
         text = rest.lstrip(" ")
     lines.append(text)
     return lines
-
-
-def _align(text: str, used: int, room: int, justify: Justify) -> str:
-    space = max(0, room - used)
-    if justify == "right":
-        return " " * space + text
-    if justify == "center":
-        return " " * (space // 2) + text + " " * (space - space // 2)
-    return text + " " * space
 
 
 def _shrink(widths: list[int], floors: list[int], which: list[int], excess: int) -> int:
@@ -157,14 +133,15 @@ def draw(
     title: str = "",
     footer: str = "",
 ) -> str:
-    """The table of ``columns`` holding ``cells`` (a list of each column's, one per
-    row), set in ``width`` terminal cells by the rules above, each line ending in a
-    line break."""
-    measure = _measurer()
+    """The table of ``columns`` holding ``cells`` (a list of each column's, one per row),
+    set in ``width`` terminal cells by the rules above, each line ending in a line break."""
+    from rich.cells import cell_len
+
+    def measure(text: str) -> int:
+        return len(text) if text.isascii() else cell_len(text)
+
     headers = [clean(c.header) for c in columns]
-    show_header = any(headers)
     count = len(columns)
-    rows = len(cells[0]) if cells else 0
     texts: list[Sequence[str]] = []
     lengths: list[dict[str, int]] = []
     for values in cells:
@@ -176,24 +153,27 @@ def draw(
         texts.append(values)
         lengths.append({v: measure(v) for v in distinct})
     header_widths = [measure(h) for h in headers]
-    widths = [
-        max(max(length.values(), default=0), h)
-        for length, h in zip(lengths, header_widths, strict=True)
-    ]
+    widths = [max([h, *length.values()]) for length, h in zip(lengths, header_widths, strict=True)]
     floors = [min(w, max(h, FLOOR)) for w, h in zip(widths, header_widths, strict=True)]
     excess = sum(widths) + len(GAP) * (count - 1) - width
     excess = _shrink(widths, floors, [j for j in range(count) if columns[j].wrap], excess)
     _shrink(widths, floors, [j for j in range(count) if columns[j].flexible], excess)
 
     def fit(text: str, used: int, room: int, column: Col) -> str:
-        if used > room:
-            text, used = _cut(text, room, measure), room
+        if used > room:  # cut one cell short, to end in …
+            head, taken, _ = _take(text, room - 1, measure)
+            text, used = head + " " * (room - 1 - taken) + "…", room
         if color and column.bold and text:
             text = BOLD + text + RESET
-        return _align(text, used, room, column.justify)
+        space = max(0, room - used)
+        if column.justify == "right":
+            return " " * space + text
+        if column.justify == "center":
+            return " " * (space // 2) + text + " " * (space - space // 2)
+        return text + " " * space
 
     lines = [clean(title)] if title else []
-    if show_header:
+    if any(headers):
         head = GAP.join(
             fit(h, w, room, Col(justify=c.justify))
             for h, w, room, c in zip(headers, header_widths, widths, columns, strict=True)
@@ -205,10 +185,9 @@ def draw(
         zip(columns, texts, lengths, widths, strict=True)
     ):
         if column.wrap and max(length.values(), default=0) > room:
-            folds = {v: _fold(v, room, measure) for v in length}
             parts = {
-                v: [fit(line, measure(line), room, column) for line in lines_]
-                for v, lines_ in folds.items()
+                v: [fit(line, measure(line), room, column) for line in _fold(v, room, measure)]
+                for v in length
             }
             folded[j] = [parts[v] for v in values]
             set_cells.append([p[0] for p in folded[j]])
@@ -219,10 +198,9 @@ def draw(
         lines += [GAP.join(row).rstrip() for row in zip(*set_cells, strict=True)]
     else:
         blank = [" " * room for room in widths]
-        for i in range(rows):
+        for i in range(len(texts[0])):
             lines.append(GAP.join(column[i] for column in set_cells).rstrip())
-            height = max(len(f[i]) for f in folded.values())
-            for k in range(1, height):
+            for k in range(1, max(len(f[i]) for f in folded.values())):
                 row = list(blank)
                 for j, f in folded.items():
                     if k < len(f[i]):

@@ -32,50 +32,28 @@ def state_label(view: TaskView) -> str:
     return STATE_LABELS[view.state]
 
 
-def task_row(view: TaskView) -> dict[str, Any]:
-    """A task as of the day: what the sheets show of it, and ``show --json`` prints."""
-    task = view.task
-    last = view.last
-    return {
-        "id": task.id,
-        "area": task.area,
-        "area_name": view.area_name,
-        "title": task.title,
-        "description": task.description,
-        "lead": list(task.lead),
-        "lead_note": task.lead_note,
-        "support": list(task.support),
-        "support_note": task.support_note,
-        "deadline": task.deadline,
-        "deadline_text": task.deadline_text,
-        "status": view.status.value,
-        "overdue": view.overdue,
-        "days_left": view.days_left,
-        "done_on": view.done_on,
-        "done_late": view.done_late,
-        "note": last.note if last else "",
-        "ref": last.ref if last else "",
-        "state_label": state_label(view),
-    }
-
-
+# A task as of the day: what the sheets show of it, and ``show --json`` prints.
 TASK_COLUMNS = (
-    Column("id", "序号", justify="right"),
-    Column("area", "领域", justify="right", text=True),
+    Column("id", "序号", justify="right", source="task.id"),
+    Column("area", "领域", justify="right", text=True, source="task.area"),
     Column("area_name", "领域名称", table=False),
-    Column("title", "措施", flexible=True),
-    Column("description", "描述", table=False),
-    Column("lead", "牵头单位", flexible=True),
-    Column("lead_note", "牵头备注", table=False),
-    Column("support", "责任单位", table=False),
-    Column("support_note", "责任备注", table=False),
-    Column("deadline", "完成时限"),
-    Column("deadline_text", "完成时限原文", table=False),
-    Column("status", "状态码", table=False),
+    Column("title", "措施", flexible=True, source="task.title"),
+    Column("description", "描述", table=False, source="task.description"),
+    Column("lead", "牵头单位", flexible=True, source="task.lead"),
+    Column("lead_note", "牵头备注", table=False, source="task.lead_note"),
+    Column("support", "责任单位", table=False, source="task.support"),
+    Column("support_note", "责任备注", table=False, source="task.support_note"),
+    Column("deadline", "完成时限", source="task.deadline"),
+    Column("deadline_text", "完成时限原文", table=False, source="task.deadline_text"),
+    Column("status", "状态码", table=False, source="status.value"),
     Column("overdue", "逾期", table=False),
     Column("days_left", "剩余天数", table=False),
     Column("done_on", "完成日期", table=False),
-    Column("state_label", "状态", text=False),
+    # Only in ``show --json``.
+    Column("done_late", "", table=False, text=False),
+    Column("note", "", table=False, text=False, source=lambda v: v.last.note if v.last else ""),
+    Column("ref", "", table=False, text=False, source=lambda v: v.last.ref if v.last else ""),
+    Column("state_label", "状态", text=False, source=state_label),
 )
 
 
@@ -96,7 +74,7 @@ def tasks_footer(items: Sequence[TaskView], agencies: Sequence[str] = ()) -> str
 
 
 def tasks_sheet(items: Sequence[TaskView], footer: str = "") -> Sheet:
-    return Sheet(TASK_COLUMNS, tuple(map(task_row, items)), footer)
+    return Sheet(TASK_COLUMNS, rows_of(TASK_COLUMNS, items), footer)
 
 
 AGENCY_COLUMNS = (
@@ -152,8 +130,7 @@ def _days(view: TaskView) -> str:
 
 
 def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: Style) -> str:
-    """Everything about one task, for ``szbiz show``: a key and its value a line, the
-    long measure folded at the terminal's width."""
+    """Everything about one task, for ``szbiz show``: a key and its value a line, folded to fit."""
     from szbiz.render.table import Col, draw
 
     task = view.task
@@ -182,9 +159,8 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
         what = f"{event.on.isoformat()} {event.status.value} by {event.by}"
         line = " · ".join(part for part in (what, event.note, event.ref) if part)
         rows.append(("历史" if i == 0 else "", line))
-    keys, values = zip(*rows, strict=True)
     columns = (Col(bold=True), Col(wrap=True))
-    return draw(columns, [list(keys), list(values)], style.width, style.color)
+    return draw(columns, list(zip(*rows, strict=True)), style.width, style.color)
 
 
 def _event(e: Event) -> dict[str, Any]:
@@ -200,7 +176,7 @@ def _event(e: Event) -> dict[str, Any]:
 
 
 def task_json(view: TaskView, history: Sequence[Event]) -> str:
-    row = task_row(view)
+    (row,) = rows_of(TASK_COLUMNS, [view])
     del row["state_label"]
     row["history"] = list(map(_event, history))
     return to_json(row, 1, default=str)  # str: a date as YYYY-MM-DD

@@ -1,9 +1,8 @@
 """Exports of the tasks as files for Excel, calendars, browsers and scripts.
 
 Each exporter takes an :class:`Export` (the tasks as they stood on a day, and
-the list they come from) and returns the file's bytes. Exporters read no files
-and decide no exit codes; the CLI writes what they return. The libraries behind
-xlsx, ics and html are imported only when that format is asked for.
+the list they come from) and returns the file's bytes, which the CLI writes.
+The libraries behind xlsx, ics and html are imported only when that format is asked for.
 """
 
 from __future__ import annotations
@@ -48,22 +47,6 @@ EXPORTS: Registry[Exporter] = Registry()
 # Which optional package each format needs, and the extra that brings it.
 NEEDS = {"xlsx": ("openpyxl", "xlsx")}
 
-HEADERS = (
-    "序号",
-    "所属领域",
-    "改革措施",
-    "牵头单位",
-    "责任单位",
-    "完成时限",
-    "状态",
-    "红黄绿灯",
-    "完成日期",
-    "逾期天数",
-    "剩余天数",
-    "最近备注",
-    "依据",
-)
-
 Cell = str | int | dt.date | None
 
 
@@ -81,25 +64,27 @@ def days_late(view: TaskView) -> int | None:
     return None
 
 
+# Each header of the exports and its cell, typed: dates as dates, day counts as numbers.
+COLUMNS: tuple[tuple[str, Callable[[TaskView], Cell]], ...] = (
+    ("序号", lambda v: v.task.id),
+    ("所属领域", lambda v: v.area_name),
+    ("改革措施", lambda v: v.task.measure),
+    ("牵头单位", lambda v: agencies_text(v.task.lead, v.task.lead_note)),
+    ("责任单位", lambda v: agencies_text(v.task.support, v.task.support_note)),
+    ("完成时限", lambda v: v.task.deadline),
+    ("状态", state_label),
+    ("红黄绿灯", lambda v: light(v, WARN_DAYS).label),
+    ("完成日期", lambda v: v.done_on),
+    ("逾期天数", days_late),
+    ("剩余天数", lambda v: None if v.status in FINISHED or v.overdue else v.days_left),
+    ("最近备注", lambda v: v.last.note if v.last else ""),
+    ("依据", lambda v: v.last.ref if v.last else ""),
+)
+HEADERS = tuple(header for header, _ in COLUMNS)
+
+
 def row(view: TaskView) -> tuple[Cell, ...]:
-    """One task's cells under HEADERS, typed: dates as dates, day counts as numbers."""
-    task = view.task
-    last = view.last
-    return (
-        task.id,
-        view.area_name,
-        task.measure,
-        agencies_text(task.lead, task.lead_note),
-        agencies_text(task.support, task.support_note),
-        task.deadline,
-        state_label(view),
-        light(view, WARN_DAYS).label,
-        view.done_on,
-        days_late(view),
-        None if view.status in FINISHED or view.overdue else view.days_left,
-        last.note if last else "",
-        last.ref if last else "",
-    )
+    return tuple(value(view) for _, value in COLUMNS)
 
 
 @EXPORTS.register("csv")
@@ -121,16 +106,11 @@ def as_json(data: Export) -> bytes:
 @EXPORTS.register("md")
 def as_markdown(data: Export) -> bytes:
     sheet = tasks_sheet(data.items, tasks_footer(data.items, data.agencies))
-    table = SHEET_FORMATS["md"](sheet, Style())
-    return f"# {data.heading}\n\n{table}".encode()
+    return f"# {data.heading}\n\n{SHEET_FORMATS['md'](sheet, Style())}".encode()
 
 
 def _imported(module: str) -> Exporter:
-    def render(data: Export) -> bytes:
-        exporter: Exporter = import_module(f"{__name__}.{module}").render
-        return exporter(data)
-
-    return render
+    return lambda data: import_module(f"{__name__}.{module}").render(data)
 
 
 EXPORTS.update(xlsx=_imported("xlsx"), ics=_imported("ics"), html=_imported("page"))

@@ -19,6 +19,7 @@ from importlib.resources import files
 
 from szbiz.model import History, Role, Status
 from szbiz.query import TaskView
+from szbiz.render import export
 from szbiz.render.chase import when
 from szbiz.render.export import Export, agencies_text
 from szbiz.render.report import ORDER, light_labels, shown_lights
@@ -171,7 +172,7 @@ def task_row(view: TaskView, state: Light) -> str:
     )
 
 
-HEADERS = ("序号", "所属领域", "改革措施", "牵头单位", "责任单位", "完成时限", "状态", "剩余/逾期")
+HEADERS = (*export.HEADERS[:7], "剩余/逾期")  # the export's first seven, and the countdown
 
 
 def render(data: Export) -> bytes:
