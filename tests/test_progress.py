@@ -42,10 +42,10 @@ from szbiz.ledger import (
     parse_ledger,
     read_ledger,
     record,
-    who,
 )
 from szbiz.load import load
 from szbiz.model import Event, History, Status, TaskList
+from szbiz.settings import who
 
 from .conftest import TASKS
 

@@ -1,4 +1,4 @@
-"""Where szbiz's files live: the task list and ledger in use, and the cache.
+"""Where szbiz's files live (the task list and ledger in use, and the cache), and who records.
 
 The ledger: ``--progress`` > SZBIZ_PROGRESS > the nearest ``szbiz.toml`` from
 the working directory upward > the per-user default. The list: ``--tasks`` >
@@ -213,3 +213,34 @@ def resolve(
     named = choose(progress_option, "--progress", "SZBIZ_PROGRESS", "progress")
     ledger, ledger_reason = named or (default_ledger(), "per-user default")
     return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit=named is not None)
+
+
+def _git_user() -> str:
+    import subprocess
+
+    command = ["git", "config", "user.name"]
+    try:
+        found = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, timeout=2)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return found.stdout.decode("utf-8", "replace").strip() if found.returncode == 0 else ""
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser().strip()
+    except Exception:  # OSError, KeyError: no login name and no passwd entry
+        return ""
+
+
+def who(by: str | None) -> str:
+    """Who records: ``--by``, else SZBIZ_USER, else git's user.name, else the login name."""
+    if by is not None:
+        if not by.strip():
+            raise UsageError(
+                "--by is empty; give a name, or leave it out to use SZBIZ_USER or git's user.name"
+            )
+        return by.strip()
+    return os.environ.get("SZBIZ_USER", "").strip() or _git_user() or _login() or "unknown"

@@ -48,7 +48,8 @@ class Mark:
     def record(self, status: Status, session: Session) -> None:
         """Record one event per task that changes, all of them or none, and say what happened."""
         from szbiz.dates import today
-        from szbiz.ledger import record, who
+        from szbiz.ledger import record
+        from szbiz.settings import who
 
         numbers = parse_ids(",".join(self.ids), session.tasks.ids)
         day = date_value(self.on, session.as_of) if self.on else session.as_of
