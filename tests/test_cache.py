@@ -207,3 +207,30 @@ def test_ledgers_never_push_the_list_out(cache: Path, tmp_path: Path) -> None:
         append_events(ledger, [event(task)])
     assert len(entries(cache)) == 1
     assert len(entries(cache, "ledger")) == cached.KEEP
+
+
+def test_a_list_saved_while_it_is_read_never_lands_under_the_other_key(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor saves the list while szbiz parses it: what is cached is what was parsed."""
+    path = tmp_path / "tasks.yaml"
+    original = TASKS.read_text(encoding="utf-8")
+    changed = original.replace("升级“开办企业一窗通”平台\n", "改过的标题\n", 1)
+    path.write_text(original, encoding="utf-8")
+    real_parse, real_load = szbiz.load.parse, szbiz.load.load
+
+    def parse_saved_meanwhile(data: bytes, name: str) -> Any:
+        path.write_text(changed, encoding="utf-8")
+        return real_parse(data, name)
+
+    def load_saved_meanwhile(where: Path) -> Any:
+        path.write_text(changed, encoding="utf-8")
+        return real_load(where)
+
+    monkeypatch.setattr(szbiz.load, "parse", parse_saved_meanwhile)
+    monkeypatch.setattr(szbiz.load, "load", load_saved_meanwhile)
+    assert cached.tasks(path).task(1) == load(TASKS).tasks.task(1)
+    monkeypatch.undo()
+    assert cached.tasks(path).task(1).title == "改过的标题"  # type: ignore[union-attr]
+    path.write_text(original, encoding="utf-8")
+    assert cached.tasks(path).task(1) == load(TASKS).tasks.task(1)

@@ -144,26 +144,35 @@ def _unpack_tasks(value: Any) -> TaskList:
 def tasks(path: Path) -> TaskList:
     """The list at ``path``, read back from the cache when its content was validated before.
 
-    Problems with the list raise LoadError as ``szbiz.load.load`` does.
+    The bytes hashed are the bytes parsed: a file saved again in between cannot
+    leave one content's list under another's key. Problems with the list raise
+    LoadError as ``szbiz.load.load`` does.
     """
-    digest = _digest()
-    try:
-        with path.open("rb") as handle:  # in pieces: a long list need not sit in memory
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-        key: str | None = digest.hexdigest()
-    except (OSError, ValueError):
-        key = None  # the loader says what is wrong with the file
-    if key is not None:
-        cached = _fetch(_entry("tasks", key))
-        if cached is not None:
-            with contextlib.suppress(Exception):
-                return _unpack_tasks(cached)
-    from szbiz.load import load
+    from szbiz.settings import MAX_BYTES
 
-    found = load(path).tasks  # says what is wrong with a file it cannot read
-    if key is not None:
-        _store(_entry("tasks", key), _pack_tasks(found))
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except (OSError, ValueError):
+        data = b""
+    if not data or len(data) > MAX_BYTES:  # the loader says what is wrong with it
+        from szbiz.load import load
+
+        return load(path).tasks
+    digest = _digest()
+    digest.update(data)
+    entry = _entry("tasks", digest.hexdigest())
+    cached = _fetch(entry)
+    if cached is not None:
+        with contextlib.suppress(Exception):
+            return _unpack_tasks(cached)
+    from szbiz.errors import LoadError
+    from szbiz.load import parse
+
+    found, problems = parse(data, str(path))
+    if found is None:
+        raise LoadError(problems)
+    _store(entry, _pack_tasks(found))
     return found
 
 

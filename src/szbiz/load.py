@@ -15,6 +15,7 @@ from typing import Any, TypeGuard
 from szbiz.errors import LoadError, Problem
 from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
 from szbiz.schema import SCHEMA_VERSION, TASKLIST, Context, Invalid
+from szbiz.settings import MAX_BYTES
 from szbiz.yamlnode import (
     MAP,
     NULL,
@@ -26,8 +27,6 @@ from szbiz.yamlnode import (
     position,
     show,
 )
-
-MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)

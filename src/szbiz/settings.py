@@ -22,6 +22,7 @@ from szbiz.errors import SzbizError, UsageError
 
 CONFIG_NAME = "szbiz.toml"
 LEDGER_NAME = "progress.yaml"
+MAX_BYTES = 256 * 1024 * 1024  # the largest task list read: far beyond any real one
 _PACKAGE = Path(__file__).resolve().parent
 
 _KEYS = ("progress", "tasks")
