@@ -103,6 +103,15 @@ def test_reopen_block_drop(ledger: Path) -> None:
     [
         (("done", "211"), "error: task 211 does not exist; ids are 1–210\n"),
         (("done", "abc"), "error: cannot read 'abc'; write ids and ranges like 1-16,42\n"),
+        (
+            ("done", "9" * 5000),
+            f"error: cannot read '{'9' * 40}…'; write ids and ranges like 1-16,42\n",
+        ),
+        (
+            ("done", "5", "--note", "bad\udcffbyte"),  # a byte the terminal passed on as it was
+            "error: --note holds the byte 0xff, which is not UTF-8; "
+            "set the terminal to UTF-8, or type the text again\n",
+        ),
         (("done", "9-5"), "error: the range '9-5' runs backwards; write 5-9\n"),
         (("done", "0"), "error: task 0 does not exist; ids are 1–210\n"),
         (("done", "1", "211"), "error: task 211 does not exist; ids are 1–210\n"),

@@ -158,3 +158,24 @@ def test_pre_commit_hook_entry_point_exists() -> None:
     assert command in scripts
     assert scripts[command] == "szbiz.cli:main"
     assert run(*args, str(TASKS)).exit_code == 0
+
+
+def test_an_empty_ledger_is_clean(tmp_path: Path) -> None:
+    ledger = tmp_path / "progress.yaml"
+    ledger.write_text("", encoding="utf-8")
+    result = run("lint", "--progress", str(ledger))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_a_ledger_recorded_at_the_calendars_start_is_one_problem(tmp_path: Path) -> None:
+    ledger = tmp_path / "progress.yaml"
+    ledger.write_text(
+        "- {task: 1, status: done, on: 2020-01-01, by: a, at: '0001-01-01T00:00:00+09:00'}\n",
+        encoding="utf-8",
+    )
+    result = run("lint", "--progress", str(ledger))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{ledger}:1:31: error: task 1: on 2020-01-01 is after the day it was recorded "
+        "(0001-01-01 in Asia/Shanghai); an event cannot be in the future [future-date]\n"
+    )

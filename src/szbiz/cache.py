@@ -41,26 +41,23 @@ _FIELDS = tuple(f.name for f in TASK_FIELDS)
 _DEADLINE = _FIELDS.index("deadline")
 
 
-def _digest() -> Any:
-    """A hash of content, begun with what else an entry depends on: this layout and
-    the szbiz and Python versions."""
-    import xxhash
-
-    from szbiz import __version__
-
-    return xxhash.xxh3_128(f"{FORMAT}:{__version__}:{sys.implementation.cache_tag}:".encode())
-
-
 def _checksum(payload: bytes) -> bytes:
     import xxhash
 
     return xxhash.xxh3_128_digest(payload)
 
 
-def _entry(kind: str, key: str) -> Path:
+def _entry(kind: str, data: bytes) -> Path:
+    """The entry for ``data``, named by a hash of them and of what else it depends on:
+    this layout and the szbiz and Python versions."""
+    import xxhash
+
+    from szbiz import __version__
     from szbiz.settings import cache_dir
 
-    return cache_dir() / f"{kind}-{key}.marshal"
+    digest = xxhash.xxh3_128(f"{FORMAT}:{__version__}:{sys.implementation.cache_tag}:".encode())
+    digest.update(data)
+    return cache_dir() / f"{kind}-{digest.hexdigest()}.marshal"
 
 
 def _fetch(entry: Path) -> Any:
@@ -159,9 +156,7 @@ def tasks(path: Path) -> TaskList:
         from szbiz.load import load
 
         return load(path).tasks
-    digest = _digest()
-    digest.update(data)
-    entry = _entry("tasks", digest.hexdigest())
+    entry = _entry("tasks", data)
     cached = _fetch(entry)
     if cached is not None:
         with contextlib.suppress(Exception):
@@ -179,19 +174,13 @@ def tasks(path: Path) -> TaskList:
 # --- ledgers ------------------------------------------------------------------------
 
 
-def _ledger_key(data: bytes) -> str:
-    digest = _digest()
-    digest.update(data)
-    return str(digest.hexdigest())
-
-
 def history(data: bytes, name: str) -> History:
     """The events of the ledger bytes ``data`` (read from ``name``), validated before or now.
 
     A corrupt ledger raises LoadError as ``szbiz.ledger.parse_ledger`` does, and
     is never cached.
     """
-    entry = _entry("ledger", _ledger_key(data))
+    entry = _entry("ledger", data)
     cached = _fetch(entry)
     if cached is not None:
         with contextlib.suppress(Exception):
@@ -206,7 +195,7 @@ def history(data: bytes, name: str) -> History:
 def remember(data: bytes, known: History) -> None:
     """Record that the ledger bytes ``data`` hold ``known``: for bytes szbiz has just
     written after validating what it added, so that nothing parses them again."""
-    _store(_entry("ledger", _ledger_key(data)), _pack_history(known))
+    _store(_entry("ledger", data), _pack_history(known))
 
 
 def _pack_history(known: History) -> tuple[Any, ...]:

@@ -128,7 +128,7 @@ def _label(node: Node, index: int) -> str:
     from szbiz.yamlnode import MAP
 
     task = node.get("task") if node.kind == MAP else None
-    if task is not None and task.plain and re.fullmatch(r"[0-9]+", str(task.value)):
+    if task is not None and task.plain and re.fullmatch(r"[0-9]{1,18}", str(task.value)):
         return f"task {int(task.value)}"
     return f"event {index + 1}"
 
@@ -196,11 +196,8 @@ def parse_ledger(data: bytes, name: str) -> History:
 
 
 def read_ledger(path: Path) -> History:
-    """Every event of the ledger at ``path`` (from the cache when its bytes were read
-    before); a missing ledger has none.
-
-    Raises LoadError with file:line:column for a ledger that is not valid.
-    """
+    """Every event of the ledger at ``path``, none if it is missing (from the cache when
+    its bytes were read before); LoadError with file:line:column if it is not valid."""
     data = _read(path)
     if data is None or not data.strip():
         return History()
@@ -221,8 +218,11 @@ def _ranges(ids: Sequence[int]) -> str:
 
 
 def _recorded_on(event: Event) -> dt.date:
-    """The day an event was recorded, in Asia/Shanghai."""
-    return event.at.astimezone(dates.SHANGHAI).date()
+    """The day an event was recorded, in Asia/Shanghai (at the calendar's ends, its own)."""
+    try:
+        return event.at.astimezone(dates.SHANGHAI).date()
+    except OverflowError:
+        return event.at.date()
 
 
 def _effective(events: Sequence[tuple[Node, Event]]) -> dict[int, tuple[Node, Event]]:
@@ -248,7 +248,7 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
         data = _read(path)
     except LoadError as exc:
         return list(exc.problems)
-    if data is None:
+    if data is None or not data.strip():  # no ledger yet, or no event yet
         return []
     events, problems = _parse(data, name)
 
@@ -399,6 +399,8 @@ def _check_new(events: Sequence[Event]) -> None:
             raise SzbizError(f"{at} task: expected a task id of at least 1, got {event.task}")
         if not event.by.strip():
             raise SzbizError(f"{at} by: must not be empty")
+        if any("\ud800" <= c <= "\udfff" for c in event.by + event.note + event.ref):
+            raise SzbizError(f"{at} its text holds a lone surrogate, which no file can hold")
         if event.at.utcoffset() is None:
             raise SzbizError(
                 f"{at} at: expected a time with its UTC offset like "
@@ -468,6 +470,15 @@ def record(
     document number of a ``done`` that arrives later).
     """
     note, ref = note.strip(), ref.strip()
+    for option, text in (("--note", note), ("--ref", ref), ("--by", by)):
+        # A byte a terminal passed on that is not UTF-8 (Python keeps it as a lone
+        # surrogate) cannot be written as text anyone could read back.
+        bad = next((c for c in text if "\udc80" <= c <= "\udcff"), None)
+        if bad is not None:
+            raise UsageError(
+                f"{option} holds the byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8; "
+                "set the terminal to UTF-8, or type the text again"
+            )
     if status in (Status.BLOCKED, Status.DROPPED) and not note:
         verb = "block" if status is Status.BLOCKED else "drop"
         raise UsageError(f"szbiz {verb} needs --note saying why")

@@ -9,12 +9,9 @@ from collections.abc import Iterator
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """No cyclic collection inside the block; back as it was after it.
-
-    Reading a list makes hundreds of thousands of small objects and no
-    reference cycles: the collector would only rescan them, again and again
-    (it doubled the time of parsing 10,000 tasks).
-    """
+    """No cyclic collection inside the block. Reading a list makes hundreds of thousands
+    of small objects and no cycles: the collector would only rescan them, again and
+    again (it doubled the time of parsing 10,000 tasks)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -81,11 +82,13 @@ def parse_ids(text: str, valid: Sequence[int]) -> list[int]:
     """``1-16,42`` → [1, …, 16, 42], in the order given and without repeats; every id must exist."""
     ids: dict[int, None] = {}
     known = set(valid)
+    ordered = sorted(known)
     for part in text.replace("，", ",").split(","):
         part = part.strip()
-        m = re.fullmatch(r"(\d+)\s*(?:[-–~]\s*(\d+))?", part)
+        m = re.fullmatch(r"(\d{1,18})\s*(?:[-–~]\s*(\d{1,18}))?", part)
         if not m:
-            raise UsageError(f"cannot read {part!r}; write ids and ranges like 1-16,42")
+            shown = part if len(part) <= 40 else part[:40] + "…"
+            raise UsageError(f"cannot read {shown!r}; write ids and ranges like 1-16,42")
         start = int(m.group(1))
         end = int(m.group(2)) if m.group(2) else start
         if end < start:
@@ -93,7 +96,7 @@ def parse_ids(text: str, valid: Sequence[int]) -> list[int]:
         for task_id in (start, end):
             if task_id not in known:
                 raise UsageError(f"task {task_id} does not exist; ids are {_span(valid)}")
-        ids.update(dict.fromkeys(i for i in range(start, end + 1) if i in known))
+        ids.update(dict.fromkeys(ordered[bisect_left(ordered, start) : bisect_right(ordered, end)]))
     return list(ids)
 
 

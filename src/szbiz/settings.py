@@ -39,11 +39,8 @@ class Settings:
     explicit: bool  # the ledger was named by option, environment or szbiz.toml
 
     def ledger_for_writing(self) -> Path:
-        """The ledger's path, its directory created if it is the per-user default.
-
-        A ledger named explicitly is left alone: a missing directory there is more
-        likely a typo, and writing reports it.
-        """
+        """The ledger's path, its directory made if it is the per-user default; one named
+        explicitly is left alone (a missing directory there is more likely a typo)."""
         if not self.explicit:
             try:
                 self.ledger.parent.mkdir(parents=True, exist_ok=True)
@@ -55,10 +52,8 @@ class Settings:
         return self.ledger
 
     def ledger_to_read(self) -> Path:
-        """The ledger's path; one named explicitly must be in a directory that exists.
-
-        Reading nothing from a mistyped path would show every task as todo.
-        """
+        """The ledger's path; one named explicitly must be in a directory that exists
+        (reading nothing from a mistyped path would show every task as todo)."""
         if self.explicit and not self.ledger.parent.is_dir():
             raise UsageError(
                 f"the ledger {self.ledger} ({self.ledger_reason}) is in a directory that "
@@ -80,12 +75,9 @@ def bundled_tasks() -> Path:
 
 
 def user_dir(kind: Literal["data", "cache"]) -> Path:
-    """szbiz's per-user data or cache directory, as platformdirs names it.
-
-    On Linux and other Unixes that is the XDG directory, worked out here:
-    importing platformdirs costs a few milliseconds at every start. Windows and
-    macOS ask platformdirs, which knows their folders.
-    """
+    """szbiz's per-user data or cache directory, as platformdirs names it: the XDG one
+    on Linux and other Unixes, worked out here (importing platformdirs costs a few
+    milliseconds at every start); Windows and macOS ask platformdirs."""
     if sys.platform in ("win32", "darwin"):
         import platformdirs
 

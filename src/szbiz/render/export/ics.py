@@ -80,7 +80,8 @@ def render(data: Export) -> bytes:
         if view.last is not None:
             event.add("last-modified", view.last.at.astimezone(dt.UTC))
         event.add("dtstart", task.deadline)
-        event.add("dtend", task.deadline + dt.timedelta(days=1))
+        if task.deadline < dt.date.max:  # without DTEND an all-day event lasts its one day
+            event.add("dtend", task.deadline + dt.timedelta(days=1))
         event.add("summary", f"[{task.id}] {task.title}")
         event.add("description", description(view))
         if view.area_name:
