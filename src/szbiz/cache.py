@@ -18,8 +18,9 @@ import contextlib
 import datetime as dt
 import marshal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from szbiz.model import (
     TASK_FIELDS,
@@ -34,6 +35,7 @@ from szbiz.model import (
     TaskList,
 )
 
+T = TypeVar("T")
 FORMAT = 4  # bump when the model or this layout changes
 KEEP = 8  # entries of each kind kept: the most recent few lists, and apart, ledgers
 # A task is kept as the tuple of its fields, its deadline as a day number.
@@ -60,8 +62,11 @@ def _entry(kind: str, data: bytes) -> Path:
     return cache_dir() / f"{kind}-{digest.hexdigest()}.marshal"
 
 
-def _fetch(entry: Path) -> Any:
-    """The value an entry holds; None when it is missing, damaged or unreadable."""
+def _fetch(entry: Path, unpack: Callable[[Any], T]) -> T | None:
+    """What an entry holds, unpacked; None when it is missing, damaged or unreadable.
+
+    Unpacking makes many small objects and no garbage: the collector is paused.
+    """
     try:
         blob = entry.read_bytes()
     except (OSError, ValueError):
@@ -72,7 +77,7 @@ def _fetch(entry: Path) -> Any:
             from szbiz.memory import collector_paused
 
             with collector_paused():
-                return marshal.loads(payload)
+                return unpack(marshal.loads(payload))
     with contextlib.suppress(OSError):  # damaged: make way for a good one
         entry.unlink()
     return None
@@ -157,10 +162,9 @@ def tasks(path: Path) -> TaskList:
 
         return load(path).tasks
     entry = _entry("tasks", data)
-    cached = _fetch(entry)
+    cached = _fetch(entry, _unpack_tasks)
     if cached is not None:
-        with contextlib.suppress(Exception):
-            return _unpack_tasks(cached)
+        return cached
     from szbiz.errors import LoadError
     from szbiz.load import parse
 
@@ -181,10 +185,9 @@ def history(data: bytes, name: str) -> History:
     is never cached.
     """
     entry = _entry("ledger", data)
-    cached = _fetch(entry)
-    if cached is not None:
-        with contextlib.suppress(Exception):
-            return _unpack_history(cached)
+    known = _fetch(entry, _unpack_history)
+    if known is not None:
+        return known
     from szbiz.ledger import parse_ledger
 
     found = parse_ledger(data, name)
