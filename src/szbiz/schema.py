@@ -6,6 +6,7 @@ and can describe itself as JSON Schema (``szbiz schema``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -150,20 +151,41 @@ class Integer(Validator):
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+def _iso(node: Node, pattern: re.Pattern[str], read: Callable[[str], Any]) -> Any:
+    """The day or moment an ISO text node holds; None when it holds none."""
+    text = node.value if node.kind in (TIMESTAMP, STR) else None
+    if isinstance(text, str) and pattern.match(text):
+        with contextlib.suppress(ValueError):
+            return read(text)
+    return None
 
 
 class Date(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
-        text = node.value if node.kind in (TIMESTAMP, STR) else None
-        if isinstance(text, str) and _ISO_DATE.match(text):
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                pass
+        value = _iso(node, _ISO_DATE, dt.date.fromisoformat)
+        if value is not None:
+            return value
         return ctx.report(node, f"expected a date like 2020-06-30, got {_got(node)}", "date")
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}
+
+
+class Timestamp(Validator):
+    """A moment with its UTC offset, ``2026-11-27T18:00:00+08:00``."""
+
+    def check(self, node: Node, ctx: Context) -> Any:
+        value = _iso(node, _ISO_TIME, dt.datetime.fromisoformat)
+        if value is not None:
+            return value
+        expected = "expected a time with its UTC offset like '2026-11-27T18:00:00+08:00'"
+        return ctx.report(node, f"{expected}, got {_got(node)}", "datetime")
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time", "pattern": _ISO_TIME.pattern}
 
 
 @dataclass
@@ -353,24 +375,3 @@ def json_schema() -> dict[str, Any]:
         "title": "szbiz task list",
         **schema,
     }
-
-
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$")
-
-
-class Timestamp(Validator):
-    """A moment with its UTC offset, ``2026-11-27T18:00:00+08:00``."""
-
-    def check(self, node: Node, ctx: Context) -> Any:
-        text = node.value if node.kind in (TIMESTAMP, STR) else None
-        if isinstance(text, str) and _ISO_TIME.match(text):
-            try:
-                return dt.datetime.fromisoformat(text)
-            except ValueError:
-                pass
-        got = repr(node.value) if node.kind not in (MAP, SEQ) else f"a {node.kind}"
-        expected = "expected a time with its UTC offset like '2026-11-27T18:00:00+08:00'"
-        return ctx.report(node, f"{expected}, got {got}", "datetime")
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date-time", "pattern": _ISO_TIME.pattern}
