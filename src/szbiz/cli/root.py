@@ -48,7 +48,6 @@ class SzbizGroup(TyperGroup):
 app = typer.Typer(
     cls=SzbizGroup,
     name="szbiz",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
