@@ -22,10 +22,13 @@ The rules, all of them:
   would split a word; the row's other cells stay on its first line.
 - Cells justify left, right or center, each column as it is told; a header
   justifies as its column.
-- What data cannot do: tabs and line breaks in a cell, a title or a footer
-  become spaces; every other control character (C0, DEL, C1) and the bidi
-  controls U+202A–U+202E and U+2066–U+2069 become U+FFFD, so text from a task
-  list or a ledger cannot move the cursor, colour the screen or reorder a line.
+- What data cannot do: every cell, header, title and footer goes through
+  ``szbiz.render.safe.terminal``: tabs and line breaks become spaces, every
+  other control character (C0, DEL, C1) and bidi control shows as a visible
+  escape (``\\x1b``, ``\\x9b``, ``<U+202E>``), so text from a task list or a
+  ledger cannot move the cursor, colour the screen, set the window's title or
+  reorder a line, and the reader sees what was there. The escapes are ASCII:
+  they are measured, cut and folded like any text.
 - Colour only when asked: a bold header row and bold columns, a dim footer.
   Without colour there is not one escape code.
 
@@ -35,9 +38,10 @@ column: a long table repeats a few deadlines and agencies many times.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
+
+from szbiz.render.safe import terminal
 
 if TYPE_CHECKING:
     from szbiz.render.sheet import Justify
@@ -53,20 +57,6 @@ class Col(NamedTuple):  # a NamedTuple costs a quarter of what a dataclass does 
     flexible: bool = False  # gives up width to fit, cutting its cells with …
     wrap: bool = False  # gives up width to fit, folding its cells onto more lines
     bold: bool = False  # in colour, its cells are bold
-
-
-_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"  # a tab and what str.splitlines breaks at
-_UNSAFE = re.compile("\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _safe(match: re.Match[str]) -> str:
-    return " " if match[0] in _BREAKS or match[0] == "\r\n" else "\ufffd"
-
-
-def clean(text: str) -> str:
-    if text.isprintable():  # no control character, break or bidi control: the common case
-        return text
-    return _UNSAFE.sub(_safe, text)
 
 
 def _pieces(text: str, width: Callable[[str], int]) -> list[tuple[str, int]]:
@@ -140,13 +130,13 @@ def draw(
     def measure(text: str) -> int:
         return len(text) if text.isascii() else cell_len(text)
 
-    headers = [clean(c.header) for c in columns]
+    headers = [terminal(c.header) for c in columns]
     count = len(columns)
     texts: list[Sequence[str]] = []
     lengths: list[dict[str, int]] = []
     for values in cells:
         distinct = set(values)
-        fixed = {v: clean(v) for v in distinct if not v.isprintable()}
+        fixed = {v: terminal(v) for v in distinct if not v.isprintable()}
         if fixed:
             values = [fixed.get(v, v) for v in values]
             distinct = set(values)
@@ -172,7 +162,7 @@ def draw(
             return " " * (space // 2) + text + " " * (space - space // 2)
         return text + " " * space
 
-    lines = [clean(title)] if title else []
+    lines = [terminal(title)] if title else []
     if any(headers):
         head = GAP.join(
             fit(h, w, room, Col(justify=c.justify))
@@ -207,7 +197,7 @@ def draw(
                         row[j] = f[i][k]
                 lines.append(GAP.join(row).rstrip())
     if footer:
-        lines.append(DIM + clean(footer) + RESET if color else clean(footer))
+        lines.append(DIM + terminal(footer) + RESET if color else terminal(footer))
     return "".join(f"{line}\n" for line in lines)
 
 
@@ -218,5 +208,5 @@ def bar(done: int, total: int, width: int) -> str:
 
 
 def line(text: str, color: bool = False, bold: bool = False) -> str:
-    text = clean(text)
+    text = terminal(text)
     return f"{BOLD}{text}{RESET}\n" if color and bold and text else f"{text}\n"
