@@ -22,8 +22,12 @@ def test_the_guard_quotes_text_that_would_run() -> None:
     for text in FORMULAS:
         assert runs_as_formula(text)
         assert guard(text) == "'" + text
-    assert guard("\tx") == "'\tx" and guard("\rx") == "'\rx"
-    for text in ("", "开办企业", "a=b", "'=x", " =x", "2020-06-30"):
+    assert guard("\tx") == "'\tx" and guard("\nx") == "'\nx"
+    assert guard("\rx") == "'\nx"  # a line break is LF in a cell
+    for text in (" =x", "＝HYPERLINK()", "＋1", "－2", "＠SUM(A1)"):
+        assert runs_as_formula(text)
+        assert guard(text) == "'" + text
+    for text in ("", "开办企业", "a=b", "'=x", "2020-06-30", "\\x1b=x"):
         assert not runs_as_formula(text)
         assert guard(text) == text
 

@@ -2,18 +2,20 @@
 
 A title or note such as ``=HYPERLINK("http://…","点击")`` opened from a CSV file
 runs as a formula (OWASP: CSV injection). Every writer of CSV, TSV and xlsx
-asks this module. Only text is guarded: numbers, dates and yes/no are data,
-and an overdue task's ``-152`` days stay a number.
+asks this module, which follows ``szbiz.render.safe.spreadsheet``: control and
+bidi characters show as visible escapes, and a formula start gets a leading
+``'``. Only text is guarded: numbers, dates and yes/no are data, and an
+overdue task's ``-152`` days stay a number.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from szbiz.render.safe import FORMULA_STARTS, spreadsheet
 from szbiz.render.sheet import cell
 
-# Excel runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_STARTS", "TEXT", "guard", "runs_as_formula", "text_cell"]
 
 
 def runs_as_formula(text: str) -> bool:
@@ -21,7 +23,8 @@ def runs_as_formula(text: str) -> bool:
 
 
 def guard(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A text cell of CSV or TSV: see ``szbiz.render.safe.spreadsheet``."""
+    return spreadsheet(text)
 
 
 # The types of a sheet's text: a string, or a list of them joined. Anything else
@@ -30,6 +33,4 @@ TEXT = frozenset({str, list, tuple})
 
 
 def text_cell(value: Any) -> str:
-    text = value if type(value) is str else cell(value)
-    # ``guard``, written out: it runs for every text cell of a long list.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet(value if type(value) is str else cell(value))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from szbiz.model import Agency
 from szbiz.query import TaskView
-from szbiz.render import Registry
+from szbiz.render import Registry, safe
 from szbiz.render.sheet import MD_ALIGN, Style, md_row
 from szbiz.render.table import Col, draw, line
 from szbiz.render.views import state_label
@@ -87,7 +86,7 @@ def table(sheet: ChaseSheet, style: Style) -> str:
 
 @CHASE_FORMATS.register("md")
 def markdown(sheet: ChaseSheet, style: Style) -> str:
-    lines = [f"# {_heading(sheet)}", "", _summary(sheet)]
+    lines = [f"# {safe.terminal(_heading(sheet))}", "", safe.terminal(_summary(sheet))]
     for caption, views in _sections(sheet):
         lines += ["", f"## {caption}", ""]
         if not views:
@@ -103,7 +102,7 @@ def markdown(sheet: ChaseSheet, style: Style) -> str:
 def as_html(sheet: ChaseSheet, style: Style) -> str:
     from importlib.resources import files
 
-    esc = html.escape
+    esc = safe.html
     css = files("szbiz.render").joinpath("chase.css").read_text(encoding="utf-8")
     out = [
         "<!DOCTYPE html>",

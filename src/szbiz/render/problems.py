@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from szbiz.errors import Problem
-from szbiz.render import Registry
+from szbiz.render import Registry, safe
 
 ProblemRenderer = Callable[[Sequence[Problem]], str]
 PROBLEM_FORMATS: Registry[ProblemRenderer] = Registry()
@@ -14,8 +14,10 @@ PROBLEM_FORMATS: Registry[ProblemRenderer] = Registry()
 
 @PROBLEM_FORMATS.register("text")
 def text(problems: Sequence[Problem]) -> str:
-    """``file:line:col: error: message [rule]``, a line each."""
-    return "".join(f"{p.location()}: {p.level}: {p.text} [{p.rule}]\n" for p in problems)
+    """``file:line:col: error: message [rule]``, a line each, safe for the terminal."""
+    return "".join(
+        safe.terminal(f"{p.location()}: {p.level}: {p.text} [{p.rule}]") + "\n" for p in problems
+    )
 
 
 @PROBLEM_FORMATS.register("json")
@@ -31,11 +33,13 @@ def as_json(problems: Sequence[Problem]) -> str:
         }
         for p in problems
     ]
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    return safe.json(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """As the runner reads it back; then no other control or bidi character is left."""
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return safe.terminal(value)
 
 
 def _escape_property(value: str) -> str:

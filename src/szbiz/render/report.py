@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from szbiz.model import Role, Status
 from szbiz.render import Registry
+from szbiz.render.safe import terminal
 from szbiz.render.sheet import MD_ALIGN, Style, md_row, percent, to_json
 from szbiz.render.table import Col, bar, draw, line
 from szbiz.render.views import STATE_LABELS
@@ -226,7 +227,7 @@ def table(report: Report, title: str, style: Style) -> str:
 
 @REPORT_FORMATS.register("md")
 def markdown(report: Report, title: str, style: Style) -> str:
-    lines = [f"# {heading(report, title)}", "", scope_text(report), ""]
+    lines = [f"# {terminal(heading(report, title))}", "", terminal(scope_text(report)), ""]
     lines += [f"- {line}" for line in _headline(report)]
     for s in (_areas(report), _agencies(report), _overdue(report)):
         lines += ["", f"## {s.title}", ""]

@@ -73,11 +73,15 @@ READABLE_ROWS = 1000
 
 def to_json(data: Any, rows: int, default: Callable[[Any], Any] | None = None) -> str:
     """JSON indented for reading, or compact past READABLE_ROWS rows: Python indents without
-    its C encoder, which took over a second for a report of 46,000 overdue tasks."""
+    its C encoder, which took over a second for a report of 46,000 overdue tasks. The data
+    stays exact; characters that would drive a terminal are written as ``\\u`` escapes
+    (``szbiz.render.safe.json``)."""
     import json
 
+    from szbiz.render import safe
+
     indent = 2 if rows <= READABLE_ROWS else None
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=default) + "\n"
+    return safe.json(json.dumps(data, ensure_ascii=False, indent=indent, default=default)) + "\n"
 
 
 def percent(part: int, whole: int) -> str:
@@ -142,8 +146,9 @@ def as_json(sheet: Sheet, style: Style) -> str:
 
 
 def md_cell(value: Any) -> str:
-    lines = cell(value).replace("\r\n", "\n").replace("\t", " ").splitlines()
-    return " ".join(lines).replace("|", "\\|")
+    from szbiz.render.safe import markdown
+
+    return markdown(cell(value))
 
 
 def md_row(values: Sequence[Any]) -> str:
@@ -155,19 +160,23 @@ MD_ALIGN = {"left": ":--", "right": "--:", "center": ":-:"}
 
 @SHEET_FORMATS.register("md")
 def markdown(sheet: Sheet, style: Style) -> str:
+    from szbiz.render.safe import terminal
+
     shown = [c for c in sheet.columns if c.table]
     lines = [md_row([c.header for c in shown]), md_row([MD_ALIGN[c.justify] for c in shown])]
     lines += [md_row([row.get(c.key) for c in shown]) for row in sheet.rows]
     if sheet.footer:
-        lines += ["", sheet.footer]
+        lines += ["", terminal(sheet.footer)]
     return "\n".join(lines) + "\n"
 
 
 @SHEET_FORMATS.register("ids")
 def ids(sheet: Sheet, style: Style) -> str:
     """What names each row (a task id, an agency, an area number) once a line, for xargs."""
+    from szbiz.render.safe import terminal
+
     seen = dict.fromkeys(cell(row.get(sheet.id_key)) for row in sheet.rows)
-    return "".join(f"{value}\n" for value in seen if value)
+    return "".join(f"{terminal(value)}\n" for value in seen if value)
 
 
 def render(name: str, sheet: Sheet, style: Style) -> str:

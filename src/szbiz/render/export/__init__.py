@@ -18,6 +18,7 @@ from szbiz.model import TaskList
 from szbiz.query import FINISHED, TaskView
 from szbiz.render import Registry
 from szbiz.render.cells import guard
+from szbiz.render.safe import terminal
 from szbiz.render.sheet import SHEET_FORMATS, Style, cell
 from szbiz.render.views import state_label, tasks_footer, tasks_sheet
 from szbiz.report import WARN_DAYS, light
@@ -106,7 +107,7 @@ def as_json(data: Export) -> bytes:
 @EXPORTS.register("md")
 def as_markdown(data: Export) -> bytes:
     sheet = tasks_sheet(data.items, tasks_footer(data.items, data.agencies))
-    return f"# {data.heading}\n\n{SHEET_FORMATS['md'](sheet, Style())}".encode()
+    return f"# {terminal(data.heading)}\n\n{SHEET_FORMATS['md'](sheet, Style())}".encode()
 
 
 def _imported(module: str) -> Exporter:

@@ -11,6 +11,9 @@ the same day gives the same bytes, and a later day's export is the newer one.
 A task whose progress was recorded since carries a higher SEQUENCE (the
 minutes from 2020 to when its last event was recorded) and that time as
 LAST-MODIFIED, so a calendar applies the change even on the same day.
+
+Every text is as ``szbiz.render.safe.ics`` leaves it: RFC 5545 allows no
+control character in it, so control and bidi characters are removed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from szbiz.dates import SHANGHAI
 from szbiz.model import Status
 from szbiz.query import TaskView
 from szbiz.render.export import HEADERS, Export, row
+from szbiz.render.safe import ics
 from szbiz.render.sheet import cell
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
@@ -63,9 +67,9 @@ def render(data: Export) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", data.name)
+    calendar.add("x-wr-calname", ics(data.name))
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    calendar.add("x-wr-caldesc", data.heading)
+    calendar.add("x-wr-caldesc", ics(data.heading))
     document = data.tasks.document
     # What follows the @ of each UID: stable for a document, distinct between documents.
     domain = hashlib.sha256(document.title.encode("utf-8")).hexdigest()[:12] + ".szbiz"
@@ -82,10 +86,10 @@ def render(data: Export) -> bytes:
         event.add("dtstart", task.deadline)
         if task.deadline < dt.date.max:  # without DTEND an all-day event lasts its one day
             event.add("dtend", task.deadline + dt.timedelta(days=1))
-        event.add("summary", f"[{task.id}] {task.title}")
-        event.add("description", description(view))
+        event.add("summary", ics(f"[{task.id}] {task.title}"))
+        event.add("description", ics(description(view)))
         if view.area_name:
-            event.add("categories", [view.area_name])
+            event.add("categories", [ics(view.area_name)])
         event.add("transp", "TRANSPARENT")
         event.add("status", "CANCELLED" if view.status is Status.DROPPED else "CONFIRMED")
         calendar.add_component(event)

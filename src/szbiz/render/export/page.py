@@ -3,7 +3,8 @@
 Everything is inline (SVG, and the CSS and vanilla JavaScript of page.css and
 page.js beside this module): the page makes no network request and opens the
 same from a mail attachment or a shared drive.
-Every piece of text from the list is escaped, and a Content-Security-Policy lets
+Every piece of text from the list is escaped, control and bidi characters shown
+as visible escapes (``szbiz.render.safe.html``), and a Content-Security-Policy lets
 only the page's own script run (by its hash), so a task title such as
 ``<script>…</script>`` shows as text and runs nothing.
 """
@@ -14,12 +15,11 @@ import base64
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from html import escape
 from importlib.resources import files
 
 from szbiz.model import History, Role, Status
 from szbiz.query import TaskView
-from szbiz.render import export
+from szbiz.render import export, safe
 from szbiz.render.chase import when
 from szbiz.render.export import Export, agencies_text
 from szbiz.render.report import ORDER, light_labels, shown_lights
@@ -40,8 +40,9 @@ SEPARATOR = "|"  # between agency names in a row's data-lead and data-support
 
 
 def e(value: object) -> str:
-    """Text for HTML: in element content and in quoted attributes alike."""
-    return escape(str(value), quote=True)
+    """Text for HTML, in element content and in quoted attributes alike: escaped, and no
+    control or bidi character (``szbiz.render.safe.html``)."""
+    return safe.html(str(value))
 
 
 def _stacked(

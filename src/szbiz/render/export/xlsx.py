@@ -1,4 +1,9 @@
-"""The tasks as an Excel workbook: one sheet, a frozen and filterable header, real dates."""
+"""The tasks as an Excel workbook: one sheet, a frozen and filterable header, real dates.
+
+Every text is as ``szbiz.render.safe.xlsx`` leaves it: a control or bidi character
+shows as a visible escape, so no title breaks the workbook (openpyxl refuses
+what XML cannot hold).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from unicodedata import east_asian_width
 
 from szbiz.render.cells import runs_as_formula
 from szbiz.render.export import HEADERS, Cell, Export, row
+from szbiz.render.safe import xlsx
 from szbiz.render.sheet import cell
 from szbiz.report import WARN_DAYS, Light, light
 
@@ -46,7 +52,7 @@ def render(data: Export) -> bytes:
     book = Workbook()
     sheet: Worksheet = book.active  # type: ignore[assignment]
     sheet.title = "任务清单"
-    book.properties.title = data.heading
+    book.properties.title = xlsx(data.heading)
     book.properties.creator = "szbiz"
 
     bold = Font(bold=True)
@@ -67,6 +73,8 @@ def render(data: Export) -> bytes:
     for r, view in enumerate(data.items, 2):
         state = light(view, WARN_DAYS)
         for col, (header, value) in enumerate(zip(HEADERS, row(view), strict=True), 1):
+            if isinstance(value, str):
+                value = xlsx(value)  # no character openpyxl refuses, nor a bidi control
             cell = sheet.cell(row=r, column=col, value=value if value != "" else None)
             if isinstance(value, str) and value:
                 # Text stays text, even =HYPERLINK(…): typed as a string and marked with
