@@ -52,7 +52,11 @@ def exit_code(exc: BaseException, command: str = "szbiz") -> int:
             f"internal error ({type(exc).__name__}: {exc}); "
             "run again with --debug for the traceback, and please report it"
         )
-    sys.stderr.write(f"error: {message}\n")
+    from szbiz.render.safe import terminal
+
+    # The message may quote what was typed or read (a name, a path, a title): one line,
+    # and nothing in it drives the terminal.
+    sys.stderr.write(f"error: {terminal(message)}\n")
     sys.stderr.flush()
     return code
 

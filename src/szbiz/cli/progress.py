@@ -149,11 +149,14 @@ def init(
 @app.command()
 def where(tasks: TasksOption = None, progress: ProgressOption = None) -> None:
     """Which task list and progress ledger are in use, and why."""
+    from szbiz.render.safe import terminal
     from szbiz.settings import resolve
 
     chosen = resolve(progress, tasks)
     state = "exists" if chosen.ledger.is_file() else "not created yet"
     write(
-        f"tasks     {chosen.tasks}  ({chosen.tasks_reason})\n"
-        f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})\n"
+        terminal(f"tasks     {chosen.tasks}  ({chosen.tasks_reason})")
+        + "\n"
+        + terminal(f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})")
+        + "\n"
     )

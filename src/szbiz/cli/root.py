@@ -127,8 +127,10 @@ def write_file(output: Path, data: bytes) -> None:
 
 
 def say(text: str) -> None:
-    """A note for the person, not for a pipe: stderr."""
-    typer.echo(text, err=True)
+    """A note for the person, not for a pipe: stderr; a name or path in it is shown safely."""
+    from szbiz.render.safe import terminal
+
+    typer.echo(terminal(text), err=True)
 
 
 def run() -> None:
