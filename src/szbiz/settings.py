@@ -14,6 +14,7 @@ import difflib
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -229,11 +230,36 @@ def _login() -> str:
 
 
 def who(by: str | None) -> str:
-    """Who records: ``--by``, else SZBIZ_USER, else git's user.name, else the login name."""
+    """Who records: ``--by``, else SZBIZ_USER, else git's user.name, else the login name.
+
+    A name holds no control or bidi character (a tab and a line break included): no
+    name needs one, and it would go into the ledger for every reader to print.
+    """
     if by is not None:
         if not by.strip():
             raise UsageError(
                 "--by is empty; give a name, or leave it out to use SZBIZ_USER or git's user.name"
             )
-        return by.strip()
-    return os.environ.get("SZBIZ_USER", "").strip() or _git_user() or _login() or "unknown"
+        return _plain(by.strip(), "--by")
+    sources: tuple[tuple[str, Callable[[], str]], ...] = (
+        ("SZBIZ_USER", lambda: os.environ.get("SZBIZ_USER", "").strip()),
+        ("git's user.name", _git_user),
+        ("the login name", _login),
+    )
+    for source, name in sources:
+        found = name()
+        if found:
+            return _plain(found, source)
+    return "unknown"
+
+
+def _plain(name: str, source: str) -> str:
+    from szbiz.render.safe import describe, unsafe
+
+    bad = unsafe(name)
+    if bad:
+        fix = "" if source == "--by" else ": give --by NAME, or set SZBIZ_USER to a plain name"
+        raise UsageError(
+            f"{source} holds the {describe(bad[0])}; a name needs no control or bidi character{fix}"
+        )
+    return name
