@@ -125,6 +125,10 @@ def _parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
         Problem(name, n.line, n.column, message, rule, trail=trail)
         for n, message, rule, trail in ctx.problems
     ]
+    problems += [
+        Problem(name, n.line, n.column, message, rule, "warning", trail)
+        for n, message, rule, trail in ctx.warnings
+    ]
     tasks, more = _build(raw, root, name) if isinstance(raw, dict) else (None, [])
     problems += more
     problems.sort(key=lambda p: (p.line, p.column))

@@ -33,14 +33,19 @@ class Context:
 
     problems: list[tuple[Node, str, str, tuple[str, ...]]] = field(default_factory=list)
     trail: tuple[str, ...] = ()
+    # What is valid but worth a look (lint says it as a warning), in the same form.
+    warnings: list[tuple[Node, str, str, tuple[str, ...]]] = field(default_factory=list)
 
     def report(self, node: Node, message: str, rule: str) -> Invalid:
         if node.kind != REPORTED:  # an alias or a too-deep collection: reported once already
             self.problems.append((node, message, rule, self.trail))
         return INVALID
 
+    def warn(self, node: Node, message: str, rule: str) -> None:
+        self.warnings.append((node, message, rule, self.trail))
+
     def at(self, *segments: str) -> Context:
-        return Context(self.problems, self.trail + segments)
+        return Context(self.problems, self.trail + segments, self.warnings)
 
 
 _YAML11 = {
@@ -84,10 +89,27 @@ class Text(Validator):
             return ctx.report(node, f"expected text, got {_got(node)}{hint}", "type")
         if not node.value.strip() and not self.allow_empty:
             return ctx.report(node, "must not be empty", "empty-value")
+        if not node.value.isprintable():
+            _controls(node, ctx)
         return node.value
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string"} if self.allow_empty else {"type": "string", "minLength": 1}
+
+
+def _controls(node: Node, ctx: Context) -> None:
+    """A warning for text holding control or bidi characters (a tab and a line break
+    are text): valid, and shown safely, but nothing a task list means to hold."""
+    from szbiz.render.safe import describe, unsafe
+
+    found = unsafe(node.value, allowed="\t\n")
+    if len(found) == 1:
+        ctx.warn(node, f"holds the {describe(found[0])}; remove it", "control-character")
+    elif found:
+        message = (
+            f"holds {len(found)} control or bidi characters, the first the {describe(found[0])}"
+        )
+        ctx.warn(node, f"{message}; remove them", "control-character")
 
 
 _DECIMAL = re.compile(r"^[1-9][0-9]*$|^0$")
@@ -220,7 +242,9 @@ class ListOf(Validator):
         out = []
         for index, item in enumerate(node.items):
             if self.label is not None:
-                sub = Context(ctx.problems, (*ctx.trail[:-1], self.label(item, index)))
+                sub = Context(
+                    ctx.problems, (*ctx.trail[:-1], self.label(item, index)), ctx.warnings
+                )
             else:
                 sub = ctx.at(f"item {index + 1}")
             out.append(self.item.check(item, sub))
