@@ -105,7 +105,7 @@ def test_reopen_block_drop(ledger: Path) -> None:
         (("done", "abc"), "error: cannot read 'abc'; write ids and ranges like 1-16,42\n"),
         (
             ("done", "9" * 5000),
-            f"error: cannot read '{'9' * 40}…'; write ids and ranges like 1-16,42\n",
+            f"error: task {'9' * 40}… does not exist; ids are 1–210\n",
         ),
         (
             ("done", "5", "--note", "bad\udcffbyte"),  # a byte the terminal passed on as it was

@@ -371,7 +371,7 @@ def test_limit_lists_the_most_overdue_and_says_how_many_more() -> None:
 def test_a_negative_limit_is_a_usage_error() -> None:
     result = run("report", "--limit", "-1")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: Invalid value for '--limit': -1 is not in the range")
+    assert result.stderr == "error: --limit '-1' is not a number of tasks; give 0 or more\n"
     assert no_traceback(result.stderr)
 
 

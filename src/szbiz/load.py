@@ -211,6 +211,9 @@ _TWICE = {
 }
 
 
+_ONCE = "list each agency once"
+
+
 def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None, list[Problem]]:
     """Cross-references the schema cannot see: ids, areas and agencies declared once."""
     problems: list[Problem] = []
@@ -303,15 +306,25 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             if not _valid(names) or role_node is None:
                 continue
             out = []
+            spelled_as: dict[str, str] = {}  # each agency of the role → how it was first written
             for name_node, agency_name in zip(role_node.items, names, strict=False):
                 if not _valid(agency_name):
                     continue
+                canonical = spelling[agency_name][0] if agency_name in spelling else agency_name
+                earlier = spelled_as.get(canonical)
+                if earlier is not None and canonical in agencies:
+                    # Counted once whatever the spelling: twice is a slip, or a merge gone wrong.
+                    how = "" if earlier == agency_name else f" (as {earlier} and {agency_name})"
+                    message = f"agency {canonical} is listed twice in {role}{how}; {_ONCE}"
+                    report(name_node, (*trail, role), message, "duplicate-agency-in-task")
+                    ok = False
+                    continue
+                spelled_as[canonical] = agency_name
                 if agency_name in agencies:
                     out.append(agency_name)
                 elif agency_name in broken:
                     ok = False
                 elif agency_name in spelling:
-                    canonical = spelling[agency_name][0]
                     message = f"{agency_name!r} is an alias of {canonical!r}; write {canonical}"
                     report(name_node, (*trail, role), message, "alias-name", "warning")
                     out.append(canonical)

@@ -78,17 +78,24 @@ def _span(valid: Sequence[int]) -> str:
     return f"{min(valid)}–{max(valid)}" if valid else "none"
 
 
+_MAX_DIGITS = 18  # longer than any id, area or count, and short of int()'s limit
+
+
 def parse_ids(text: str, valid: Sequence[int]) -> list[int]:
     """``1-16,42`` → [1, …, 16, 42], in the order given and without repeats; every id must exist."""
+    from szbiz.dates import shown
+
     ids: dict[int, None] = {}
     known = set(valid)
     ordered = sorted(known)
     for part in text.replace("，", ",").split(","):
         part = part.strip()
-        m = re.fullmatch(r"(\d{1,18})\s*(?:[-–~]\s*(\d{1,18}))?", part)
+        m = re.fullmatch(r"(\d+)\s*(?:[-–~]\s*(\d+))?", part)
         if not m:
-            shown = part if len(part) <= 40 else part[:40] + "…"
-            raise UsageError(f"cannot read {shown!r}; write ids and ranges like 1-16,42")
+            raise UsageError(f"cannot read {shown(part)!r}; write ids and ranges like 1-16,42")
+        for digits in m.groups():
+            if digits is not None and len(digits) > _MAX_DIGITS:
+                raise UsageError(f"task {shown(digits)} does not exist; ids are {_span(valid)}")
         start = int(m.group(1))
         end = int(m.group(2)) if m.group(2) else start
         if end < start:
@@ -184,15 +191,18 @@ def role_counts(items: Sequence[TaskView], agency: str) -> tuple[int, int]:
 
 def resolve_area(query: str, tasks: TaskList) -> int:
     """An area by number (``8``, ``八``) or a part of its name that only one area has."""
+    from szbiz.dates import shown
     from szbiz.text import chinese_numeral
 
     text = query.strip()
     span = _span([a.number for a in tasks.areas])
-    number = int(text) if text.isdigit() else chinese_numeral(text)
-    if number is not None:
-        if tasks.area(number) is None:
-            raise UsageError(f"area {text} does not exist; areas are {span}")
-        return number
+    # Decimal digits of any script int() reads; a number longer than any area is none of them.
+    long = text.isdecimal() and len(text) > _MAX_DIGITS
+    number = int(text) if text.isdecimal() and not long else chinese_numeral(text)
+    if number is not None or long:
+        if long or tasks.area(number or 0) is None:
+            raise UsageError(f"area {shown(text)} does not exist; areas are {span}")
+        return number or 0
     matches = [a for a in tasks.areas if text and text in a.name]
     if len(matches) == 1:
         return matches[0].number
@@ -205,14 +215,20 @@ def resolve_area(query: str, tasks: TaskList) -> int:
 DEFAULT_DUE_DAYS = 30  # szbiz.report.WARN_DAYS, which imports this module: keep them equal
 
 
-def date_value(text: str, base: dt.date) -> dt.date:
-    """A day as typed (``2020-06-30``, ``6月底``, ``+30d`` …), counted from ``base``."""
-    from szbiz.dates import DateError, parse_date
+def date_value(text: str, base: dt.date, option: str = "") -> dt.date:
+    """A day as typed (``2020-06-30``, ``6月底``, ``+30d`` …), counted from ``base``, in the
+    years szbiz supports; a usage error names ``option`` when the day lies outside them."""
+    from szbiz.dates import DateError, OutOfRange, parse_date
 
     try:
         return parse_date(text, base)
+    except OutOfRange as exc:
+        raise UsageError(f"{option} {exc}" if option else str(exc)) from None
     except DateError as exc:
         raise UsageError(str(exc)) from None
+
+
+_SPAN = re.compile(r"\+?(\d+)\s*([dwmy]?)")
 
 
 def due_window(
@@ -227,9 +243,11 @@ def due_window(
     ``within`` is a span ahead of ``as_of`` (``30d``, ``2w``, ``1m``; a bare
     number counts days); ``overdue`` keeps deadlines before ``as_of`` (a
     deadline runs to the end of its day). With nothing given: everything
-    overdue or due within 30 days. At the ends of the calendar the window stops
-    there: nothing is due before 0001-01-01 or after 9999-12-31.
+    overdue or due within 30 days. A look ahead stops at the last day szbiz
+    supports (dates.LAST): no deadline lies beyond it.
     """
+    from szbiz.dates import LAST, OutOfRange, parse_date, shown
+
     if within is not None and overdue:
         raise UsageError("--within and --overdue exclude each other: one looks ahead, one back")
 
@@ -239,12 +257,24 @@ def due_window(
 
     end = None
     if within is not None:
-        span = within.strip() + ("d" if within.strip().isdigit() else "")
-        end = date_value(span if span[:1] in "+-" else "+" + span, as_of)
+        span = within.strip()
+        m = _SPAN.fullmatch(span)
+        if m is None:  # -5d lies in the past; anything else cannot be read
+            end = date_value(span if span[:1] in "+-" else "+" + span, as_of, "--within")
+        elif len(m.group(1)) > _MAX_DIGITS:
+            raise UsageError(
+                f"--within {shown(span)}: a span of {len(m.group(1))} digits; "
+                "write a span such as 30d, 2w or 1m"
+            )
+        else:
+            try:
+                end = parse_date(f"+{m.group(1)}{m.group(2) or 'd'}", as_of)
+            except OutOfRange:  # ahead, past the last day szbiz supports: up to it
+                end = max(LAST, as_of)
         if end < as_of:
             raise UsageError(f"--within {within!r} lies in the past; write a span such as 30d")
-    latest = date_value(before, as_of) if before is not None else None
-    earliest = date_value(after, as_of) if after is not None else None
+    latest = date_value(before, as_of, "--before") if before is not None else None
+    earliest = date_value(after, as_of, "--after") if after is not None else None
     if end is not None:
         latest = min(latest, end) if latest else end
         earliest = max(earliest, as_of) if earliest else as_of

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import Field, dataclass, field
 from typing import Any
 
+from szbiz.dates import FIRST, LAST, YEARS
 from szbiz.model import TASK_FIELDS, AgencyKind
 from szbiz.yamlnode import BOOL, FLOAT, INT, MAP, NULL, REPORTED, SEQ, STR, TIMESTAMP, Node, show
 
@@ -185,11 +186,18 @@ def _iso(node: Node, pattern: re.Pattern[str], read: Callable[[str], Any]) -> An
     return None
 
 
+def _outside(node: Node, ctx: Context, day: dt.date, what: str) -> Invalid | None:
+    """Reported if ``day`` lies outside the years szbiz supports (dates.FIRST to dates.LAST)."""
+    if FIRST <= day <= LAST:
+        return None
+    return ctx.report(node, f"expected {what} in the years {YEARS}, got {_got(node)}", "date-range")
+
+
 class Date(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
         value = _iso(node, _ISO_DATE, dt.date.fromisoformat)
         if value is not None:
-            return value
+            return _outside(node, ctx, value, "a date") or value
         return ctx.report(node, f"expected a date like 2020-06-30, got {_got(node)}", "date")
 
     def json_schema(self) -> dict[str, Any]:
@@ -202,7 +210,7 @@ class Timestamp(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
         value = _iso(node, _ISO_TIME, dt.datetime.fromisoformat)
         if value is not None:
-            return value
+            return _outside(node, ctx, value.date(), "a time") or value
         expected = "expected a time with its UTC offset like '2026-11-27T18:00:00+08:00'"
         return ctx.report(node, f"{expected}, got {_got(node)}", "datetime")
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice
+from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice, as_of_callback
 from szbiz.cli.root import ProgressOption, TasksOption
 from szbiz.errors import UsageError
 from szbiz.model import History, Role, TaskList
@@ -50,6 +50,7 @@ class Scope:
         typer.Option(
             "--as-of",
             envvar="SZBIZ_TODAY",
+            callback=as_of_callback,
             help="Show the list as it stood on this day (default: today in Asia/Shanghai; "
             "env SZBIZ_TODAY).",
         ),
@@ -90,7 +91,9 @@ def _ids(text: str, session: Session) -> frozenset[int]:
     try:
         return frozenset(parse_ids(text, session.tasks.ids))
     except UsageError as exc:
-        raise UsageError(f"--ids {text!r}: {exc.message}") from exc
+        from szbiz.dates import shown
+
+        raise UsageError(f"--ids {shown(text)!r}: {exc.message}") from exc
 
 
 @dataclass
@@ -125,6 +128,10 @@ class Listing:
             states=tuple(s.value for s in self.status or ()),
             words=tuple(self.search.split()) if self.search else (),
             ids=_ids(self.ids, session) if self.ids is not None else None,
-            due_before=date_value(self.due_before, day) if self.due_before is not None else None,
-            due_after=date_value(self.due_after, day) if self.due_after is not None else None,
+            due_before=date_value(self.due_before, day, "--due-before")
+            if self.due_before is not None
+            else None,
+            due_after=date_value(self.due_after, day, "--due-after")
+            if self.due_after is not None
+            else None,
         )

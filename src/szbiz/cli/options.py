@@ -58,6 +58,44 @@ AreaOption = Annotated[
 ]
 
 
+def as_of_callback(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """Check --as-of (or SZBIZ_TODAY) as it is read, so that an error names where it came from."""
+    if value is not None:
+        from szbiz.dates import today
+        from szbiz.query import date_value
+
+        source = ctx.get_parameter_source(param.name or "")
+        where = "SZBIZ_TODAY" if source is not None and source.name == "ENVIRONMENT" else "--as-of"
+        date_value(value, today(), where)
+    return value
+
+
+MAX_COUNT = 10**18 - 1  # 18 digits: more than any id, day or task, short of int()'s limit
+
+
+def count(option: str, unit: str) -> Callable[[str | int], int]:
+    """A parser for a whole number of ``unit`` from 0 to MAX_COUNT typed for ``option``
+    (typer hands it the option's default as it is)."""
+
+    def parse(text: str | int) -> int:
+        from szbiz.dates import shown
+        from szbiz.errors import UsageError
+
+        if isinstance(text, int):
+            return text
+        value = text.strip()
+        if not (value.isascii() and value.isdigit()):
+            raise UsageError(f"{option} {shown(text)!r} is not a number of {unit}; give 0 or more")
+        if len(value) > len(str(MAX_COUNT)):
+            raise UsageError(
+                f"{option} {shown(value)}: a number of {len(value)} digits; "
+                f"give 0 to {MAX_COUNT} {unit}"
+            )
+        return int(value)
+
+    return parse
+
+
 def is_terminal() -> bool:
     return sys.stdout.isatty()
 

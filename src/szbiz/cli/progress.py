@@ -47,21 +47,26 @@ class Mark:
 
     def record(self, status: Status, session: Session) -> None:
         """Record one event per task that changes, all of them or none, and say what happened."""
-        from szbiz.dates import today
+        from szbiz.dates import FIRST_EVENT, today
         from szbiz.ledger import record
         from szbiz.settings import who
 
         numbers = parse_ids(",".join(self.ids), session.tasks.ids)
-        day = date_value(self.on, session.as_of) if self.on else session.as_of
+        day = date_value(self.on, session.as_of, "--on") if self.on is not None else session.as_of
         on = day.isoformat()
+        what = "--on" if self.on is not None else "--as-of"
         # Not after the as-of day, nor after today itself: the ledger records what happened.
         for limit in (session.as_of, today()):
             if day > limit:
-                what = "--on" if self.on else "--as-of"
                 raise UsageError(
                     f"{what} {on} is after today ({limit.isoformat()}); "
                     "record progress on or after the day it happens"
                 )
+        if day < FIRST_EVENT:  # as szbiz lint would reject it in the ledger
+            raise UsageError(
+                f"{what} {on} is before {FIRST_EVENT.isoformat()}, the first day progress is "
+                "recorded on; give the day it happened"
+            )
         ledger = session.settings.ledger_for_writing()
         done = record(ledger, numbers, status, day, who(self.by), self.note or "", self.ref or "")
         for outcome in done.outcomes:
@@ -123,7 +128,7 @@ def log(
 
     session = scope.open()
     wanted = parse_id(task_id, session.tasks.ids) if task_id is not None else None
-    first = date_value(since, session.as_of) if since else None
+    first = date_value(since, session.as_of, "--since") if since is not None else None
     events = events_between(session.history, wanted, first, session.as_of)
     out.emit(events_sheet(events, session.tasks), empty="no progress recorded")
 

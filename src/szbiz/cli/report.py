@@ -7,7 +7,14 @@ from typing import Annotated, Literal
 import typer
 
 from szbiz.cli.context import Listing, Scope, resolve_agencies
-from szbiz.cli.options import AgencyOption, AreaOption, JsonOption, option_groups, style
+from szbiz.cli.options import (
+    AgencyOption,
+    AreaOption,
+    JsonOption,
+    count,
+    option_groups,
+    style,
+)
 from szbiz.cli.root import app, write
 from szbiz.model import Role
 from szbiz.query import agency_tasks
@@ -29,14 +36,18 @@ def report(
     warn_days: Annotated[
         int,
         typer.Option(
-            "--warn-days", min=0, help="Days before a deadline from which a task shows 🟡 (临期)."
+            "--warn-days",
+            parser=count("--warn-days", "days"),
+            metavar="DAYS",
+            help="Days before a deadline from which a task shows 🟡 (临期).",
         ),
     ] = WARN_DAYS,
     limit: Annotated[
         int,
         typer.Option(
             "--limit",
-            min=0,
+            parser=count("--limit", "tasks"),
+            metavar="N",
             help="List at most this many overdue tasks, the most overdue first; 0 lists all.",
         ),
     ] = DEFAULT_LIMIT,
