@@ -16,6 +16,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -524,3 +525,88 @@ def test_a_dangling_symlink_into_a_missing_directory(here: Path) -> None:
         2,
         f"error: cannot write dangling-link: the directory {here / 'nowhere'} does not exist",
     )
+
+
+# --- szbiz init ---------------------------------------------------------------------
+
+
+@POSIX
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        (
+            "progress.yaml",
+            "fifo",
+            "cannot set up {p}: it is a FIFO, not a regular file; expected a ledger",
+        ),
+        ("progress.yaml", "directory", "cannot set up {p}: it is a directory; expected a ledger"),
+        (
+            ".gitignore",
+            "fifo",
+            "cannot read {p}: is a FIFO, not a regular file; expected a text file",
+        ),
+        (
+            ".gitattributes",
+            "link to device",
+            "cannot read {p}: is a character device, not a regular file; expected a text file",
+        ),
+    ],
+    ids=["ledger fifo", "ledger directory", ".gitignore fifo", ".gitattributes link to a device"],
+)
+def test_init_refuses_what_is_no_regular_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, kind: str, expected: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    MAKE[kind](repo / name)
+    made = sorted(p.name for p in repo.iterdir())
+    # Named as typed: init names its files under the directory it was given.
+    message = "error: " + expected.format(p=Path("repo") / name)
+    check_refused(tmp_path, ["init", "repo"], 1, message, process=True)
+    assert sorted(p.name for p in repo.iterdir()) == made  # no szbiz.toml, nothing else
+
+
+# --- temporary files left by a writer that was killed --------------------------------
+
+
+def _aged(path: Path, seconds: float) -> Path:
+    path.write_bytes(b"- {task: 9, status: do")
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_write_removes_the_stale_temporary_files_of_its_own_file(here: Path) -> None:
+    old = _aged(here / ".progress.yaml.x.tmp", 120)
+    fresh = _aged(here / ".progress.yaml.y.tmp", 5)  # a writer still at work, perhaps
+    other = _aged(here / ".tasks.yaml.z.tmp", 120)  # another file's
+    lock_kind = _aged(here / ".progress.yaml.lock.w.tmp", 120)  # the lock file's name
+    result = run("done", "1", "--progress", "progress.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert not old.exists()
+    assert fresh.exists() and other.exists() and lock_kind.exists()
+
+
+def test_an_export_removes_its_stale_temporary_files(here: Path) -> None:
+    old = _aged(here / ".out.csv.abc123.tmp", 120)
+    fresh = _aged(here / ".out.csv.def456.tmp", 0)
+    result = run("export", "-o", "out.csv", "--ids", "1")
+    assert result.exit_code == 0, result.stderr
+    assert not old.exists() and fresh.exists()
+
+
+def test_init_makes_git_ignore_the_temporary_files(tmp_path: Path) -> None:
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    lines = (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert lines == ["progress.yaml.lock", ".progress.yaml.*.tmp"]
+    try:
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("no git to ask")
+    for name in (".progress.yaml.k1ll3d.tmp", "progress.yaml.lock"):
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", name], cwd=tmp_path, check=False, capture_output=True
+        )
+        assert ignored.returncode == 0, name
