@@ -178,8 +178,8 @@ def test_init_writes_settings_ledger_gitattributes_and_gitignore(tmp_path: Path)
         tmp_path / ".gitignore",
     )
     assert written == [toml, ledger, attributes, ignore]
-    assert ignore.read_bytes() == b"progress.yaml.lock\n"
-    assert ignore.read_bytes().decode().strip() == lock_path(ledger).name
+    assert ignore.read_bytes() == b"progress.yaml.lock\n.progress.yaml.*.tmp\n"
+    assert ignore.read_bytes().decode().split()[0] == lock_path(ledger).name
     assert toml.read_bytes() == CONFIG_TEXT.encode("utf-8")
     assert 'progress = "progress.yaml"\n' in CONFIG_TEXT
     assert '# tasks = "tasks.yaml"\n' in CONFIG_TEXT
@@ -210,12 +210,12 @@ def test_init_keeps_an_existing_ledger_and_gitattributes(tmp_path: Path) -> None
     attributes = tmp_path / ".gitattributes"
     attributes.write_bytes(b"*.png binary\n/progress.yaml   merge=union text")
     ignore = tmp_path / ".gitignore"
-    ignore.write_bytes(b"build/\n/progress.yaml.lock")
+    ignore.write_bytes(b"build/\n/progress.yaml.lock\n.*.tmp")
     before = ledger.read_bytes()
     assert init_project(tmp_path) == [tmp_path / "szbiz.toml"]
     assert ledger.read_bytes() == before
     assert attributes.read_bytes() == b"*.png binary\n/progress.yaml   merge=union text"
-    assert ignore.read_bytes() == b"build/\n/progress.yaml.lock"
+    assert ignore.read_bytes() == b"build/\n/progress.yaml.lock\n.*.tmp"
 
 
 def test_init_adds_the_line_to_other_attributes(tmp_path: Path) -> None:
@@ -236,17 +236,26 @@ def test_init_needs_an_existing_directory(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        (b"*.pyc", b"*.pyc\nprogress.yaml.lock\n"),  # no final newline
+        (b"*.pyc", b"*.pyc\nprogress.yaml.lock\n.progress.yaml.*.tmp\n"),  # no final newline
         (
             b"\xef\xbb\xbf*.pyc\r\nbuild/\r\n",
-            b"\xef\xbb\xbf*.pyc\r\nbuild/\r\nprogress.yaml.lock\r\n",
+            b"\xef\xbb\xbf*.pyc\r\nbuild/\r\nprogress.yaml.lock\r\n.progress.yaml.*.tmp\r\n",
         ),
-        (b"", b"progress.yaml.lock\n"),
-        (b"*.lock\n!progress.yaml.lock\n", b"*.lock\n!progress.yaml.lock\nprogress.yaml.lock\n"),
-        (b"sub/progress.yaml.lock\n", b"sub/progress.yaml.lock\nprogress.yaml.lock\n"),
-        (b"# progress.yaml.lock\n", b"# progress.yaml.lock\nprogress.yaml.lock\n"),
+        (b"", b"progress.yaml.lock\n.progress.yaml.*.tmp\n"),
+        (
+            b"*.lock\n*.tmp\n!progress.yaml.lock\n",
+            b"*.lock\n*.tmp\n!progress.yaml.lock\nprogress.yaml.lock\n",
+        ),
+        (
+            b"sub/progress.yaml.lock\n.*.tmp\n",
+            b"sub/progress.yaml.lock\n.*.tmp\nprogress.yaml.lock\n",
+        ),
+        (
+            b"# progress.yaml.lock\n*.lock\n",
+            b"# progress.yaml.lock\n*.lock\n.progress.yaml.*.tmp\n",
+        ),
     ],
-    ids=["no newline", "BOM and CRLF", "empty", "negated", "elsewhere", "comment"],
+    ids=["no newline", "BOM and CRLF", "empty", "negated", "elsewhere", "lock only"],
 )
 def test_init_adds_the_lock_to_gitignore_keeping_every_byte(
     tmp_path: Path, old: bytes, new: bytes
@@ -259,7 +268,12 @@ def test_init_adds_the_lock_to_gitignore_keeping_every_byte(
 
 @pytest.mark.parametrize(
     "old",
-    [b"progress.yaml.lock\n", b"/progress.yaml.lock\n", b"*.lock\n", b"*.yaml.*\n  \n"],
+    [
+        b"progress.yaml.lock\n.progress.yaml.*.tmp\n",
+        b"/progress.yaml.lock\n/.progress.yaml.*.tmp\n",
+        b"*.lock\n*.tmp\n",
+        b"*.yaml.*\n  \n",
+    ],
 )
 def test_init_leaves_a_gitignore_that_covers_the_lock(tmp_path: Path, old: bytes) -> None:
     ignore = tmp_path / ".gitignore"
@@ -273,14 +287,14 @@ def test_init_refuses_an_unreadable_gitignore_before_writing(
 ) -> None:
     ignore = tmp_path / ".gitignore"
     ignore.write_bytes(b"*.pyc\n")
-    real_open = Path.open
+    real_open = os.open
 
-    def guarded(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == ignore:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def guarded(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == ignore:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded)
     with pytest.raises(SzbizError) as info:
         init_project(tmp_path)
     assert info.value.message == f"cannot read {ignore}: permission denied"

@@ -668,15 +668,15 @@ DENIED = PermissionError(errno.EACCES, "Permission denied")
 
 
 def _deny_for(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
-    """Path.open of ``target`` fails as for a file its user may not read."""
-    real_open = Path.open
+    """Opening ``target`` fails as for a file its user may not read."""
+    real_open = os.open
 
-    def guarded(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == target:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def guarded(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded)
 
 
 def test_read_only_ledger_injected(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:

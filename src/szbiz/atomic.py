@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
+
+STALE_AFTER = 60.0  # seconds: a temporary file older than this was left by a writer that died
 
 
 def fsync_directory(directory: Path) -> None:
@@ -31,6 +35,31 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
+def temporary_pattern(name: str) -> str:
+    """The names of the temporary files of a write of ``name``, as a glob: ``.<name>.*.tmp``."""
+    return f".{name}.*.tmp"
+
+
+def remove_stale(path: Path, older_than: float = STALE_AFTER) -> None:
+    """Remove the temporary files that writes of ``path`` left behind when they were killed.
+
+    Only regular files named as :func:`atomic_write` names them for this very
+    ``path`` (``.<name>.<random>.tmp``), and only those untouched for
+    ``older_than`` seconds: a live writer's file is younger. Whatever cannot be
+    removed is left; it costs nothing but space.
+    """
+    mine = re.compile(re.escape(f".{path.name}.") + r"[A-Za-z0-9_]+\.tmp")
+    limit = time.time() - older_than
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if not mine.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                found = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(found.st_mode) and found.st_mtime < limit:
+                    os.unlink(entry.path)
+
+
 def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary ``.<name>.*.tmp`` in the same directory.
 
@@ -42,10 +71,16 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
     place, and reporting an error would invite a retry (for the ledger, a
     second copy of the same events).
 
-    ``path`` is replaced as named: a symlink there becomes a file. A caller
-    that must keep the link resolves it first.
+    A symlink at ``path`` is followed: the file it ends at is replaced, and the
+    link stays a link. Which files may be written at all is for the caller to
+    check first (``szbiz.files.write_target``). Temporary files that earlier
+    writes of the same file left behind, killed, are removed
+    (:func:`remove_stale`).
     """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     directory = path.parent
+    remove_stale(path)
     try:
         final_mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:

@@ -150,14 +150,15 @@ def tasks(path: Path) -> TaskList:
     leave one content's list under another's key. Problems with the list raise
     LoadError as ``szbiz.load.load`` does.
     """
+    from szbiz.errors import SzbizError
+    from szbiz.files import read_regular
     from szbiz.settings import MAX_BYTES
 
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except (OSError, ValueError):
+        data = read_regular(path, MAX_BYTES, "a YAML file")
+    except (OSError, SzbizError):
         data = b""
-    if not data or len(data) > MAX_BYTES:  # the loader says what is wrong with it
+    if not data:  # the loader says what is wrong with it
         from szbiz.load import load
 
         return load(path).tasks

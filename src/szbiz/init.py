@@ -58,17 +58,24 @@ def _ignores(text: str, name: str) -> bool:
 
 
 def _read_existing(path: Path) -> tuple[bytes, str] | None:
-    """A small UTF-8 file's bytes and text; None if there is none."""
-    if not path.exists():
-        return None
+    """A small UTF-8 file's bytes and text; None if there is none. It must be a regular
+    file that szbiz could replace (through a symlink, the file it ends at)."""
+    from szbiz.files import Refused, read_regular, write_target
+    from szbiz.settings import MAX_BYTES
+
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_BYTES, "a text file")
+    except FileNotFoundError:
+        write_target(path)  # a directory to write it in, and the right to
+        return None
+    except Refused as exc:
+        why = exc.reason.removeprefix("cannot read: ")
+        raise SzbizError(f"cannot read {path}: {why}") from None
+    write_target(path)
+    try:
         return data, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SzbizError(f"cannot read {path}: not UTF-8 at byte {exc.start}") from exc
-    except OSError as exc:
-        why = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or exc
-        raise SzbizError(f"cannot read {path}: {why}") from exc
 
 
 def _with_line(old: bytes, line: str) -> bytes:
@@ -79,16 +86,29 @@ def _with_line(old: bytes, line: str) -> bytes:
     return old + line.encode("utf-8") + eol
 
 
+def _existing_ledger(ledger: Path) -> None:
+    """Refuse a ledger there that is no regular file: szbiz.toml would name it."""
+    from szbiz.files import not_regular, what_is
+
+    odd = what_is(ledger)
+    if odd is not None:
+        raise SzbizError(f"cannot set up {ledger}: it {not_regular(odd, 'a ledger')}")
+
+
 def init_project(directory: Path) -> list[Path]:
     """Set ``directory`` up for a shared ledger; the files written or changed.
 
     Writes szbiz.toml and an empty progress.yaml, makes .gitattributes merge
     the ledger with merge=union, and makes .gitignore ignore the ledger's lock
-    file (progress.yaml.lock, which szbiz leaves in place). Never replaces a
-    file: an existing szbiz.toml is refused, an existing ledger kept, a line
-    added to .gitattributes or .gitignore only if missing.
+    file (progress.yaml.lock, which szbiz leaves in place) and the temporary
+    files of a write that was killed (.progress.yaml.*.tmp, removed by the next
+    write). Never replaces a file: an existing szbiz.toml is refused, an
+    existing ledger kept, a line added to .gitattributes or .gitignore only if
+    missing. Only regular files are read or written (through a symlink, the
+    file it ends at).
     """
-    from szbiz.atomic import atomic_write
+    from szbiz.atomic import atomic_write, temporary_pattern
+    from szbiz.files import write_target
     from szbiz.ledger import ledger_text, lock_path
 
     if not directory.is_dir():
@@ -99,11 +119,14 @@ def init_project(directory: Path) -> list[Path]:
     ignore = directory / ".gitignore"
     if config.exists():
         raise SzbizError(f"{config} already exists; szbiz init leaves it as it is")
-    # Both are read before anything is written: a file that cannot be read stops
-    # init with nothing changed.
+    # Everything is read and checked before anything is written: a file that
+    # cannot be read or written stops init with nothing changed.
+    if not config.is_symlink():  # a dangling link there: refused below as existing
+        write_target(config)
+    _existing_ledger(ledger)
     old_attributes = _read_existing(attributes)
     old_ignore = _read_existing(ignore)
-    lock_name = lock_path(ledger).name
+    ignored = (lock_path(ledger).name, temporary_pattern(ledger.name))
     written: list[Path] = []
     target = config
     try:
@@ -120,9 +143,17 @@ def init_project(directory: Path) -> list[Path]:
             atomic_write(attributes, _with_line(old, GITATTRIBUTES_LINE))
             written.append(attributes)
         target = ignore
-        if old_ignore is None or not _ignores(old_ignore[1], lock_name):
-            old = old_ignore[0] if old_ignore else b""
-            atomic_write(ignore, _with_line(old, lock_name))
+        old = old_ignore[0] if old_ignore else b""
+        missing = [
+            name
+            for name in ignored
+            # The pattern itself stands for every temporary file it names.
+            if old_ignore is None or not _ignores(old_ignore[1], name.replace("*", "x"))
+        ]
+        if missing:
+            for name in missing:
+                old = _with_line(old, name)
+            atomic_write(ignore, old)
             written.append(ignore)
     except FileExistsError as exc:  # another szbiz init got there first
         raise SzbizError(f"{config} already exists; szbiz init leaves it as it is") from exc

@@ -22,7 +22,6 @@ either way the ledger keeps its bytes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -175,16 +174,18 @@ def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Probl
 
 
 def _read(path: Path) -> bytes | None:
-    """The ledger's bytes; None if there is no ledger yet."""
+    """The ledger's bytes; None if there is no ledger yet. Only a regular file is read
+    (never a FIFO, which would wait for ever, nor a device such as /dev/zero, which
+    never ends), and at most ``settings.MAX_BYTES`` of it."""
+    from szbiz.files import Refused, read_regular
+    from szbiz.settings import MAX_BYTES
+
     try:
-        if path.is_dir():
-            raise LoadError([Problem(str(path), 0, 0, "is a directory; expected a ledger", "io")])
-        return path.read_bytes()
+        return read_regular(path, MAX_BYTES, "a ledger")
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        why = "permission denied" if isinstance(exc, PermissionError) else str(exc.strerror or exc)
-        raise LoadError([Problem(str(path), 0, 0, f"cannot read: {why}", "io")]) from exc
+    except Refused as exc:
+        raise LoadError([Problem(str(path), 0, 0, exc.reason, "io")]) from None
 
 
 def parse_ledger(data: bytes, name: str) -> History:
@@ -380,21 +381,27 @@ class _Writer:
 @contextmanager
 def _writing(path: Path, timeout: float) -> Iterator[_Writer]:
     """Hold the ledger's lock; a corrupt ledger raises LoadError, a locked one SzbizError."""
+    from szbiz.files import Refused, what_is, write_target
+    from szbiz.lock import LockTimeout, held
+
     directory = path.parent
     if not directory.is_dir():
         raise SzbizError(f"cannot write {path}: directory {directory} does not exist")
-    if path.is_dir():
-        raise SzbizError(f"cannot write {path}: it is a directory")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise SzbizError(f"cannot write {path}: permission denied")
-    # A ledger reached through a symlink is replaced where it really is, and
-    # locked there, so that the link stays a link.
-    real = Path(os.path.realpath(path)) if path.is_symlink() else path
-    from szbiz.lock import LockTimeout, held
+    # Only a regular file the user could write; one reached through a symlink
+    # is replaced where it really is, and locked there, so the link stays a link.
+    try:
+        real = write_target(path)
+    except Refused as exc:  # a ledger that cannot be written: exit 1, whatever the reason
+        raise SzbizError(exc.message) from None
+    lock_file = lock_path(real)
+    odd = what_is(lock_file)
+    if odd is not None:
+        why = f"its lock file {lock_file} is {odd}, not a regular file"
+        raise SzbizError(f"cannot write {path}: {why}")
 
     lock = ExitStack()
     try:
-        lock.enter_context(held(lock_path(real), timeout))
+        lock.enter_context(held(lock_file, timeout))
     except LockTimeout:
         raise SzbizError(f"another szbiz is writing {path}; try again") from None
     except OSError as exc:

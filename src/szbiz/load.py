@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from szbiz.errors import LoadError, Problem
+from szbiz.files import Refused, read_regular
 from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
 from szbiz.schema import SCHEMA_VERSION, TASKLIST, Context, Invalid
 from szbiz.settings import MAX_BYTES
@@ -145,20 +146,11 @@ def _read(path: Path) -> tuple[TaskList | None, list[Problem]]:
         return None, [Problem(name, 0, 0, message, "io")]
 
     try:
-        if path.is_dir():
-            return fail("is a directory; expected a YAML file")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES, "a YAML file")
     except FileNotFoundError:
         return fail("no such file")
-    except PermissionError:
-        return fail("cannot read: permission denied")
-    except OSError as exc:
-        return fail(f"cannot read: {exc.strerror or exc}")
-    except ValueError as exc:  # a path no system accepts, such as one holding a NUL
-        return fail(f"cannot read: {exc}")
-    if len(data) > MAX_BYTES:
-        return fail("is larger than 256 MiB; not a task list")
+    except Refused as exc:  # not a regular file, too large, or unreadable
+        return fail(exc.reason)
     try:
         return parse(data, name)
     except Exception as exc:  # pragma: no cover - a bug, kept from the user's face

@@ -9,8 +9,16 @@ from typing import Annotated, Literal
 
 import typer
 
-from szbiz.cli.root import ProgressOption, TasksOption, app, say, write, write_file
-from szbiz.errors import ExitCode, LoadError, Problem, UsageError
+from szbiz.cli.root import (
+    ProgressOption,
+    TasksOption,
+    app,
+    check_output,
+    say,
+    write,
+    write_file,
+)
+from szbiz.errors import ExitCode, LoadError, Problem, SzbizError, UsageError
 
 
 @app.command("import")
@@ -20,7 +28,12 @@ def import_(
     ],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write the YAML here (atomically); default stdout."),
+        typer.Option(
+            "-o",
+            "--output",
+            readable=False,  # szbiz.files says what is wrong with a file it cannot write
+            help="Write the YAML here (atomically); default stdout.",
+        ),
     ] = None,
     issuer: Annotated[str, typer.Option(help="Who issued the document.")] = "深圳市人民政府",
 ) -> None:
@@ -32,12 +45,16 @@ def import_(
     nothing is written. Exit codes: 0 written, 1 unreadable rows, 2 usage.
     """
     from szbiz.dump import dump_tasklist
+    from szbiz.files import not_regular, what_is
     from szbiz.importer import read_source
 
+    odd = what_is(source)
+    if odd is not None:
+        raise UsageError(f"{source}: {not_regular(odd, 'the table text')}")
     if not source.is_file():
         raise UsageError(f"{source}: no such file")
-    if output is not None and not output.parent.is_dir():
-        raise UsageError(f"{output}: its directory does not exist")
+    if output is not None:
+        check_output(output, (("the source being imported", source), *_ledger_in_use()))
     try:
         tasks = read_source(source, issuer)
     except LoadError as exc:  # every row that cannot be read, a line each
@@ -53,6 +70,18 @@ def import_(
         f"wrote {len(tasks.tasks)} tasks, {len(tasks.areas)} areas and "
         f"{len(tasks.agencies)} agencies to {output}"
     )
+
+
+def _ledger_in_use() -> tuple[tuple[str, Path], ...]:
+    """The ledger in use, which ``import -o`` must not replace; none when settings are broken
+    (import itself does not need them). The list in use it may replace: that is what
+    ``szbiz import SOURCE -o data/tasks.yaml`` is for."""
+    from szbiz.settings import resolve
+
+    try:
+        return (("the progress ledger in use", resolve().ledger),)
+    except SzbizError:
+        return ()
 
 
 LintFormat = Literal["text", "json", "github", "auto"]
@@ -101,8 +130,14 @@ def lint(
     ledger = progress
     if ledger is None and not files and in_use.ledger.is_file():
         ledger = in_use.ledger
-    elif ledger is not None and not ledger.is_file():
-        raise UsageError(f"{ledger}: no such file")
+    elif ledger is not None:
+        from szbiz.files import not_regular, what_is
+
+        odd = what_is(ledger)
+        if odd is not None:
+            raise UsageError(f"{ledger}: {not_regular(odd, 'a ledger')}")
+        if not ledger.is_file():
+            raise UsageError(f"{ledger}: no such file")
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     found: list[Problem] = []
@@ -119,7 +154,13 @@ def lint(
         # Against the first list (from the cache: it was just checked); if that one
         # is broken, its own problems are reported already.
         with contextlib.suppress(LoadError):
-            found += check_ledger(ledger, cache.tasks(paths[0]), require_ref)
+            problems = check_ledger(ledger, cache.tasks(paths[0]), require_ref)
+            if problems and all(p.rule == "io" for p in problems):  # as for a list
+                unreadable = True
+                for p in problems:
+                    say(f"error: {p}")
+            else:
+                found += problems
     out = PROBLEM_FORMATS[fmt](found)
     if out or fmt == "json":
         write(out)

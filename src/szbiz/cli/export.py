@@ -10,7 +10,7 @@ import typer
 
 from szbiz.cli.context import Listing, Scope
 from szbiz.cli.options import is_terminal, option_groups
-from szbiz.cli.root import app, say, write_file
+from szbiz.cli.root import app, check_output, say, write_file
 from szbiz.errors import SzbizError, UsageError
 
 ExportFormat = Literal["csv", "xlsx", "json", "md", "ics", "html"]
@@ -31,6 +31,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            readable=False,  # szbiz.files says what is wrong with a file it cannot write
             help="Write here, atomically (the old file stays whole on failure); "
             "default or '-': stdout.",
         ),
@@ -59,11 +60,19 @@ def export(
         raise UsageError(
             "xlsx is binary and would garble the terminal; write it to a file with -o FILE.xlsx"
         )
-    # Fail before any work if the file could not be written where asked.
-    if output is not None and output.is_dir():
-        raise UsageError(f"cannot write {output}: it is a directory")
-    if output is not None and not output.parent.is_dir():
-        raise UsageError(f"cannot write {output}: the directory {output.parent} does not exist")
+    # Fail before any work if the file could not be written where asked, or is
+    # the list or the ledger the export is read from.
+    if output is not None:
+        from szbiz.settings import resolve
+
+        in_use = resolve(scope.progress, scope.tasks)
+        check_output(
+            output,
+            (
+                ("the task list in use", in_use.tasks),
+                ("the progress ledger in use", in_use.ledger),
+            ),
+        )
 
     session = scope.open()
     condition = listing.filter(session)

@@ -88,6 +88,7 @@ TasksOption = Annotated[
     Path | None,
     typer.Option(
         "--tasks",
+        readable=False,  # szbiz says what is wrong with a list it cannot read (exit 1)
         help="Read this task list instead of the one in use (env SZBIZ_TASKS, szbiz.toml, "
         "else the bundled list).",
     ),
@@ -96,6 +97,7 @@ ProgressOption = Annotated[
     Path | None,
     typer.Option(
         "--progress",
+        readable=False,  # szbiz says what is wrong with a ledger it cannot read (exit 1)
         help="The progress ledger (env SZBIZ_PROGRESS, szbiz.toml, else the per-user one; "
         "see szbiz where).",
     ),
@@ -108,15 +110,37 @@ def write(text: str) -> None:
     sys.stdout.flush()
 
 
-def write_file(output: Path, data: bytes) -> None:
-    """Replace ``output`` atomically; a failure is one line and the old file stays whole."""
-    from szbiz.atomic import atomic_write
+def check_output(output: Path, in_use: Sequence[tuple[str, Path]] = ()) -> None:
+    """Refuse, before any work, an ``-o`` file that could not be written, or that is one of
+    the files ``in_use`` (what each is, ``the task list in use``, and its path): writing
+    would destroy what is being read."""
+    from szbiz.files import same_file, write_target
 
+    for what, path in in_use:
+        if same_file(output, path):
+            raise UsageError(f"-o {output} is {what}; choose another file")
+    write_target(output)
+
+
+def write_file(output: Path, data: bytes) -> None:
+    """Replace ``output`` atomically; a failure is one line and the old file stays whole.
+
+    Only a regular file is replaced (``szbiz.files.write_target``): through a
+    symlink, the file it ends at."""
+    from szbiz.atomic import atomic_write
+    from szbiz.files import write_target
+
+    target = write_target(output)
     try:
-        atomic_write(output, data)
+        atomic_write(target, data)
     except FileNotFoundError:
-        raise UsageError(
-            f"cannot write {output}: the directory {output.parent} does not exist"
+        if not target.parent.is_dir():
+            raise UsageError(
+                f"cannot write {output}: the directory {target.parent} does not exist"
+            ) from None
+        # The directory is there but takes no new file (/proc, say).
+        raise SzbizError(
+            f"cannot write {output}: {target.parent} does not take new files"
         ) from None
     except PermissionError:
         raise SzbizError(
