@@ -179,3 +179,22 @@ def test_a_ledger_recorded_before_the_supported_years_is_one_problem(tmp_path: P
         f"{ledger}:1:54: error: task 1 → at: expected a time in the years 1900–2999, "
         "got '0001-01-01T00:00:00+09:00' [date-range]\n"
     )
+
+
+def test_a_ledger_note_holding_controls_is_a_warning_and_still_read(tmp_path: Path) -> None:
+    ledger = tmp_path / "progress.yaml"
+    ledger.write_text(
+        "- {task: 3, status: done, on: 2020-05-01, by: a, at: '2020-05-01T10:00:00+08:00',"
+        ' note: "a\\e[2Jb\\u202e"}\n',
+        encoding="utf-8",
+    )
+    warning = (
+        f"{ledger}:1:89: warning: task 3 → note: holds 2 control or bidi characters, "
+        "the first the control character \\x1b (U+001B); remove them [control-character]\n"
+    )
+    result = run("lint", "--progress", str(ledger))
+    assert (result.exit_code, result.stdout) == (0, warning)
+    assert run("lint", "--strict", "--progress", str(ledger)).exit_code == 1
+    shown = run("log", "3", "--progress", str(ledger), "--format", "tsv")
+    assert shown.exit_code == 0
+    assert "a\\x1b[2Jb<U+202E>" in shown.stdout

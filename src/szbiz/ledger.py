@@ -169,6 +169,10 @@ def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Probl
         Problem(name, n.line, n.column, message, rule, trail=trail)
         for n, message, rule, trail in ctx.problems
     ]
+    problems += [  # text that holds a control character: shown escaped, and warned of
+        Problem(name, n.line, n.column, message, rule, "warning", trail)
+        for n, message, rule, trail in ctx.warnings
+    ]
     problems.sort(key=lambda p: (p.line, p.column))
     return events, problems
 
@@ -191,7 +195,7 @@ def _read(path: Path) -> bytes | None:
 def parse_ledger(data: bytes, name: str) -> History:
     """The events in a ledger's bytes; LoadError with file:line:column if it is not valid."""
     events, problems = _parse(data, name)
-    if problems:
+    if any(p.level == "error" for p in problems):
         raise LoadError(problems)
     return History(tuple(event for _, event in events))
 
@@ -456,8 +460,9 @@ def _check_new(events: Sequence[Event]) -> None:
 def _check_whole(data: bytes, path: Path) -> History:
     """The ledger as it would be, parsed whole; its history, or the error that stops it."""
     parsed, problems = _parse(data, str(path))
-    if problems:
-        p = problems[0]
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        p = errors[0]
         raise SzbizError(
             f"cannot append to {path}: its end does not continue a list of events "
             f"({p.location()}: {p.text})"
