@@ -148,12 +148,18 @@ def init(
 
 @app.command()
 def where(tasks: TasksOption = None, progress: ProgressOption = None) -> None:
-    """Which task list and progress ledger are in use, and why."""
+    """Which task list and progress ledger are in use, and why; and the cache."""
+    import os
+
+    from szbiz import cache
     from szbiz.settings import resolve
 
     chosen = resolve(progress, tasks)
     state = "exists" if chosen.ledger.is_file() else "not created yet"
+    cache_dir, cache_state = cache.state()
+    named = "SZBIZ_CACHE_DIR" if os.environ.get("SZBIZ_CACHE_DIR") else "per-user default"
     write(
         f"tasks     {chosen.tasks}  ({chosen.tasks_reason})\n"
         f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})\n"
+        f"cache     {cache_dir}  ({named}; {cache_state})\n"
     )
