@@ -207,7 +207,7 @@ def _fixed(value: Any) -> list[tuple[int, ...]]:
         out += [(1, i) for i in range(len(value[1]))]
         out += [(2, i) for i in range(len(value[2]))]
     for i, column in enumerate(_get(value, columns)):
-        if len(column) == 2 and isinstance(column[0], list) and isinstance(column[1], list):
+        if len(column) == 2 and isinstance(column[0], list) and isinstance(column[1], str):
             out.append((*columns, i))
     return out
 
@@ -237,7 +237,7 @@ def forgery(rng: random.Random, value: Any) -> Any:
 
 
 def _encode(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def _forge(case: Case, seed: int, count: int) -> None:
@@ -295,13 +295,31 @@ def _tasks_edits() -> dict[str, Callable[[Any], None]]:
 
         return edit
 
+    def first(text: str, char: str) -> str:
+        return char + text[1:]
+
+    def pick(name: str, char: str) -> Callable[[Any], None]:
+        def edit(value: Any) -> None:
+            column(value, name)[1] = first(column(value, name)[1], char)
+
+        return edit
+
+    def lead(char: str) -> Callable[[Any], None]:
+        def edit(value: Any) -> None:
+            keys = column(value, "lead")[0]
+            keys[0] = first(keys[0], char)
+
+        return edit
+
     return {
-        "an index below zero": set_(lambda v: column(v, "title")[1], 0, -1),
-        "an index past the table": set_(lambda v: column(v, "title")[1], 0, 10**6),
-        "an agency below zero": set_(lambda v: column(v, "lead")[0], 0, [-1]),
-        "an agency past the registry": set_(lambda v: column(v, "lead")[0], 0, [10**6]),
-        "day zero": set_(lambda v: column(v, "deadline"), 0, 0),
-        "a day past year 9999": set_(lambda v: column(v, "deadline"), 0, 10**7),
+        "an index past the table": pick("title", chr(10**6)),
+        "a lone surrogate for an index": pick("title", "\ud800"),
+        "indices as a list of numbers": set_(lambda v: column(v, "title"), 1, [0, 0, 0]),
+        "an agency past the registry": lead(chr(10**6)),
+        "agencies as a list of numbers": set_(lambda v: column(v, "lead")[0], 0, [0]),
+        "day zero": set_(lambda v: column(v, "deadline")[0], 0, 0),
+        "a day past year 9999": set_(lambda v: column(v, "deadline")[0], 0, 10**7),
+        "a day as text": set_(lambda v: column(v, "deadline")[0], 0, "2020-06-30"),
         "a duplicate id": set_(lambda v: column(v, "id"), 1, 1),
         "ids out of order": set_(lambda v: column(v, "id"), 0, 99),
         "an undeclared area": set_(lambda v: column(v, "area"), 0, 99),
@@ -309,7 +327,9 @@ def _tasks_edits() -> dict[str, Callable[[Any], None]]:
         "an area declared twice": lambda v: v[1].append(list(v[1][0])),
         "an agency declared twice": lambda v: v[2].append(list(v[2][0])),
         "one column shorter": lambda v: column(v, "id").pop(),
+        "one column longer": pick("description", "\x00" * 7),
         "a bool for an int": set_(lambda v: column(v, "id"), 0, True),
+        "a float for an int": set_(lambda v: column(v, "area"), 0, 1.0),
         "a str for the year": set_(lambda v: v[0], 2, "2020"),
     }
 
@@ -330,7 +350,7 @@ LEDGER_EDITS: dict[str, Callable[[Any], None]] = {
     "an unknown status": lambda v: v[0][1][0].__setitem__(0, "finished"),
     "a moment without a zone": lambda v: v[0][4][0].__setitem__(0, "2026-11-27T18:00:00"),
     "a moment that is not one": lambda v: v[0][4][0].__setitem__(0, "yesterday"),
-    "a day before day one": lambda v: v[0][2].__setitem__(0, -5),
+    "a day before day one": lambda v: v[0][2][0].__setitem__(0, -5),
     "one column longer": lambda v: v[0][0].append(3),
 }
 

@@ -45,7 +45,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
-from itertools import chain
+from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -298,10 +298,15 @@ def _prune(directory: Path, kind: str, keep: Path) -> None:
 
 
 # --- columns ------------------------------------------------------------------------
-# A list of records (tasks, events) is kept as one column per field, in the order
-# of the model's fields: an int column as it is, a day as its ordinal, anything else
-# as a table of its distinct values and, per record, an index into that table. Equal
-# values become one object, and each column is checked in a few passes in C.
+# A list of records (tasks, events) is kept as one column per field, in the order of
+# the model's fields. An int column is a list of ints. Any other is a table of its
+# distinct values (a day as its ordinal, a moment as its ISO text, a status as its
+# value, a tuple of agencies as a string of their places in the registry) and a
+# string of picks: the n-th character's code point is the n-th record's index in the
+# table. A string reads far faster than a list of numbers, and can hold nothing but
+# indices that are not negative; equal values become one object. A table of more than
+# 1,114,112 values (the code points) is more than this layout holds: such a list is
+# simply not cached.
 
 
 def _list(value: Any, length: int | None = None) -> list[Any]:
@@ -324,25 +329,30 @@ def _strs(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _indices(value: Any) -> list[int]:
-    """Positions in a table: ints, none negative (Python would count those from the end)."""
-    picks = _ints(value)
-    _need(min(picks, default=0) >= 0)
-    return picks
+def _picks(indices: Iterable[int]) -> str:
+    return "".join(map(chr, indices))  # ValueError past the last code point
 
 
-def _pack_column(kind: str, values: Sequence[Any], names: dict[str, int]) -> list[Any]:
+_UTF32 = f"utf-32-{sys.byteorder[0]}e"  # each character as a native 4-byte int
+
+
+def _indices(picks: str) -> Iterable[int]:
+    """The indices a string of picks holds (as map(ord, picks), in C and at once)."""
+    return memoryview(picks.encode(_UTF32, "surrogatepass")).cast("I")
+
+
+def _pack_column(kind: str, values: Sequence[Any], names: dict[str, int]) -> Any:
     if kind == "int":
         return list(values)
-    if kind == "dt.date":
-        return [day.toordinal() for day in values]
     if kind == "dt.datetime":  # by its text: two moments equal in time may differ in zone
         values = [moment.isoformat() for moment in values]
     table: dict[Any, int] = {}
-    picks = [table.setdefault(v, len(table)) for v in values]
+    picks = _picks(table.setdefault(v, len(table)) for v in values)
     keys: list[Any] = list(table)
     if kind == "tuple[str, ...]":  # agencies, by their place in the registry
-        keys = [[names[name] for name in key] for key in keys]
+        keys = [_picks(map(names.__getitem__, key)) for key in keys]
+    elif kind == "dt.date":
+        keys = [day.toordinal() for day in keys]
     elif kind == "Status":
         keys = [status.value for status in keys]
     elif kind not in ("str", "dt.datetime"):
@@ -350,32 +360,29 @@ def _pack_column(kind: str, values: Sequence[Any], names: dict[str, int]) -> lis
     return [keys, picks]
 
 
-def _unpack_column(kind: str, raw: Any, names: Sequence[str]) -> list[Any]:
+def _unpack_column(kind: str, raw: Any, names: Sequence[str]) -> tuple[Iterable[Any], int]:
+    """The column's values, made as they are consumed, and how many there are."""
     if kind == "int":
-        return _ints(raw)
-    if kind == "dt.date":
-        ordinals = _ints(raw)
-        days = {n: dt.date.fromordinal(n) for n in set(ordinals)}  # ValueError out of range
-        return list(map(days.__getitem__, ordinals))
-    table_raw, picks_raw = _list(raw, 2)
+        return _ints(raw), len(raw)
+    table_raw, picks = _list(raw, 2)
     table: list[Any] = _list(table_raw)
-    if kind == "tuple[str, ...]":
-        _need(_all(list, table))
-        places = _indices(list(chain.from_iterable(table)))
-        _need(max(places, default=0) < len(names) or not places)
-        table = [tuple(map(names.__getitem__, key)) for key in table]
+    _need(type(picks) is str)
+    if kind == "dt.date":
+        table = list(map(dt.date.fromordinal, _ints(table)))  # ValueError out of range
     else:
         _need(_all(str, table))
-        if kind == "Status":
+        if kind == "tuple[str, ...]":
+            # Each key's places, each place's name: an IndexError past the registry.
+            keys = map(map, repeat(ord), table)  # short: ord beats encoding each one
+            table = list(map(tuple, map(map, repeat(names.__getitem__), keys)))
+        elif kind == "Status":
             table = list(map(Status, table))
         elif kind == "dt.datetime":
             table = list(map(dt.datetime.fromisoformat, table))
             _need(None not in set(map(dt.datetime.utcoffset, table)))
         elif kind != "str":
             raise Damaged
-    picks = _indices(picks_raw)
-    _need(max(picks, default=0) < len(table) or not picks)
-    return list(map(table.__getitem__, picks))
+    return map(table.__getitem__, _indices(picks)), len(picks)  # IndexError past the table
 
 
 def _pack_columns(rows: Sequence[Any], kinds: Sequence[tuple[str, str]], names: Any) -> Any:
@@ -384,13 +391,16 @@ def _pack_columns(rows: Sequence[Any], kinds: Sequence[tuple[str, str]], names: 
     return [_pack_column(kind, list(map(attrgetter(f), rows)), names) for f, kind in kinds]
 
 
-def _unpack_columns(raw: Any, kinds: Sequence[tuple[str, str]], names: Any) -> list[list[Any]]:
-    columns = [
-        _unpack_column(kind, column, names)
-        for (_, kind), column in zip(kinds, _list(raw, len(kinds)), strict=True)
-    ]
-    _need(len({len(column) for column in columns}) <= 1)  # map() would stop at the shortest
-    return columns
+def _unpack_columns(raw: Any, kinds: Sequence[tuple[str, str]], names: Any) -> list[Any]:
+    columns, lengths = zip(
+        *(
+            _unpack_column(kind, column, names)
+            for (_, kind), column in zip(kinds, _list(raw, len(kinds)), strict=True)
+        ),
+        strict=True,
+    )
+    _need(len(set(lengths)) == 1)  # map() would stop at the shortest
+    return list(columns)
 
 
 # --- task lists ---------------------------------------------------------------------
