@@ -8,7 +8,7 @@ no test can catch is a forgery with a correct checksum over well-formed, well
 typed but different content: that is what the private directory is for
 (tests/test_hostile_cache.py).
 
-In-process, with a fixed seed; with CI set, the slow tests run ten times as many.
+In-process, with a fixed seed; with CI set, the slow tests run four times as many.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from szbiz.model import TASK_FIELDS, Event, History, Status, TaskList
 
 from .conftest import TASKS
 
-SCALE = 10 if os.environ.get("CI") else 1
+SCALE = 4 if os.environ.get("CI") else 1
 CST = dt.timezone(dt.timedelta(hours=8))
 
 

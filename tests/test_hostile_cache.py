@@ -330,3 +330,20 @@ def test_an_unreadable_entry_is_rebuilt(world: World) -> None:
     env = {"SZBIZ_CACHE_DIR": str(directory)}
     assert world.show(env) == world.expected
     assert entry.read_bytes() == world.good
+
+
+@pytest.mark.parametrize(
+    ("mode", "why"),
+    [(0o777, "is writable by others"), (0o775, "is writable by its group")],
+    ids=["world-writable", "group-writable"],
+)
+def test_where_says_why_the_cache_is_not_used(tmp_path: Path, mode: int, why: str) -> None:
+    xdg = tmp_path / "xdg"
+    xdg.mkdir()
+    xdg.chmod(mode)
+    result = run("where", env={"XDG_CACHE_HOME": str(xdg)})
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[2] == (
+        f"cache     {xdg / 'szbiz'}  (per-user default; not used: {xdg} {why})"
+    )
+    assert list(xdg.iterdir()) == []
