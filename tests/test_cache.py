@@ -32,7 +32,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def entries(directory: Path, kind: str = "tasks") -> list[Path]:
-    return sorted(directory.glob(f"{kind}-*.marshal"))
+    return sorted(directory.glob(f"{kind}-*.json"))
 
 
 def refuse(*args: Any, **kwargs: Any) -> Any:
