@@ -36,7 +36,7 @@ from szbiz.model import (
 )
 
 T = TypeVar("T")
-FORMAT = 4  # bump when the model or this layout changes
+FORMAT = 6  # bump when the model or this layout changes
 KEEP = 8  # entries of each kind kept: the most recent few lists, and apart, ledgers
 # A task is kept as the tuple of its fields, its deadline as a day number.
 _FIELDS = tuple(f.name for f in TASK_FIELDS)
@@ -204,17 +204,40 @@ def remember(data: bytes, known: History) -> None:
 
 def _pack_history(known: History) -> tuple[Any, ...]:
     return tuple(
-        (e.task, e.status.value, e.on.toordinal(), e.by, e.at.isoformat(), e.note, e.ref)
+        (
+            e.task,
+            e.status.value if e.status is not None else "",
+            e.on.toordinal(),
+            e.by,
+            e.at.isoformat(),
+            e.note,
+            e.ref,
+            e.agency,
+            e.to.toordinal() if e.to is not None else 0,
+            e.undo,
+        )
         for e in known.events
     )
 
 
 def _unpack_history(value: Any) -> History:
-    statuses = {s.value: s for s in Status}
+    statuses: dict[str, Status | None] = {s.value: s for s in Status}
+    statuses[""] = None
     day, moment = dt.date.fromordinal, dt.datetime.fromisoformat
     return History(
         tuple(
-            Event(task, statuses[status], day(on), by, moment(at), note, ref)
-            for task, status, on, by, at, note, ref in value
+            Event(
+                task,
+                statuses[status],
+                day(on),
+                by,
+                moment(at),
+                note,
+                ref,
+                agency,
+                day(to) if to else None,
+                undo,
+            )
+            for task, status, on, by, at, note, ref, agency, to, undo in value
         )
     )
