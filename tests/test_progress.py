@@ -221,7 +221,7 @@ CORRUPT = {
     "unknown key": (
         f"- {{task: 1, status: done, on: 2020-02-03, by: 甲, {AT_TEXT}, nots: x}}\n",
         "7:83: task 1: unknown key 'nots'; did you mean 'note'? "
-        "expected one of task, status, on, by, at, note, ref",
+        "expected one of task, status, to, undo, agency, on, by, at, note, ref",
     ),
     "two problems": (
         f"- {{task: 0, status: done, on: 2020-02-03, by: '', {AT_TEXT}}}\n",
@@ -1043,11 +1043,12 @@ def test_record_skips_what_already_stands(ledger: Path) -> None:
     done = record(ledger, [5, 6, 6], Status.DONE, day, "乙")
     assert [(o.task, o.before, o.event is None, o.since) for o in done.outcomes] == [
         (5, Status.DONE, True, dt.date(2020, 5, 1)),
-        (6, Status.TODO, False, None),
+        (6, Status.TODO, False, day),
     ]
     assert [(e.task, e.status, e.on, e.by) for e in done.events] == [(6, Status.DONE, day, "乙")]
     again = record(ledger, [5], Status.DONE, day, "乙", ref="文号")  # the evidence arrives
     assert [(e.task, e.ref) for e in again.events] == [(5, "文号")]
+    assert [o.since for o in again.outcomes] == [dt.date(2020, 5, 1)]  # it keeps its date
     earlier = record(ledger, [6], Status.DONE, dt.date(2020, 4, 1), "乙")  # before it was done
     assert [e.task for e in earlier.events] == [6]
     assert read_ledger(ledger).events[1:] == (*done.events, *again.events, *earlier.events)

@@ -63,7 +63,7 @@ from szbiz.model import (
 )
 
 T = TypeVar("T")
-FORMAT = 5  # bump when the model or this layout changes
+FORMAT = 6  # bump when the model or this layout changes
 KEEP = 8  # entries of each kind kept: the most recent few lists, and apart, ledgers
 CHECKSUM = 16  # bytes of xxh3_128 in front of the payload
 
@@ -301,12 +301,12 @@ def _prune(directory: Path, kind: str, keep: Path) -> None:
 # A list of records (tasks, events) is kept as one column per field, in the order of
 # the model's fields. An int column is a list of ints. Any other is a table of its
 # distinct values (a day as its ordinal, a moment as its ISO text, a status as its
-# value, a tuple of agencies as a string of their places in the registry) and a
-# string of picks: the n-th character's code point is the n-th record's index in the
-# table. A string reads far faster than a list of numbers, and can hold nothing but
-# indices that are not negative; equal values become one object. A table of more than
-# 1,114,112 values (the code points) is more than this layout holds: such a list is
-# simply not cached.
+# value, an absent day or status as 0 or "", a tuple of agencies as a string of their
+# places in the registry) and a string of picks: the n-th character's code point is
+# the n-th record's index in the table. A string reads far faster than a list of
+# numbers, and can hold nothing but indices that are not negative; equal values become
+# one object. A table of more than 1,114,112 values (the code points) is more than
+# this layout holds: such a list is simply not cached.
 
 
 def _list(value: Any, length: int | None = None) -> list[Any]:
@@ -353,8 +353,12 @@ def _pack_column(kind: str, values: Sequence[Any], names: dict[str, int]) -> Any
         keys = [_picks(map(names.__getitem__, key)) for key in keys]
     elif kind == "dt.date":
         keys = [day.toordinal() for day in keys]
+    elif kind == "dt.date | None":  # none as 0, which no day's ordinal is
+        keys = [day.toordinal() if day is not None else 0 for day in keys]
     elif kind == "Status":
         keys = [status.value for status in keys]
+    elif kind == "Status | None":  # none as "", which no status's value is
+        keys = [status.value if status is not None else "" for status in keys]
     elif kind not in ("str", "dt.datetime"):
         raise TypeError(f"no column for {kind}")
     return [keys, picks]
@@ -369,6 +373,8 @@ def _unpack_column(kind: str, raw: Any, names: Sequence[str]) -> tuple[Iterable[
     _need(type(picks) is str)
     if kind == "dt.date":
         table = list(map(dt.date.fromordinal, _ints(table)))  # ValueError out of range
+    elif kind == "dt.date | None":
+        table = [dt.date.fromordinal(n) if n else None for n in _ints(table)]
     else:
         _need(_all(str, table))
         if kind == "tuple[str, ...]":
@@ -377,6 +383,8 @@ def _unpack_column(kind: str, raw: Any, names: Sequence[str]) -> tuple[Iterable[
             table = list(map(tuple, map(map, repeat(names.__getitem__), keys)))
         elif kind == "Status":
             table = list(map(Status, table))
+        elif kind == "Status | None":
+            table = [Status(value) if value else None for value in table]
         elif kind == "dt.datetime":
             table = list(map(dt.datetime.fromisoformat, table))
             _need(None not in set(map(dt.datetime.utcoffset, table)))

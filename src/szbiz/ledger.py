@@ -1,9 +1,14 @@
 """The progress ledger: read, check, lock, append, atomic write; and recording progress.
 
 The file is a comment header and then a YAML sequence whose every item is a
-flow mapping on one line::
+flow mapping on one line, an event of one of four kinds::
 
     - {task: 42, status: done, on: 2020-05-20, by: 张三, at: '2026-11-27T18:00:00+08:00'}
+    - {task: 42, on: 2020-05-21, by: 张三, at: '…', note: 已完成系统开发}
+    - {task: 42, to: 2020-09-30, on: 2020-06-15, by: 张三, at: '…', ref: 深府办函〔2020〕5号}
+    - {task: 42, undo: '3f9a0c1e2b4d5a6f', on: 2020-06-16, by: 张三, at: '…', note: 号码录错}
+
+A status event or a note may name the ``agency`` whose part it records.
 
 Appending adds lines at the end and never changes one above, so git's
 ``merge=union`` driver (set by ``szbiz init``) merges two branches that both
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -32,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from szbiz import dates
 from szbiz.errors import LoadError, Problem, SzbizError, UsageError
-from szbiz.model import Event, History, Status, TaskList
+from szbiz.model import Event, History, Status, Task, TaskList, event_id
 
 if TYPE_CHECKING:
     from szbiz.schema import Record
@@ -82,10 +87,20 @@ def _scalar(text: str) -> str:
 
 
 def format_event(event: Event) -> str:
-    """One ledger line (without its newline): ``- {task: 42, status: done, …}``."""
-    parts = [
-        f"task: {event.task}",
-        f"status: {event.status.value}",  # a word YAML reads as text
+    """One ledger line (without its newline): ``- {task: 42, status: done, …}``.
+
+    Keys in the order task, status | to | undo, agency, on, by, at, note, ref.
+    """
+    parts = [f"task: {event.task}"]
+    if event.status is not None:
+        parts.append(f"status: {event.status.value}")  # a word YAML reads as text
+    elif event.to is not None:
+        parts.append(f"to: {event.to.isoformat()}")
+    elif event.undo:
+        parts.append(f"undo: '{event.undo}'")  # quoted: hex digits alone read as a number
+    if event.agency:
+        parts.append(f"agency: {_scalar(event.agency)}")
+    parts += [
         f"on: {event.on.isoformat()}",  # plain: YAML reads 2020-05-20 as a date
         f"by: {_scalar(event.by)}",
         f"at: '{event.at.isoformat()}'",  # quoted: YAML would read it as a timestamp
@@ -113,7 +128,25 @@ def _event_schema() -> Record:
     return Record(
         (
             Key("task", Integer(what="task id"), description="the task's id (序号)"),
-            Key("status", OneOf(tuple(s.value for s in Status)), description="its new status"),
+            Key(
+                "status",
+                OneOf(tuple(s.value for s in Status)),
+                required=False,
+                description="its new status",
+            ),
+            Key("to", Date(), required=False, description="an extension's new deadline"),
+            Key(
+                "undo",
+                Text(),
+                required=False,
+                description="a retraction: the id of the event it withdraws",
+            ),
+            Key(
+                "agency",
+                Text(),
+                required=False,
+                description="the agency whose part it records; none: the task itself",
+            ),
             Key("on", Date(), description="the day it happened"),
             Key("by", Text(), description="who recorded it"),
             Key("at", Timestamp(), description="when it was recorded, with its UTC offset"),
@@ -130,6 +163,34 @@ def _label(node: Node, index: int) -> str:
     if task is not None and task.plain and re.fullmatch(r"[0-9]{1,18}", str(task.value)):
         return f"task {int(task.value)}"
     return f"event {index + 1}"
+
+
+_EVENT_ID = re.compile(r"[0-9a-f]{16}")
+_KINDS = ("status", "to", "undo")
+
+
+def _kind_problem(raw: dict[str, object]) -> tuple[str, str] | None:
+    """What makes a valid mapping no event of one kind: (the key to point at, the message)."""
+    given = [k for k in _KINDS if k in raw]
+    if len(given) > 1:
+        return given[1], (
+            f"{' and '.join(given)} in one event; an event either sets a status, "
+            "extends the deadline (to) or withdraws an event (undo): write one per line"
+        )
+    if not given and not raw.get("note"):
+        return "", (
+            "missing key 'status' (its new status); or note: for a progress note, "
+            "to: for an extension, undo: for a retraction"
+        )
+    undo = raw.get("undo")
+    if isinstance(undo, str) and not _EVENT_ID.fullmatch(undo):
+        from szbiz.yamlnode import show
+
+        return "undo", (
+            "undo: expected the id of the event it withdraws, 16 lowercase hex digits "
+            f"like '3f9a0c1e2b4d5a6f', got {show(undo)}"
+        )
+    return None
 
 
 def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Problem]]:
@@ -161,10 +222,27 @@ def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Probl
             v is INVALID or isinstance(v, Invalid) for v in raw.values()
         ):
             continue
-        status, note, ref = Status(raw["status"]), raw.get("note", ""), raw.get("ref", "")
-        events.append(
-            (node, Event(raw["task"], status, raw["on"], raw["by"], raw["at"], note, ref))
+        kind_problem = _kind_problem(raw)
+        if kind_problem is not None:
+            key, message = kind_problem
+            where = node.get(key) if key else None
+            trail = (_label(node, index),)
+            ctx.problems.append((where or node, message, "event-kind", trail))
+            continue
+        status = Status(raw["status"]) if "status" in raw else None
+        event = Event(
+            raw["task"],
+            status,
+            raw["on"],
+            raw["by"],
+            raw["at"],
+            raw.get("note", ""),
+            raw.get("ref", ""),
+            raw.get("agency", ""),
+            raw.get("to"),
+            raw.get("undo", ""),
         )
+        events.append((node, event))
     problems += [
         Problem(name, n.line, n.column, message, rule, trail=trail)
         for n, message, rule, trail in ctx.problems
@@ -230,14 +308,65 @@ def _recorded_on(event: Event) -> dt.date:
         return event.at.date()
 
 
-def _effective(events: Sequence[tuple[Node, Event]]) -> dict[int, tuple[Node, Event]]:
-    """Each task's last event by (on, at): the one that sets its status (a tie: the later line)."""
-    last: dict[int, tuple[Node, Event]] = {}
+def _counting(
+    events: Sequence[tuple[Node, Event]], tasks: TaskList
+) -> dict[int, tuple[Node, Event]]:
+    """Each task's standing status event that sets its status (of two alike, the later
+    line), for the tasks of the list."""
+    nodes = {id(event): node for node, event in events}
+    history = History(tuple(event for _, event in events))
+    out: dict[int, tuple[Node, Event]] = {}
+    for task_id in dict.fromkeys(event.task for _, event in events):
+        task = tasks.task(task_id)
+        last = history.progress(task, dt.date.max).last if task is not None else None
+        if last is not None:
+            out[task_id] = (nodes[id(last)], last)
+    return out
+
+
+def _check_kinds(
+    events: Sequence[tuple[Node, Event]],
+    tasks: TaskList,
+    problem: Callable[..., None],
+    warn: Callable[..., None],
+) -> None:
+    """What lint says of notes, extensions, retractions and parts: an extension needs its
+    approval or reason, a retraction must name an event of its task, a part an agency of
+    it; two people who recorded different statuses for one task on one day (as a union
+    merge can bring together) are warned of."""
+    known: dict[int, set[str]] = {}
+    for _, event in events:
+        if not event.undo:
+            known.setdefault(event.task, set()).add(event_id(event))
+    withdrawn = {event.undo for _, event in events if event.undo}
+    same_day: dict[tuple[int, str, dt.date], list[tuple[Node, Event]]] = {}
     for node, event in events:
-        seen = last.get(event.task)
-        if seen is None or (event.on, event.at) >= (seen[1].on, seen[1].at):
-            last[event.task] = (node, event)
-    return last
+        trail = (f"task {event.task}",)
+        task = tasks.task(event.task)
+        if event.to is not None and not (event.note.strip() or event.ref.strip()):
+            message = (
+                "an extension needs ref (the document that approved it) or note (why); "
+                f"record it with szbiz extend {event.task} --to {event.to.isoformat()} --ref REF"
+            )
+            problem(node, message, "extension-reason", trail)
+        if event.undo and event.undo not in known.get(event.task, ()):
+            message = f"undo {event.undo} names no event of task {event.task}"
+            problem(node.get("undo") or node, message, "unknown-event", trail)
+        if event.agency and task is not None and event.agency not in task.agencies():
+            problem(node.get("agency") or node, _not_an_agency(event.agency, task), "agency", trail)
+        if event.status is not None and not (withdrawn and event_id(event) in withdrawn):
+            same_day.setdefault((event.task, event.agency, event.on), []).append((node, event))
+    for group in same_day.values():
+        first_node, first = group[0]
+        for node, event in group[1:]:
+            if event.status is not first.status and event.by != first.by:
+                message = (
+                    f"{first.status} by {first.by} (line {first_node.line}) and "
+                    f"{event.status} by {event.by} (line {node.line}) on {event.on.isoformat()}; "
+                    "the one recorded later stands: check which is right"
+                )
+                warn(node, message, "conflict", (f"task {event.task}",))
+                break
 
 
 # How far ahead of this machine's clock another's may have been when it recorded an event.
@@ -278,6 +407,9 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
     def problem(where: Node, message: str, rule: str, trail: tuple[str, ...] = ()) -> None:
         problems.append(Problem(name, where.line, where.column, message, rule, trail=trail))
 
+    def warn(where: Node, message: str, rule: str, trail: tuple[str, ...] = ()) -> None:
+        problems.append(Problem(name, where.line, where.column, message, rule, "warning", trail))
+
     ids = tasks.ids
     valid = f"ids are {_ranges(ids)}" if ids else "the task list has no tasks"
     ahead = dates.now() + _SKEW
@@ -297,8 +429,9 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
             problem(node.get("on") or node, _early(event), "early-date", trail)
         if event.at > ahead:
             problem(node.get("at") or node, _ahead(event), "future-record", trail)
+    _check_kinds(events, tasks, problem, warn)
     if require_ref:
-        for node, event in _effective(events).values():
+        for node, event in _counting(events, tasks).values():
             if event.status is Status.DONE and not event.ref:
                 message = f"done without evidence; record it with szbiz done {event.task} --ref REF"
                 problem(node, message, "missing-ref", (f"task {event.task}",))
@@ -434,8 +567,32 @@ def _check_new(events: Sequence[Event]) -> None:
             raise SzbizError(f"{at} task: expected a task id of at least 1, got {event.task}")
         if not event.by.strip():
             raise SzbizError(f"{at} by: must not be empty")
-        if any("\ud800" <= c <= "\udfff" for c in event.by + event.note + event.ref):
+        text = event.by + event.note + event.ref + event.agency
+        if any("\ud800" <= c <= "\udfff" for c in text):
             raise SzbizError(f"{at} its text holds a lone surrogate, which no file can hold")
+        kinds = [
+            k
+            for k, given in (
+                ("status", event.status is not None),
+                ("to", event.to is not None),
+                ("undo", bool(event.undo)),
+            )
+            if given
+        ]
+        if len(kinds) > 1:
+            raise SzbizError(f"{at} {' and '.join(kinds)}: an event is of one kind")
+        if not kinds and not event.note.strip():
+            raise SzbizError(f"{at} note: a progress note must not be empty")
+        if event.to is not None:
+            if not (event.note.strip() or event.ref.strip()):
+                raise SzbizError(f"{at} an extension needs a ref or a note")
+            if not dates.FIRST <= event.to <= dates.LAST:
+                raise SzbizError(
+                    f"{at} to: expected a day in the years {dates.YEARS}, "
+                    f"got {event.to.isoformat()}"
+                )
+        if event.undo and not _EVENT_ID.fullmatch(event.undo):
+            raise SzbizError(f"{at} undo: expected 16 lowercase hex digits, got {event.undo!r}")
         if event.at.utcoffset() is None:
             raise SzbizError(
                 f"{at} at: expected a time with its UTC offset like "
@@ -475,13 +632,19 @@ def _check_whole(data: bytes, path: Path) -> History:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What recording did to one task: its status before and after, and the event if any."""
+    """What recording did to one task (or one agency's part of it): its status before
+    and after, and the event if any."""
 
     task: int
     before: Status
     after: Status
     event: Event | None  # None: the task already stood so, and nothing was recorded
-    since: dt.date | None = None  # when nothing was recorded: the day of the event it stands by
+    # The day the task (or part) has had its status since: for a done one, the day it
+    # was made done, which evidence added later keeps.
+    since: dt.date | None = None
+    agency: str = ""  # whose part was recorded; "" = the task itself
+    withdrawn: Event | None = None  # undo: the event withdrawn
+    was: dt.date | None = None  # extend: the deadline in force before it (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -494,6 +657,62 @@ class Recorded:
         return tuple(o.event for o in self.outcomes if o.event is not None)
 
 
+def _readable(options: Iterable[tuple[str, str]]) -> None:
+    """A byte a terminal passed on that is not UTF-8 (Python keeps it as a lone surrogate)
+    cannot be written as text anyone could read back: a usage error naming the option."""
+    for option, text in options:
+        bad = next((c for c in text if "\udc80" <= c <= "\udcff"), None)
+        if bad is not None:
+            raise UsageError(
+                f"{option} holds the byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8; "
+                "set the terminal to UTF-8, or type the text again"
+            )
+
+
+def _check_agency(agency: str, ids: Iterable[int], tasks: TaskList | None) -> None:
+    """An agency's part can be recorded only for tasks it leads or supports."""
+    if not agency or tasks is None:
+        return
+    for task_id in dict.fromkeys(ids):
+        task = tasks.task(task_id)
+        if task is not None and agency not in task.agencies():
+            raise UsageError(_not_an_agency(agency, task))
+
+
+def _not_an_agency(agency: str, task: Task) -> str:
+    names = "、".join(dict.fromkeys(task.agencies())) or "none"
+    return f"{agency} is not an agency of task {task.id}; its agencies are {names}"
+
+
+def _lead(task_id: int, tasks: TaskList | None) -> str | None:
+    """The task's lead when it has exactly one: its part is the task's own status."""
+    task = tasks.task(task_id) if tasks is not None else None
+    return task.lead[0] if task is not None and len(task.lead) == 1 else None
+
+
+def _standing_status(
+    history: History, task_id: int, day: dt.date, agency: str, lead: str | None
+) -> tuple[Status, Event | None, dt.date | None]:
+    """The status of a task (``agency`` "" or its single lead) or of one agency's part
+    on ``day``: (status, the standing status event that set it, the day it took it)."""
+    own = not agency or agency == lead
+    mine = [
+        e
+        for e in history.standing(task_id, day)
+        if e.status is not None
+        and ((not e.agency or e.agency == lead) if own else e.agency == agency)
+    ]
+    if not mine:
+        return Status.TODO, None, None
+    last = mine[-1]
+    since = last.on
+    for event in reversed(mine):
+        if event.status is not last.status:
+            break
+        since = event.on
+    return last.status or Status.TODO, last, since
+
+
 def record(
     path: Path,
     ids: Sequence[int],
@@ -503,42 +722,164 @@ def record(
     note: str = "",
     ref: str = "",
     *,
+    agency: str = "",
+    tasks: TaskList | None = None,
     timeout: float = 10.0,
 ) -> Recorded:
-    """Record that the tasks ``ids`` have ``status`` since ``day``: the use case of
-    ``szbiz done`` and its kin.
+    """Record that the tasks ``ids`` (or ``agency``'s part of them) have ``status`` since
+    ``day``: the use case of ``szbiz done`` and its kin.
 
     The events are planned from the ledger as read under its lock, and appended
     together or not at all. A task that already has ``status`` on ``day`` takes
     no event, unless it brings a note or evidence its last event lacks (the
-    document number of a ``done`` that arrives later).
+    document number of a ``done`` that arrives later): then the event is
+    recorded, and the task keeps the day it took the status. Given ``tasks``,
+    ``agency`` must be one of each task's agencies, and an event of the task's
+    single lead counts as the task's own.
     """
-    note, ref = note.strip(), ref.strip()
-    for option, text in (("--note", note), ("--ref", ref), ("--by", by)):
-        # A byte a terminal passed on that is not UTF-8 (Python keeps it as a lone
-        # surrogate) cannot be written as text anyone could read back.
-        bad = next((c for c in text if "\udc80" <= c <= "\udcff"), None)
-        if bad is not None:
-            raise UsageError(
-                f"{option} holds the byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8; "
-                "set the terminal to UTF-8, or type the text again"
-            )
+    note, ref, agency = note.strip(), ref.strip(), agency.strip()
+    _readable((("--note", note), ("--ref", ref), ("--by", by), ("--agency", agency)))
     if status in (Status.BLOCKED, Status.DROPPED) and not note:
         verb = "block" if status is Status.BLOCKED else "drop"
         raise UsageError(f"szbiz {verb} needs --note saying why")
+    _check_agency(agency, ids, tasks)
+    with _writing(path, timeout) as ledger:
+        planned: list[tuple[int, Status, Event | None, dt.date | None]] = []
+        for task in dict.fromkeys(ids):
+            lead = _lead(task, tasks)
+            before, last, since = _standing_status(ledger.history, task, day, agency, lead)
+            news = last is not None and ((note and note != last.note) or (ref and ref != last.ref))
+            if before is status and not news:
+                planned.append((task, before, None, since))
+            else:
+                event = Event(task, status, day, by.strip(), dates.now(), note, ref, agency)
+                planned.append((task, before, event, None))
+        new = [event for _, _, event, _ in planned if event is not None]
+        after = History(ledger.history.events + tuple(new)) if new else ledger.history
+        outcomes = []
+        for task, before, made, since in planned:
+            if made is not None:
+                now, _, since = _standing_status(after, task, day, agency, _lead(task, tasks))
+            else:
+                now = before
+            outcomes.append(Outcome(task, before, now, made, since, agency))
+        done = Recorded(path, tuple(outcomes))
+        if new:
+            ledger.append(new)
+    return done
+
+
+def add_notes(
+    path: Path,
+    ids: Sequence[int],
+    text: str,
+    day: dt.date,
+    by: str,
+    ref: str = "",
+    *,
+    agency: str = "",
+    tasks: TaskList | None = None,
+    timeout: float = 10.0,
+) -> Recorded:
+    """Record a progress note (进展情况) for each of the tasks ``ids`` on ``day``: no status
+    changes. All of them or none."""
+    text, ref, agency = text.strip(), ref.strip(), agency.strip()
+    _readable((("TEXT", text), ("--ref", ref), ("--by", by), ("--agency", agency)))
+    if not text:
+        raise UsageError("szbiz note needs TEXT: what progress was made")
+    _check_agency(agency, ids, tasks)
     with _writing(path, timeout) as ledger:
         outcomes = []
         for task in dict.fromkeys(ids):
-            last = ledger.history.last(task, day)
-            before = last.status if last is not None else Status.TODO
-            news = last is not None and ((note and note != last.note) or (ref and ref != last.ref))
-            if before is status and not news:
-                since = last.on if last is not None else None
-                outcomes.append(Outcome(task, before, status, None, since))
+            lead = _lead(task, tasks)
+            status, _, since = _standing_status(ledger.history, task, day, agency, lead)
+            event = Event(task, None, day, by.strip(), dates.now(), text, ref, agency)
+            outcomes.append(Outcome(task, status, status, event, since, agency))
+        done = Recorded(path, tuple(outcomes))
+        ledger.append(done.events)
+    return done
+
+
+def extend(
+    path: Path,
+    ids: Sequence[int],
+    to: dt.date,
+    day: dt.date,
+    by: str,
+    note: str = "",
+    ref: str = "",
+    *,
+    tasks: TaskList | None = None,
+    timeout: float = 10.0,
+) -> Recorded:
+    """Record an extension (延期) of the tasks ``ids``: from ``day``, their deadline in
+    force is ``to``. It needs the approval (``ref``) or the reason (``note``). A task
+    whose last extension already says so with nothing new takes no event."""
+    note, ref = note.strip(), ref.strip()
+    _readable((("--note", note), ("--ref", ref), ("--by", by)))
+    if not (note or ref):
+        raise UsageError("szbiz extend needs --ref (the document that approved it) or --note (why)")
+    if not dates.FIRST <= to <= dates.LAST:
+        raise UsageError(f"--to {to.isoformat()}: expected a day in the years {dates.YEARS}")
+    with _writing(path, timeout) as ledger:
+        outcomes = []
+        for task_id in dict.fromkeys(ids):
+            task = tasks.task(task_id) if tasks is not None else None
+            lead = _lead(task_id, tasks)
+            status, _, since = _standing_status(ledger.history, task_id, day, "", lead)
+            if task is not None:
+                was: dt.date | None = ledger.history.progress(task, day).deadline
             else:
-                event = Event(task, status, day, by.strip(), dates.now(), note, ref)
-                outcomes.append(Outcome(task, before, status, event))
+                standing = [e for e in ledger.history.standing(task_id, day) if e.to]
+                was = standing[-1].to if standing else None
+            last = next((e for e in reversed(ledger.history.standing(task_id, day)) if e.to), None)
+            same = (
+                last is not None
+                and last.to == to
+                and (not note or note == last.note)
+                and (not ref or ref == last.ref)
+            )
+            event = (
+                None
+                if same
+                else Event(task_id, None, day, by.strip(), dates.now(), note, ref, to=to)
+            )
+            outcomes.append(Outcome(task_id, status, status, event, since, was=was))
         done = Recorded(path, tuple(outcomes))
         if done.events:
             ledger.append(done.events)
+    return done
+
+
+def undo(
+    path: Path,
+    task: int,
+    day: dt.date,
+    by: str,
+    note: str = "",
+    *,
+    tasks: TaskList | None = None,
+    timeout: float = 10.0,
+) -> Recorded:
+    """Withdraw the task's latest event that still stands (by when it was recorded; a tie:
+    the later line), by appending a retraction that names it. From ``day`` on, the task is
+    as if that event had never happened. SzbizError if it has no event to withdraw."""
+    note = note.strip()
+    _readable((("--note", note), ("--by", by)))
+    with _writing(path, timeout) as ledger:
+        history = ledger.history
+        standing = history.standing(task)
+        if not standing:
+            raise SzbizError(f"task {task} has no event to withdraw")
+        order = {id(e): i for i, e in enumerate(history.events)}
+        target = max(standing, key=lambda e: (e.at, order.get(id(e), -1)))
+        lead = _lead(task, tasks)
+        before, _, _ = _standing_status(history, task, day, target.agency, lead)
+        event = Event(task, None, day, by.strip(), dates.now(), note, undo=event_id(target))
+        after, _, since = _standing_status(
+            History((*history.events, event)), task, day, target.agency, lead
+        )
+        outcome = Outcome(task, before, after, event, since, target.agency, withdrawn=target)
+        done = Recorded(path, (outcome,))
+        ledger.append(done.events)
     return done

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from functools import partial
 
 
 class AgencyKind(StrEnum):
@@ -137,17 +138,138 @@ class TaskList:
         return tuple(sorted(self._index))
 
 
+class Kind(StrEnum):
+    """What an event of the ledger records."""
+
+    STATUS = "status"  # a task's (or one agency's part's) status changed
+    NOTE = "note"  # a progress note (进展情况), no change of status
+    EXTEND = "extend"  # an extension (延期): a new deadline in force from its day
+    UNDO = "undo"  # a retraction: withdraws an earlier event, named by its id
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One line of the progress ledger: a task's status changed on a day."""
+    """One line of the progress ledger: a task's status changed on a day, or a note,
+    an extension or a retraction was recorded for it."""
 
     task: int
-    status: Status
-    on: dt.date  # the day it happened
+    status: Status | None  # None for a note, an extension or a retraction
+    on: dt.date  # the day it happened (a retraction's: the day it was withdrawn)
     by: str  # who recorded it
     at: dt.datetime  # when it was recorded (timezone-aware)
     note: str = ""
     ref: str = ""  # evidence: a document number such as 深府办〔2020〕18号, or a URL
+    agency: str = ""  # whose part it records; "" = the task itself
+    to: dt.date | None = None  # an extension's new deadline
+    undo: str = ""  # a retraction's: the id of the event it withdraws
+
+    @property
+    def kind(self) -> Kind:
+        if self.status is not None:
+            return Kind.STATUS
+        if self.to is not None:
+            return Kind.EXTEND
+        if self.undo:
+            return Kind.UNDO
+        return Kind.NOTE
+
+
+def event_id(event: Event) -> str:
+    """An event's identity: 16 lowercase hex digits of a hash of all its fields.
+
+    The same event has the same id wherever it is, so a retraction that names it
+    still does after a union merge of two branches.
+    """
+    import xxhash
+
+    fields_ = (
+        str(event.task),
+        event.kind.value,
+        event.status.value if event.status is not None else "",
+        event.to.isoformat() if event.to is not None else "",
+        event.undo,
+        event.agency,
+        event.on.isoformat(),
+        event.by,
+        event.at.isoformat(),
+        event.note,
+        event.ref,
+    )
+    text = "\x1f".join(fields_).encode("utf-8", "surrogatepass")
+    return xxhash.xxh3_64_hexdigest(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One agency's part of a task, as of a day."""
+
+    agency: str
+    role: Role  # Role.LEAD or Role.SUPPORT
+    status: Status  # TODO when nothing was recorded
+    on: dt.date | None  # the day of the event that gave it this status; None if TODO by default
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A task as the ledger has it on a day. Its ``parts`` are made when first asked for,
+    and are left out of ``==``: they follow from the task and the same events."""
+
+    status: Status
+    last: Event | None  # the standing status event that sets the task's status
+    done_on: dt.date | None  # the day of the event that made it done; later evidence keeps it
+    deadline: dt.date  # the deadline in force on that day
+    extensions: tuple[Event, ...]  # standing extensions recorded on or before the day
+    notes: tuple[Event, ...]  # standing progress notes, by (on, at)
+    withdrawn: frozenset[str]  # ids of the events withdrawn as of the day
+    since: dt.date | None = None  # the day the task took its status (done: done_on)
+    # The parts, or how to make them (for a task without events: the task), made when
+    # first asked for: most views never ask, and a long list has many.
+    _parts: tuple[Part, ...] | Task | Callable[[], tuple[Part, ...]] = field(
+        default=(), compare=False, repr=False
+    )
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """Every lead then support agency's part of the task, in the task's order."""
+        made = self._parts
+        if isinstance(made, tuple):
+            return made
+        made = _parts(made, None, (), {}) if isinstance(made, Task) else made()
+        object.__setattr__(self, "_parts", made)
+        return made
+
+
+def _parts(
+    task: Task, lead: str | None, own: Sequence[Event], by_agency: dict[str, list[Event]]
+) -> tuple[Part, ...]:
+    """Each agency's part: the single lead's is the task's own status."""
+    parts = []
+    for name in dict.fromkeys(task.lead + task.support):
+        role = Role.LEAD if name in task.lead else Role.SUPPORT
+        mine = own if name == lead else by_agency.get(name, ())
+        status = mine[-1].status if mine else None
+        parts.append(Part(name, role, status or Status.TODO, _run_start(mine)))
+    return tuple(parts)
+
+
+def _run_start(events: Sequence[Event]) -> dt.date | None:
+    """The day of the first of the final unbroken run of events with the last one's status."""
+    if not events:
+        return None
+    status, start = events[-1].status, events[-1].on
+    for event in reversed(events):
+        if event.status is not status:
+            break
+        start = event.on
+    return start
+
+
+def _untouched(task: Task) -> Progress:
+    """The progress of a task with no events."""
+    return Progress(Status.TODO, None, None, task.deadline, (), (), _NONE, None, task)
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -156,6 +278,7 @@ class History:
 
     events: tuple[Event, ...] = ()
     _by_task: dict[int, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
+    _ids: dict[str, Event] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_task: dict[int, list[Event]] = {}
@@ -169,6 +292,7 @@ class History:
             # Stable: events recorded at the same second keep their order in the file.
             {k: tuple(sorted(v, key=lambda e: (e.on, e.at))) for k, v in by_task.items()},
         )
+        object.__setattr__(self, "_ids", {})
 
     @property
     def tracked(self) -> Container[int]:
@@ -176,18 +300,82 @@ class History:
         return self._by_task.keys()
 
     def of(self, task_id: int) -> tuple[Event, ...]:
+        """Every event of a task, retractions and withdrawn ones too, by (on, at)."""
         return self._by_task.get(task_id, ())
 
-    def last(self, task_id: int, on: dt.date) -> Event | None:
-        """The task's last event on or before ``on``."""
-        found = None
+    def by_id(self, event_id_: str) -> Event | None:
+        """The event with this id (see :func:`event_id`), if the ledger has it."""
+        if not self._ids and self.events:
+            self._ids.update((event_id(e), e) for e in reversed(self.events))
+        return self._ids.get(event_id_)
+
+    def _until(self, task_id: int, on: dt.date) -> tuple[list[Event], frozenset[str]]:
+        """A task's events on or before ``on`` that still stand then (retractions left
+        out), and the ids withdrawn by then."""
+        events: list[Event] = []
+        named: set[str] = set()
         for event in self._by_task.get(task_id, ()):
             if event.on > on:
                 break
-            found = event
-        return found
+            if event.undo and event.status is None and event.to is None:
+                named.add(event.undo)
+            else:
+                events.append(event)
+        if not named:
+            return events, frozenset()
+        withdrawn = frozenset(i for i in map(event_id, events) if i in named)
+        return [e for e in events if event_id(e) not in withdrawn], withdrawn
+
+    def standing(self, task_id: int, on: dt.date = dt.date.max) -> tuple[Event, ...]:
+        """A task's events on or before ``on`` that still stand then, by (on, at):
+        retractions, and the events they withdrew by then, left out."""
+        return tuple(self._until(task_id, on)[0])
+
+    def last(self, task_id: int, on: dt.date) -> Event | None:
+        """The task's last standing status event on or before ``on`` that records the task
+        itself (no agency; :meth:`progress` also counts its single lead's)."""
+        events, _ = self._until(task_id, on)
+        for event in reversed(events):
+            if event.status is not None and not event.agency:
+                return event
+        return None
 
     def status(self, task_id: int, on: dt.date) -> Status:
-        """A task's status on a day: its last event on or before it; todo if none."""
+        """A task's status on a day by :meth:`last`; todo if none."""
         event = self.last(task_id, on)
-        return event.status if event is not None else Status.TODO
+        return event.status if event is not None and event.status else Status.TODO
+
+    def progress(self, task: Task, as_of: dt.date) -> Progress:
+        """The task as the ledger has it on ``as_of``: only events on or before it count."""
+        if task.id not in self._by_task:  # most tasks: nothing recorded yet
+            return _untouched(task)
+        events, withdrawn = self._until(task.id, as_of)
+        lead = task.lead[0] if len(task.lead) == 1 else None
+        own: list[Event] = []
+        by_agency: dict[str, list[Event]] = {}
+        notes: list[Event] = []
+        extensions: list[Event] = []
+        for event in events:
+            if event.status is not None:
+                if not event.agency or event.agency == lead:
+                    own.append(event)
+                else:
+                    by_agency.setdefault(event.agency, []).append(event)
+            elif event.to is not None:
+                extensions.append(event)
+            else:
+                notes.append(event)
+        last = own[-1] if own else None
+        status = last.status if last is not None and last.status else Status.TODO
+        since = _run_start(own)
+        return Progress(
+            status=status,
+            last=last,
+            done_on=since if status is Status.DONE else None,
+            deadline=(extensions[-1].to or task.deadline) if extensions else task.deadline,
+            extensions=tuple(extensions),
+            notes=tuple(notes),
+            withdrawn=withdrawn,
+            since=since,
+            _parts=partial(_parts, task, lead, own, by_agency),
+        )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from szbiz.errors import UsageError
-from szbiz.model import Event, History, Role, Status, Task, TaskList
+from szbiz.model import Event, History, Part, Progress, Role, Status, Task, TaskList
 
 OVERDUE = "overdue"
 STATUS_CHOICES = (*(s.value for s in Status), OVERDUE)
@@ -26,28 +26,67 @@ class SortKey(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TaskView:
-    """A task as it stood on ``as_of``: its status and where it is against its deadline."""
+    """A task as it stood on ``as_of``: its progress and where it is against the deadline
+    in force (the document's, or an extension's)."""
 
     task: Task
     area_name: str
-    status: Status
     as_of: dt.date
-    last: Event | None = None  # the last event on or before as_of
-    done_on: dt.date | None = None
+    progress: Progress
+
+    @property
+    def status(self) -> Status:
+        return self.progress.status
+
+    @property
+    def last(self) -> Event | None:
+        """The standing status event that sets the task's status."""
+        return self.progress.last
+
+    @property
+    def done_on(self) -> dt.date | None:
+        """The day of the event that made it done; later evidence or notes keep it."""
+        return self.progress.done_on
+
+    @property
+    def deadline(self) -> dt.date:
+        """The deadline in force on as_of: the last extension's, else the document's."""
+        return self.progress.deadline
+
+    @property
+    def deadline_original(self) -> dt.date:
+        return self.task.deadline
+
+    @property
+    def extended(self) -> bool:
+        """An extension stands as of as_of (even one back to the document's deadline)."""
+        return bool(self.progress.extensions)
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        return self.progress.parts
+
+    @property
+    def notes(self) -> tuple[Event, ...]:
+        return self.progress.notes
+
+    @property
+    def extensions(self) -> tuple[Event, ...]:
+        return self.progress.extensions
 
     @property
     def overdue(self) -> bool:
         """Not finished and past the end of its deadline's day."""
-        return self.status not in FINISHED and self.as_of > self.task.deadline
+        return self.status not in FINISHED and self.as_of > self.deadline
 
     @property
     def done_late(self) -> bool:
-        return self.done_on is not None and self.done_on > self.task.deadline
+        return self.done_on is not None and self.done_on > self.deadline
 
     @property
     def days_left(self) -> int:
-        """Days from as_of to the deadline; negative when late."""
-        return (self.task.deadline - self.as_of).days
+        """Days from as_of to the deadline in force; negative when late."""
+        return (self.deadline - self.as_of).days
 
     @property
     def state(self) -> str:
@@ -58,20 +97,22 @@ def views(
     tasks: TaskList, history: History, as_of: dt.date, only: Iterable[Task] | None = None
 ) -> list[TaskView]:
     """The tasks (or ``only`` these of them) as they stood on ``as_of``."""
+    from szbiz.memory import collector_paused
+
     area_names = {a.number: a.name for a in tasks.areas}
-    out = []
-    for task in tasks.tasks if only is None else only:
-        last = history.last(task.id, as_of)
-        status = last.status if last is not None else Status.TODO
-        done_on = last.on if last is not None and status is Status.DONE else None
-        out.append(TaskView(task, area_names.get(task.area, ""), status, as_of, last, done_on))
-    return out
+    progress = history.progress
+    with collector_paused():  # two small objects a task, and no cycles
+        return [
+            TaskView(task, area_names.get(task.area, ""), as_of, progress(task, as_of))
+            for task in (tasks.tasks if only is None else only)
+        ]
 
 
 def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -> list[TaskView]:
     """The tasks that meet ``condition`` on ``as_of``; views are made only of those it admits,
     so that a narrow query over a long list stays cheap."""
-    return [v for v in views(tasks, history, as_of, condition.chosen(tasks)) if condition.holds(v)]
+    chosen = condition.chosen(tasks, history, as_of)
+    return [v for v in views(tasks, history, as_of, chosen) if condition.holds(v)]
 
 
 def _span(valid: Sequence[int]) -> str:
@@ -129,24 +170,43 @@ class Filter:
     due_after: dt.date | None = None  # deadline on or after
     unfinished: bool = False  # leave out done and dropped tasks
 
-    def chosen(self, tasks: TaskList) -> list[Task]:
-        """The tasks that meet the conditions on the task itself, in list order."""
+    def chosen(
+        self, tasks: TaskList, history: History | None = None, as_of: dt.date | None = None
+    ) -> list[Task]:
+        """The tasks that meet the conditions on the task itself, in list order.
+
+        Given the ``history`` and the day, a due window looks at the deadline in force
+        on ``as_of`` (an extension's); else at the document's.
+        """
         dates = (self.due_before, self.due_after)
         if self.ids is None and not (self.areas or self.agencies or self.words or any(dates)):
             return list(tasks.tasks)  # no condition on the tasks: all of them, without a call each
-        return [task for task in tasks.tasks if self.admits(task)]
+        if history is None or as_of is None or not any(dates):
+            return [task for task in tasks.tasks if self.admits(task)]
+        tracked, progress = history.tracked, history.progress
+        return [
+            task
+            for task in tasks.tasks
+            if (
+                self.admits(task, progress(task, as_of).deadline)
+                if task.id in tracked
+                else self.admits(task)
+            )
+        ]
 
-    def admits(self, task: Task) -> bool:
-        """The conditions on the task itself, whatever its progress."""
+    def admits(self, task: Task, deadline: dt.date | None = None) -> bool:
+        """The conditions on the task itself, whatever its progress; the due window on
+        ``deadline`` if given (the one in force), else on the document's."""
         if self.ids is not None and task.id not in self.ids:
             return False
         if self.areas and task.area not in self.areas:
             return False
         if self.agencies and set(self.agencies).isdisjoint(task.agencies(self.role)):
             return False
-        if self.due_before is not None and task.deadline > self.due_before:
+        due = task.deadline if deadline is None else deadline
+        if self.due_before is not None and due > self.due_before:
             return False
-        if self.due_after is not None and task.deadline < self.due_after:
+        if self.due_after is not None and due < self.due_after:
             return False
         if not self.words:
             return True
@@ -167,7 +227,7 @@ def sort(
 ) -> list[TaskView]:
     """Sorted by id, or by deadline, area or first lead agency, each then by id."""
     if key is SortKey.DEADLINE:
-        return sorted(items, key=lambda v: (v.task.deadline, v.task.id))
+        return sorted(items, key=lambda v: (v.deadline, v.task.id))
     if key is SortKey.AREA:
         return sorted(items, key=lambda v: (v.task.area, v.task.id))
     if key is SortKey.AGENCY:

@@ -40,13 +40,16 @@ class AreaStats:
 
 
 def _progress(tasks: TaskList, history: History, as_of: dt.date) -> list[tuple[Status, bool]]:
-    """Every task's (status, overdue) on ``as_of``, in list order."""
-    tracked, status_of = history.tracked, history.status
+    """Every task's (status, overdue against the deadline in force) on ``as_of``, in list order."""
+    tracked, progress = history.tracked, history.progress
     todo = Status.TODO
     out = []
     for task in tasks.tasks:
-        status = status_of(task.id, as_of) if task.id in tracked else todo
-        out.append((status, status not in FINISHED and as_of > task.deadline))
+        if task.id in tracked:
+            p = progress(task, as_of)
+            out.append((p.status, p.status not in FINISHED and as_of > p.deadline))
+        else:
+            out.append((todo, as_of > task.deadline))
     return out
 
 
@@ -133,10 +136,9 @@ _LABELS = {
 
 
 def light(view: TaskView, warn_days: int) -> Light:
+    """The task's light against its deadline in force."""
     done = view.done_on.toordinal() if view.done_on is not None else 0
-    return _light(
-        view.status, view.task.deadline.toordinal(), done, view.as_of.toordinal(), warn_days
-    )
+    return _light(view.status, view.deadline.toordinal(), done, view.as_of.toordinal(), warn_days)
 
 
 def _light(status: Status, deadline: int, done: int, as_of: int, warn_days: int) -> Light:
@@ -222,6 +224,8 @@ class Report:
     agencies: tuple[tuple[Agency, Tally], ...]
     overdue: tuple[TaskView, ...]  # the most overdue first, as many as the report lists
     scope: Scope = Scope()
+    extended: int = 0  # tasks with an extension (延期) standing on as_of
+    parts_open: int = 0  # tasks done while the part of an agency of theirs is still open
 
     @property
     def overdue_unlisted(self) -> int:
@@ -265,17 +269,25 @@ def build_report(
     listed, the most overdue first (0: all of them). Only those are made into
     TaskViews, so that a report over 100,000 tasks stays quick.
     """
-    tracked, last = history.tracked, history.last
+    tracked, progress = history.tracked, history.progress
     day = as_of.toordinal()
     # One shared pair per (status, light), not one per task: less for the garbage collector.
     late, soon, later = (_PAIRS[Status.TODO, k] for k in (Light.OVERDUE, Light.SOON, Light.LATER))
     horizon = _last_soon_day(as_of, warn_days)
+    deadlines: dict[int, dt.date] = {}  # the deadline in force of each task an extension moved
+    extended = parts_open = 0
 
     def progressed(task: Task) -> tuple[Status, Light]:
-        event = last(task.id, as_of)
-        status = event.status if event is not None else Status.TODO
-        done = event.on.toordinal() if event is not None and status is Status.DONE else 0
-        return _PAIRS[status, _light(status, task.deadline.toordinal(), done, day, warn_days)]
+        nonlocal extended, parts_open
+        p = progress(task, as_of)
+        if p.extensions:
+            extended += 1
+            deadlines[task.id] = p.deadline
+        status = p.status
+        if status is Status.DONE and any(part.status not in FINISHED for part in p.parts):
+            parts_open += 1
+        done = p.done_on.toordinal() if p.done_on is not None else 0
+        return _PAIRS[status, _light(status, p.deadline.toordinal(), done, day, warn_days)]
 
     # Most tasks have no events: their light follows from the deadline alone.
     keys = [
@@ -285,7 +297,7 @@ def build_report(
         for t in chosen
     ]
     overdue = [
-        (t.deadline, t.id, i)
+        (deadlines.get(t.id, t.deadline), t.id, i)
         for i, (t, key) in enumerate(zip(chosen, keys, strict=True))
         if key[1] is Light.OVERDUE
     ]
@@ -311,6 +323,8 @@ def build_report(
         agencies=tuple(agency_rows),
         overdue=tuple(views(tasks, history, as_of, shown)),
         scope=Scope(tuple(dict.fromkeys(agencies)), _areas_of(tasks, areas), role),
+        extended=extended,
+        parts_open=parts_open,
     )
 
 

@@ -156,7 +156,7 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
         ("状态", f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"),
     ]
     for i, event in enumerate(history):
-        what = f"{event.on.isoformat()} {event.status.value} by {event.by}"
+        what = f"{event.on.isoformat()} {(event.status or event.kind).value} by {event.by}"
         line = " · ".join(part for part in (what, event.note, event.ref) if part)
         rows.append(("历史" if i == 0 else "", line))
     columns = (Col(bold=True), Col(wrap=True))
@@ -167,7 +167,7 @@ def _event(e: Event) -> dict[str, Any]:
     """An event as ``show --json`` lists it, and as the rows of ``log`` hold it."""
     return {
         "on": e.on,
-        "status": e.status.value,
+        "status": (e.status or e.kind).value,
         "by": e.by,
         "note": e.note,
         "ref": e.ref,
