@@ -32,7 +32,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def entries(directory: Path, kind: str = "tasks") -> list[Path]:
-    return sorted(directory.glob(f"{kind}-*.marshal"))
+    return sorted(directory.glob(f"{kind}-*.json"))
 
 
 def refuse(*args: Any, **kwargs: Any) -> Any:
@@ -170,6 +170,24 @@ def test_a_ledger_read_once_is_not_parsed_again(
     assert read_ledger(ledger).events == (event(1), event(2))
     monkeypatch.setattr(szbiz.ledger, "parse_ledger", refuse)
     assert read_ledger(ledger).events == (event(1), event(2))
+
+
+def test_every_kind_of_event_comes_back_from_the_cache_as_it_was(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = dt.datetime(2026, 11, 27, 18, tzinfo=CST)
+    day = dt.date(2020, 6, 1)
+    events = (
+        Event(16, Status.DONE, day, "甲", at, ref="r", agency="市公安局"),
+        Event(16, None, day, "甲", at, note="进展"),
+        Event(16, None, day, "甲", at, ref="r", to=dt.date(2020, 9, 30)),
+        Event(16, None, day, "甲", at, undo="0123456789abcdef"),
+    )
+    ledger = tmp_path / "progress.yaml"
+    ledger.write_text(ledger_text(events), encoding="utf-8")
+    assert read_ledger(ledger).events == events
+    monkeypatch.setattr(szbiz.ledger, "parse_ledger", refuse)
+    assert read_ledger(ledger).events == events
 
 
 def test_a_broken_ledger_is_never_cached(cache: Path, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -303,14 +303,65 @@ def _recorded_on(event: Event) -> dt.date:
         return event.at.date()
 
 
-def _effective(events: Sequence[tuple[Node, Event]]) -> dict[int, tuple[Node, Event]]:
-    """Each task's last event by (on, at): the one that sets its status (a tie: the later line)."""
-    last: dict[int, tuple[Node, Event]] = {}
+def _counting(
+    events: Sequence[tuple[Node, Event]], tasks: TaskList
+) -> dict[int, tuple[Node, Event]]:
+    """Each task's standing status event that sets its status (of two alike, the later
+    line), for the tasks of the list."""
+    nodes = {id(event): node for node, event in events}
+    history = History(tuple(event for _, event in events))
+    out: dict[int, tuple[Node, Event]] = {}
+    for task_id in dict.fromkeys(event.task for _, event in events):
+        task = tasks.task(task_id)
+        last = history.progress(task, dt.date.max).last if task is not None else None
+        if last is not None:
+            out[task_id] = (nodes[id(last)], last)
+    return out
+
+
+def _check_kinds(
+    events: Sequence[tuple[Node, Event]],
+    tasks: TaskList,
+    problem: Callable[..., None],
+    warn: Callable[..., None],
+) -> None:
+    """What lint says of notes, extensions, retractions and parts: an extension needs its
+    approval or reason, a retraction must name an event of its task, a part an agency of
+    it; two people who recorded different statuses for one task on one day (as a union
+    merge can bring together) are warned of."""
+    known: dict[int, set[str]] = {}
+    for _, event in events:
+        if not event.undo:
+            known.setdefault(event.task, set()).add(event_id(event))
+    withdrawn = {event.undo for _, event in events if event.undo}
+    same_day: dict[tuple[int, str, dt.date], list[tuple[Node, Event]]] = {}
     for node, event in events:
-        seen = last.get(event.task)
-        if seen is None or (event.on, event.at) >= (seen[1].on, seen[1].at):
-            last[event.task] = (node, event)
-    return last
+        trail = (f"task {event.task}",)
+        task = tasks.task(event.task)
+        if event.to is not None and not (event.note.strip() or event.ref.strip()):
+            message = (
+                "an extension needs ref (the document that approved it) or note (why); "
+                f"record it with szbiz extend {event.task} --to {event.to.isoformat()} --ref REF"
+            )
+            problem(node, message, "extension-reason", trail)
+        if event.undo and event.undo not in known.get(event.task, ()):
+            message = f"undo {event.undo} names no event of task {event.task}"
+            problem(node.get("undo") or node, message, "unknown-event", trail)
+        if event.agency and task is not None and event.agency not in task.agencies():
+            problem(node.get("agency") or node, _not_an_agency(event.agency, task), "agency", trail)
+        if event.status is not None and not (withdrawn and event_id(event) in withdrawn):
+            same_day.setdefault((event.task, event.agency, event.on), []).append((node, event))
+    for group in same_day.values():
+        first_node, first = group[0]
+        for node, event in group[1:]:
+            if event.status is not first.status and event.by != first.by:
+                message = (
+                    f"{first.status} by {first.by} (line {first_node.line}) and "
+                    f"{event.status} by {event.by} (line {node.line}) on {event.on.isoformat()}; "
+                    "the one recorded later stands: check which is right"
+                )
+                warn(node, message, "conflict", (f"task {event.task}",))
+                break
 
 
 # How far ahead of this machine's clock another's may have been when it recorded an event.
@@ -351,6 +402,9 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
     def problem(where: Node, message: str, rule: str, trail: tuple[str, ...] = ()) -> None:
         problems.append(Problem(name, where.line, where.column, message, rule, trail=trail))
 
+    def warn(where: Node, message: str, rule: str, trail: tuple[str, ...] = ()) -> None:
+        problems.append(Problem(name, where.line, where.column, message, rule, "warning", trail))
+
     ids = tasks.ids
     valid = f"ids are {_ranges(ids)}" if ids else "the task list has no tasks"
     ahead = dates.now() + _SKEW
@@ -370,8 +424,9 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
             problem(node.get("on") or node, _early(event), "early-date", trail)
         if event.at > ahead:
             problem(node.get("at") or node, _ahead(event), "future-record", trail)
+    _check_kinds(events, tasks, problem, warn)
     if require_ref:
-        for node, event in _effective(events).values():
+        for node, event in _counting(events, tasks).values():
             if event.status is Status.DONE and not event.ref:
                 message = f"done without evidence; record it with szbiz done {event.task} --ref REF"
                 problem(node, message, "missing-ref", (f"task {event.task}",))

@@ -348,15 +348,24 @@ def init(
 
 @app.command()
 def where(tasks: TasksOption = None, progress: ProgressOption = None) -> None:
-    """Which task list and progress ledger are in use, and why."""
+    """Which task list and progress ledger are in use, and why; and the cache."""
+    import os
+
+    from szbiz import cache
     from szbiz.render.safe import terminal
     from szbiz.settings import resolve
 
     chosen = resolve(progress, tasks)
     state = "exists" if chosen.ledger.is_file() else "not created yet"
+    cache_dir, cache_state = cache.state()
+    named = "SZBIZ_CACHE_DIR" if os.environ.get("SZBIZ_CACHE_DIR") else "per-user default"
     write(
-        terminal(f"tasks     {chosen.tasks}  ({chosen.tasks_reason})")
-        + "\n"
-        + terminal(f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})")
-        + "\n"
+        "".join(
+            terminal(line) + "\n"
+            for line in (
+                f"tasks     {chosen.tasks}  ({chosen.tasks_reason})",
+                f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})",
+                f"cache     {cache_dir}  ({named}; {cache_state})",
+            )
+        )
     )
