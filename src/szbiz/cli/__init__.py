@@ -17,7 +17,19 @@ if TYPE_CHECKING:
 MODULES = {
     "data": ("import", "lint", "schema"),
     "query": ("list", "due", "show", "agencies", "areas"),
-    "progress": ("done", "start", "block", "drop", "reopen", "log", "init", "where"),
+    "progress": (
+        "done",
+        "start",
+        "block",
+        "drop",
+        "reopen",
+        "note",
+        "extend",
+        "undo",
+        "log",
+        "init",
+        "where",
+    ),
     "report": ("report", "sheet"),
     "export": ("export",),
 }
