@@ -282,18 +282,20 @@ def test_with_two_leads_each_lead_has_only_its_part() -> None:
 
 
 def test_report_counts_extended_tasks_and_done_tasks_with_open_parts() -> None:
-    events = (EXTENSION, event(task=43, on="2020-05-01", status=Status.DONE))
-    history = History(events)
-    report = build_report(TASKS, history, day("2020-07-01"), TASKS.tasks)
-    assert (report.extended, report.parts_open) == (1, 1)
+    untracked = (EXTENSION, event(task=43, on="2020-05-01", status=Status.DONE))
+    report = build_report(TASKS, History(untracked), day("2020-07-01"), TASKS.tasks)
+    # Done, and no agency's part recorded at all: parts are not tracked, none is open.
+    assert (report.extended, report.parts_open) == (1, 0)
     assert report.overall.lights[Light.OVERDUE] == 1  # 44; 42 is extended, 43 done
     assert [v.task.id for v in report.overdue] == [44]
-    parts_done = (
+    first, *rest = (
         event(task=43, on="2020-05-02", status=Status.DONE, agency=name)
         for name in TWO_LEADS.agencies()
     )
-    closed = build_report(TASKS, History((*events, *parts_done)), day("2020-07-01"), TASKS.tasks)
-    assert closed.parts_open == 0
+    one_open = build_report(TASKS, History((*untracked, first)), day("2020-07-01"), TASKS.tasks)
+    assert one_open.parts_open == 1
+    every = History((*untracked, first, *rest))
+    assert build_report(TASKS, every, day("2020-07-01"), TASKS.tasks).parts_open == 0
 
 
 def test_undo_restores_the_report_s_numbers() -> None:

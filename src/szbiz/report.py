@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import attrgetter
 
-from szbiz.model import Agency, AgencyKind, Area, History, Role, Status, Task, TaskList
+from szbiz.model import Agency, AgencyKind, Area, History, Part, Role, Status, Task, TaskList
 from szbiz.query import FINISHED, TaskView, views
 
 # A task not done and due within this many days is 临期 (due soon): 🟡. The one
@@ -249,6 +249,15 @@ _NAMES: dict[Role, Callable[[Task], tuple[str, ...]]] = {
 DEFAULT_LIMIT = 250
 
 
+def _parts_open(task: Task, parts: Sequence[Part]) -> bool:
+    """Whether an agency's part of the task is still open, where parts are tracked at all:
+    an office that never records a part (``--agency``) has no open parts to count."""
+    sole_lead = task.lead[0] if len(task.lead) == 1 else None
+    if all(part.on is None for part in parts if part.agency != sole_lead):
+        return False
+    return any(part.status not in FINISHED for part in parts)
+
+
 def build_report(
     tasks: TaskList,
     history: History,
@@ -284,7 +293,7 @@ def build_report(
             extended += 1
             deadlines[task.id] = p.deadline
         status = p.status
-        if status is Status.DONE and any(part.status not in FINISHED for part in p.parts):
+        if status is Status.DONE and _parts_open(task, p.parts):
             parts_open += 1
         done = p.done_on.toordinal() if p.done_on is not None else 0
         return _PAIRS[status, _light(status, p.deadline.toordinal(), done, day, warn_days)]
