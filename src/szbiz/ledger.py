@@ -47,10 +47,10 @@ if TYPE_CHECKING:
 # both are imported where they are used, so that `szbiz done` never loads PyYAML.
 
 HEADER = """\
-# szbiz progress ledger: the history of every task's status.
-# Append-only: szbiz adds events at the end and never changes or removes a line.
-# One event per line: - {task, status, on (the day it happened), by (who
-# recorded it), at (when it was recorded), note and ref (evidence) if given}.
+# szbiz progress ledger, append-only: szbiz adds lines at the end, never edits one.
+# One event per line: task; status, or to (an extension's new deadline), or undo
+# (the id of an event withdrawn), or none of them for a progress note; agency for
+# one agency's part; on (the day it happened), by, at (when recorded), note, ref.
 # `szbiz init` sets `merge=union` for this file in .gitattributes, so a git
 # merge of two branches that both added events keeps the events of both.
 """
