@@ -20,6 +20,7 @@ MODULES = {
     "progress": ("done", "start", "block", "drop", "reopen", "log", "init", "where"),
     "report": ("report", "sheet"),
     "export": ("export",),
+    "collect": ("collect",),
 }
 COMMANDS = {command: module for module, commands in MODULES.items() for command in commands}
 
