@@ -1,9 +1,14 @@
 """The progress ledger: read, check, lock, append, atomic write; and recording progress.
 
 The file is a comment header and then a YAML sequence whose every item is a
-flow mapping on one line::
+flow mapping on one line, an event of one of four kinds::
 
     - {task: 42, status: done, on: 2020-05-20, by: 张三, at: '2026-11-27T18:00:00+08:00'}
+    - {task: 42, on: 2020-05-21, by: 张三, at: '…', note: 已完成系统开发}
+    - {task: 42, to: 2020-09-30, on: 2020-06-15, by: 张三, at: '…', ref: 深府办函〔2020〕5号}
+    - {task: 42, undo: '3f9a0c1e2b4d5a6f', on: 2020-06-16, by: 张三, at: '…', note: 号码录错}
+
+A status event or a note may name the ``agency`` whose part it records.
 
 Appending adds lines at the end and never changes one above, so git's
 ``merge=union`` driver (set by ``szbiz init``) merges two branches that both
