@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from functools import partial
 
 
 class AgencyKind(StrEnum):
@@ -210,7 +211,8 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """A task as the ledger has it on a day."""
+    """A task as the ledger has it on a day. Its ``parts`` are made when first asked for,
+    and are left out of ``==``: they follow from the task and the same events."""
 
     status: Status
     last: Event | None  # the standing status event that sets the task's status
@@ -218,12 +220,39 @@ class Progress:
     deadline: dt.date  # the deadline in force on that day
     extensions: tuple[Event, ...]  # standing extensions recorded on or before the day
     notes: tuple[Event, ...]  # standing progress notes, by (on, at)
-    parts: tuple[Part, ...]  # every lead then support agency of the task, in the task's order
     withdrawn: frozenset[str]  # ids of the events withdrawn as of the day
     since: dt.date | None = None  # the day the task took its status (done: done_on)
+    # The parts, or how to make them (for a task without events: the task), made when
+    # first asked for: most views never ask, and a long list has many.
+    _parts: tuple[Part, ...] | Task | Callable[[], tuple[Part, ...]] = field(
+        default=(), compare=False, repr=False
+    )
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """Every lead then support agency's part of the task, in the task's order."""
+        made = self._parts
+        if isinstance(made, tuple):
+            return made
+        made = _parts(made, None, (), {}) if isinstance(made, Task) else made()
+        object.__setattr__(self, "_parts", made)
+        return made
 
 
-def _run_start(events: list[Event]) -> dt.date | None:
+def _parts(
+    task: Task, lead: str | None, own: Sequence[Event], by_agency: dict[str, list[Event]]
+) -> tuple[Part, ...]:
+    """Each agency's part: the single lead's is the task's own status."""
+    parts = []
+    for name in dict.fromkeys(task.lead + task.support):
+        role = Role.LEAD if name in task.lead else Role.SUPPORT
+        mine = own if name == lead else by_agency.get(name, ())
+        status = mine[-1].status if mine else None
+        parts.append(Part(name, role, status or Status.TODO, _run_start(mine)))
+    return tuple(parts)
+
+
+def _run_start(events: Sequence[Event]) -> dt.date | None:
     """The day of the first of the final unbroken run of events with the last one's status."""
     if not events:
         return None
@@ -233,6 +262,14 @@ def _run_start(events: list[Event]) -> dt.date | None:
             break
         start = event.on
     return start
+
+
+def _untouched(task: Task) -> Progress:
+    """The progress of a task with no events."""
+    return Progress(Status.TODO, None, None, task.deadline, (), (), _NONE, None, task)
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -310,6 +347,8 @@ class History:
 
     def progress(self, task: Task, as_of: dt.date) -> Progress:
         """The task as the ledger has it on ``as_of``: only events on or before it count."""
+        if task.id not in self._by_task:  # most tasks: nothing recorded yet
+            return _untouched(task)
         events, withdrawn = self._until(task.id, as_of)
         lead = task.lead[0] if len(task.lead) == 1 else None
         own: list[Event] = []
@@ -329,12 +368,6 @@ class History:
         last = own[-1] if own else None
         status = last.status if last is not None and last.status else Status.TODO
         since = _run_start(own)
-        parts = []
-        for name in dict.fromkeys(task.lead + task.support):
-            role = Role.LEAD if name in task.lead else Role.SUPPORT
-            mine = own if name == lead else by_agency.get(name, [])
-            part_status = mine[-1].status if mine else None
-            parts.append(Part(name, role, part_status or Status.TODO, _run_start(mine)))
         return Progress(
             status=status,
             last=last,
@@ -342,7 +375,7 @@ class History:
             deadline=(extensions[-1].to or task.deadline) if extensions else task.deadline,
             extensions=tuple(extensions),
             notes=tuple(notes),
-            parts=tuple(parts),
             withdrawn=withdrawn,
             since=since,
+            _parts=partial(_parts, task, lead, own, by_agency),
         )

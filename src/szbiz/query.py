@@ -97,12 +97,15 @@ def views(
     tasks: TaskList, history: History, as_of: dt.date, only: Iterable[Task] | None = None
 ) -> list[TaskView]:
     """The tasks (or ``only`` these of them) as they stood on ``as_of``."""
+    from szbiz.memory import collector_paused
+
     area_names = {a.number: a.name for a in tasks.areas}
     progress = history.progress
-    return [
-        TaskView(task, area_names.get(task.area, ""), as_of, progress(task, as_of))
-        for task in (tasks.tasks if only is None else only)
-    ]
+    with collector_paused():  # two small objects a task, and no cycles
+        return [
+            TaskView(task, area_names.get(task.area, ""), as_of, progress(task, as_of))
+            for task in (tasks.tasks if only is None else only)
+        ]
 
 
 def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -> list[TaskView]:
