@@ -453,3 +453,13 @@ def test_hostile_csv_task_of_another_agency(ledger: Path, tmp_path: Path) -> Non
         ledger,
         f"{bad} · A{line}: task 42 is not a task of 市口岸办; its agencies are 市燃气集团",
     )
+
+
+def test_hostile_hidden_row_far_off(form: Path, ledger: Path, tmp_path: Path) -> None:
+    """A row number of a billion in the hidden sheet is refused, not walked to."""
+    bad = edit(form, tmp_path / "u.xlsx", {"A8": 10**9}, sheet="szbiz")
+    refused(
+        bad,
+        ledger,
+        f"{bad} · szbiz!A8: the form's hidden data was changed; fill in the form as sent",
+    )

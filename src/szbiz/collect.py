@@ -76,6 +76,7 @@ MAX_UNPACKED = 64 * 1024 * 1024  # what a workbook may hold unzipped: no zip bom
 MAX_MEMBERS = 200  # files inside a workbook
 MAX_TEXT = 2000  # characters of a 进展情况 or 依据
 SLACK_ROWS = 200  # rows read past the form's own, to find one added
+MAX_ROWS = 20_000  # rows of a form: far beyond any agency's tasks, and bounded
 IDENTITY = re.compile(
     rf"{MARK} (\d+) · 清单 sha256:([0-9a-f]{{64}}) · 单位 (.+?) · 截至 (\d{{4}}-\d{{2}}-\d{{2}})"
 )
@@ -256,7 +257,7 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
                 f"{path}: not a form made by szbiz sheet -o (it lacks the sheets "
                 f"{FORM_SHEET} and {META_SHEET}); fill in the form as sent"
             )
-        meta = _Sheet(path, META_SHEET, _rows(book[META_SHEET], 2 + 6 + 10_000, 2))
+        meta = _Sheet(path, META_SHEET, _rows(book[META_SHEET], 7 + MAX_ROWS, 2))
         ids = _row_ids(meta)
         last = max(ids, default=FIRST_ROW) + SLACK_ROWS
         sheet = _Sheet(path, FORM_SHEET, _rows(book[FORM_SHEET], last, len(HEADERS) + 2))
@@ -304,7 +305,10 @@ def _row_ids(meta: _Sheet) -> dict[int, int]:
         at, task = meta.value(row, 0), meta.value(row, 1)
         if at is None and task is None:
             continue
-        if not (isinstance(at, int) and isinstance(task, int)):
+        # A row number far off would have openpyxl walk that many empty rows.
+        if not (isinstance(at, int) and isinstance(task, int)) or not (
+            FIRST_ROW <= at < FIRST_ROW + MAX_ROWS
+        ):
             raise meta.fail(row, 0, "the form's hidden data was changed; fill in the form as sent")
         ids[at] = task
     return ids
