@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def test_done_then_show_list_and_due(ledger: Path) -> None:
     show = run("show", "42").stdout
     assert "完成时限   2020年3月底 (2020-03-31) · done on 2020-05-20, 50 days late" in show
     assert "状态       已完成(逾期) (done) as of 2020-06-01" in show
-    assert "历史       2020-05-20 done by 张三 · 深府办〔2020〕18号" in show
+    assert re.search(
+        r"\n历史       [0-9a-f]{8} 2020-05-20 done by 张三 · 深府办〔2020〕18号\n", show
+    )
     assert ids(run("list", "--status", "done", "-f", "ids").stdout) == ["42"]
     assert len(ids(run("due", "--before", "2020-06-30", "-f", "ids").stdout)) == 152
     detail = json.loads(run("show", "42", "--json").stdout)
@@ -81,10 +84,10 @@ def test_same_status_changes_nothing(ledger: Path) -> None:
     before = ledger.read_bytes()
     again = run("done", "7")
     assert (again.exit_code, again.stdout) == (0, "")
-    assert again.stderr == "task 7 is already done on 2020-06-01; nothing to record\n"
+    assert again.stderr == "task 7 is already done (since 2020-06-01); nothing to record\n"
     assert ledger.read_bytes() == before
     # A task never marked is todo already.
-    assert run("reopen", "8").stderr == "task 8 is already todo on 2020-06-01; nothing to record\n"
+    assert run("reopen", "8").stderr == "task 8 is already todo; nothing to record\n"
 
 
 def test_reopen_block_drop(ledger: Path) -> None:
@@ -264,9 +267,9 @@ def test_evidence_can_follow_a_done(ledger: Path) -> None:
     run("done", "146", "--on", "2020-05-15")
     assert run("lint", "--require-ref").exit_code == 1
     result = run("done", "146", "--on", "2020-05-15", "--ref", "深府办〔2020〕1号")
-    assert result.stdout == "task 146: done, evidence added on 2020-05-15\n"
+    assert result.stdout == "task 146: evidence added (done since 2020-05-15)\n"
     assert run("done", "146", "--ref", "深府办〔2020〕1号").stderr == (
-        "task 146 is already done on 2020-06-01; nothing to record\n"
+        "task 146 is already done (since 2020-05-15); nothing to record\n"
     )
     assert run("lint", "--require-ref").exit_code == 0
     history = json.loads(run("show", "146", "--json").stdout)["history"]
@@ -338,7 +341,8 @@ def test_two_people_marking_the_same_task_at_once_record_it_once(
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "task 43: todo → done on 2020-06-01\n"
     assert result.stderr == (
-        f"task 42 is already done on 2020-06-01; nothing to record\nrecorded 1 event in {ledger}\n"
+        "task 42 is already done (since 2020-06-01); nothing to record\n"
+        f"recorded 1 event in {ledger}\n"
     )
     lines = [line for line in ledger.read_text(encoding="utf-8").splitlines() if "task: 42" in line]
     assert len(lines) == 1 and "李四" in lines[0]
@@ -351,7 +355,7 @@ def test_a_task_done_meanwhile_leaves_nothing_to_record(
     _another_szbiz_writes_first(monkeypatch, ledger, 42, "done")  # a ledger new to both
     result = run("done", "42")
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "task 42 is already done on 2020-06-01; nothing to record\n"
+    assert result.stderr == "task 42 is already done (since 2020-06-01); nothing to record\n"
     assert ledger.read_text(encoding="utf-8").count("task: 42") == 1
 
 

@@ -156,7 +156,7 @@ def test_tsv_is_the_default_in_a_pipe() -> None:
     assert lines(result.stdout)[0].split("\t")[:4] == ["id", "area", "area_name", "title"]
     row = lines(result.stdout)[1].split("\t")
     assert row[:4] == ["5", "1", "深化商事登记制度改革", "申领发票和税控设备即时办结"]
-    assert row[-6:] == ["2020-01-31", "2020 年 1 月底", "todo", "no", "30", ""]
+    assert row[-7:] == ["2020-01-31", "2020 年 1 月底", "2020-01-31", "todo", "no", "30", ""]
     assert "\x1b[" not in result.stdout
 
 

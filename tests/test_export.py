@@ -31,13 +31,15 @@ HEADERS = [
     "牵头单位",
     "责任单位",
     "完成时限",
+    "原完成时限",
     "状态",
     "红黄绿灯",
     "完成日期",
     "逾期天数",
     "剩余天数",
-    "最近备注",
+    "最近进展",
     "依据",
+    "分工",
 ]
 SCRIPT_TITLE = '<script>window.__pwned=1;document.title="pwned"</script>申领发票'
 IMG_TITLE = '<img src="http://127.0.0.1:9/x.png" onerror="window.__pwned=2">'
@@ -602,7 +604,7 @@ def progressed(bundled: TaskList) -> Any:
     )
     day = dt.date(2020, 7, 1)
     chosen = [v for v in views(bundled, history, day) if v.task.id in (1, 2, 3, 4, 5, 74)]
-    return Export(bundled, tuple(chosen), day)
+    return Export(bundled, tuple(chosen), day, history)
 
 
 def test_renderers_show_progress(progressed: Any) -> None:
@@ -611,7 +613,7 @@ def test_renderers_show_progress(progressed: Any) -> None:
     from szbiz.render.export import EXPORTS
 
     rows = {int(r["序号"]): r for r in csv_rows(EXPORTS["csv"](progressed))[1]}
-    cells = ("状态", "红黄绿灯", "完成日期", "逾期天数", "剩余天数", "最近备注", "依据")
+    cells = ("状态", "红黄绿灯", "完成日期", "逾期天数", "剩余天数", "最近进展", "依据")
     shown = {i: tuple(rows[i][c] for c in cells) for i in rows}
     assert shown[1] == ("已完成", "按时完成", "2020-01-20", "", "", "已上线", "深府办〔2020〕18号")
     assert shown[2] == ("已完成(逾期)", "逾期完成", "2020-03-05", "34", "", "晚了", "")

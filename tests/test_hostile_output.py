@@ -209,9 +209,9 @@ def test_the_terminal_line_is_exactly_the_escaped_text(files: Files, payload: Pa
     result = run("show", "1")
     assert result.stdout.splitlines()[2] == f"措施       甲{payload.shown}乙"
     v = payload.shown
-    assert (
-        result.stdout.splitlines()[-1] == f"历史       2020-06-01 doing by 张{v}三 · 记{v} · 据{v}"
-    )
+    last = result.stdout.splitlines()[-1]
+    assert re.fullmatch("历史       [0-9a-f]{8} ", last[:18]), last  # the event's id
+    assert last[18:] == f"2020-06-01 doing by 张{v}三 · 记{v} · 据{v}"
 
 
 @pytest.mark.parametrize(
@@ -247,7 +247,7 @@ def test_export_csv_cells_read_back_escaped(files: Files, payload: Payload) -> N
     row = next(csv.DictReader(io.StringIO(text, newline="")))
     assert row["改革措施"] == f"甲{payload.shown}乙。丙{payload.shown}丁"
     assert row["牵头单位"] == f"市税务局等{payload.shown}"
-    assert (row["最近备注"], row["依据"]) == (f"记{payload.shown}", f"据{payload.shown}")
+    assert (row["最近进展"], row["依据"]) == (f"记{payload.shown}", f"据{payload.shown}")
 
 
 def test_export_xlsx_opens_with_the_text_escaped(
@@ -262,10 +262,10 @@ def test_export_xlsx_opens_with_the_text_escaped(
     book = load_workbook(out)
     sheet = book.active
     assert sheet is not None
-    cells = {sheet.cell(1, col).value: sheet.cell(2, col).value for col in range(1, 14)}
+    cells = {sheet.cell(1, col).value: sheet.cell(2, col).value for col in range(1, 17)}
     assert cells["改革措施"] == f"甲{payload.shown}乙。丙{payload.shown}丁"
     assert cells["所属领域"] == f"领域{payload.shown}"
-    assert (cells["最近备注"], cells["依据"]) == (f"记{payload.shown}", f"据{payload.shown}")
+    assert (cells["最近进展"], cells["依据"]) == (f"记{payload.shown}", f"据{payload.shown}")
     assert book.properties.title == f"清单{payload.shown} · 截至 {AS_OF}"
 
 
@@ -282,7 +282,7 @@ def test_export_ics_has_no_control_character(files: Files, payload: Payload) -> 
     description = str(events[0]["DESCRIPTION"])
     assert description.startswith(f"甲{left}乙。丙{left}丁\n\n所属领域：1 领域{left}\n")
     assert f"牵头单位：市税务局等{left}\n" in description
-    assert description.endswith(f"最近备注：记{left}\n依据：据{left}")
+    assert description.endswith(f"最近进展：记{left}\n依据：据{left}")
     for event in events:
         for value in (event["SUMMARY"], event["DESCRIPTION"], *event["CATEGORIES"].cats):
             assert raw_in(str(value)) == []

@@ -53,8 +53,16 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_readme_example(
     command: str, expected: str, workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import datetime as dt
+
+    from szbiz import dates
+
     monkeypatch.chdir(workdir)
     monkeypatch.setenv("COLUMNS", "100")
+    # Events recorded at one fixed time: their ids (a hash of every field, the time it was
+    # recorded too) are then the ids the README shows.
+    recorded = dt.datetime(2020, 7, 1, 9, 0, tzinfo=dates.SHANGHAI)
+    monkeypatch.setattr(dates, "now", lambda: recorded)
     args = shlex.split(command)[1:]
     result = run(*args)
     shown = (result.stdout + result.stderr).rstrip("\n")

@@ -77,7 +77,7 @@ def export(
     session = scope.open()
     condition = listing.filter(session)
     found = session.find(condition, listing.sort)
-    data = Export(session.tasks, tuple(found), session.as_of, condition.agencies)
+    data = Export(session.tasks, tuple(found), session.as_of, session.history, condition.agencies)
 
     try:
         rendered = EXPORTS[kind](data)

@@ -1,84 +1,146 @@
-"""Marking progress: done, start, block, drop, reopen; log; init and where."""
+"""Marking progress: done, start, block, drop, reopen, note, extend, undo; log; init and where."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from szbiz.cli.context import Scope, Session
+from szbiz.cli.context import Scope, Session, resolve_agencies
 from szbiz.cli.options import Output, option_groups
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
-from szbiz.model import Status
+from szbiz.model import Kind, Status
 from szbiz.query import date_value, events_between, parse_id, parse_ids
+
+if TYPE_CHECKING:
+    from szbiz.ledger import Outcome, Recorded
+    from szbiz.model import Event
+
+IdsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID...",
+        help="Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all.",
+    ),
+]
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", help="The day it happened (default: the as-of day, i.e. today)."),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", "-m", help="A note.")]
+RefOption = Annotated[
+    str | None,
+    typer.Option("--ref", help="Evidence: a document number such as 深府办〔2020〕18号, or a URL."),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", help="Who records it (default: SZBIZ_USER, git's user.name, the login name)."
+    ),
+]
+PartOption = Annotated[
+    str | None,
+    typer.Option(
+        "--agency",
+        "-a",
+        help="Record this agency's part of the task (an agency it names as lead or support): "
+        "name, alias, part of the name (税务) or pinyin code (swj).",
+    ),
+]
+
+
+def _day(on: str | None, session: Session) -> dt.date:
+    """The day of an event: --on, else the as-of day; never after today, nor before the
+    first day progress is recorded on."""
+    from szbiz.dates import FIRST_EVENT, today
+
+    day = date_value(on, session.as_of, "--on") if on is not None else session.as_of
+    text = day.isoformat()
+    what = "--on" if on is not None else "--as-of"
+    # Not after the as-of day, nor after today itself: the ledger records what happened.
+    for limit in (session.as_of, today()):
+        if day > limit:
+            raise UsageError(
+                f"{what} {text} is after today ({limit.isoformat()}); "
+                "record progress on or after the day it happens"
+            )
+    if day < FIRST_EVENT:  # as szbiz lint would reject it in the ledger
+        raise UsageError(
+            f"{what} {text} is before {FIRST_EVENT.isoformat()}, the first day progress is "
+            "recorded on; give the day it happened"
+        )
+    return day
+
+
+def _part(session: Session, name: str | None) -> str:
+    """The canonical name of the agency --agency names (the ledger checks that each task
+    names it as lead or support); "" without --agency: the task's own status."""
+    if name is None:
+        return ""
+    (agency,) = resolve_agencies(session, [name])
+    return agency
+
+
+def _who(outcome: Outcome, agency: str) -> str:
+    """``task 42``, or ``task 42 · 市税务局`` for an agency's part."""
+    return f"task {outcome.task} · {agency}" if agency else f"task {outcome.task}"
+
+
+def _told(text: str) -> None:
+    """A line of what was recorded, on stdout; an agency's name in it is shown safely."""
+    from szbiz.render.safe import terminal
+
+    write(terminal(text) + "\n")
+
+
+def _recorded(done: Recorded, ledger: Path) -> None:
+    count = len(done.events)
+    if count:
+        say(f"recorded {count} event{'s' if count != 1 else ''} in {_shown(ledger)}")
 
 
 @dataclass
 class Mark:
     """What a marking command is given: the tasks, and the day, note, evidence and recorder."""
 
-    ids: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="ID...",
-            help="Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all.",
-        ),
-    ]
-    on: Annotated[
-        str | None,
-        typer.Option("--on", help="The day it happened (default: the as-of day, i.e. today)."),
-    ] = None
-    note: Annotated[str | None, typer.Option("--note", "-m", help="A note.")] = None
-    ref: Annotated[
-        str | None,
-        typer.Option(
-            "--ref", help="Evidence: a document number such as 深府办〔2020〕18号, or a URL."
-        ),
-    ] = None
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by", help="Who records it (default: SZBIZ_USER, git's user.name, the login name)."
-        ),
-    ] = None
+    ids: IdsArgument
+    on: OnOption = None
+    note: NoteOption = None
+    ref: RefOption = None
+    by: ByOption = None
 
-    def record(self, status: Status, session: Session) -> None:
+    def record(self, status: Status, session: Session, agency: str | None = None) -> None:
         """Record one event per task that changes, all of them or none, and say what happened."""
-        from szbiz.dates import FIRST_EVENT, today
         from szbiz.ledger import record
         from szbiz.settings import who
 
         numbers = parse_ids(",".join(self.ids), session.tasks.ids)
-        day = date_value(self.on, session.as_of, "--on") if self.on is not None else session.as_of
+        part = _part(session, agency)
+        day = _day(self.on, session)
         on = day.isoformat()
-        what = "--on" if self.on is not None else "--as-of"
-        # Not after the as-of day, nor after today itself: the ledger records what happened.
-        for limit in (session.as_of, today()):
-            if day > limit:
-                raise UsageError(
-                    f"{what} {on} is after today ({limit.isoformat()}); "
-                    "record progress on or after the day it happens"
-                )
-        if day < FIRST_EVENT:  # as szbiz lint would reject it in the ledger
-            raise UsageError(
-                f"{what} {on} is before {FIRST_EVENT.isoformat()}, the first day progress is "
-                "recorded on; give the day it happened"
-            )
         ledger = session.settings.ledger_for_writing()
-        done = record(ledger, numbers, status, day, who(self.by), self.note or "", self.ref or "")
+        note, ref = self.note or "", self.ref or ""
+        tasks = session.tasks
+        done = record(
+            ledger, numbers, status, day, who(self.by), note, ref, agency=part, tasks=tasks
+        )
         for outcome in done.outcomes:
+            since = f"since {outcome.since.isoformat()}" if outcome.since else ""
             if outcome.event is None:
-                say(f"task {outcome.task} is already {status.value} on {on}; nothing to record")
+                standing = f"{status.value} ({since})" if since else status.value
+                say(f"{_who(outcome, part)} is already {standing}; nothing to record")
             elif outcome.before is status:
-                write(f"task {outcome.task}: {status.value}, evidence added on {on}\n")
+                added = "evidence" if ref else "note"
+                what = f"{status.value} {since}" if since else status.value
+                _told(f"{_who(outcome, part)}: {added} added ({what})")
             else:
-                write(f"task {outcome.task}: {outcome.before.value} → {status.value} on {on}\n")
-        count = len(done.events)
-        if count:
-            say(f"recorded {count} event{'s' if count != 1 else ''} in {_shown(ledger)}")
+                before = outcome.before.value if outcome.before else Status.TODO.value
+                _told(f"{_who(outcome, part)}: {before} → {status.value} on {on}")
+        _recorded(done, ledger)
 
 
 def _shown(path: Path) -> str:
@@ -90,7 +152,8 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
-# The five commands that mark progress differ only in the status they record.
+# The five commands that mark progress differ only in the status they record; the first
+# three may record one agency's part of a task.
 MARKS = (
     ("done", Status.DONE, "Mark tasks done. Writes only the progress ledger, never the task list."),
     ("start", Status.DOING, "Mark tasks as being worked on (doing)."),
@@ -98,11 +161,19 @@ MARKS = (
     ("drop", Status.DROPPED, "Mark tasks dropped; --note says why."),
     ("reopen", Status.TODO, "Put tasks back to todo."),
 )
+PARTS = (Status.DONE, Status.DOING, Status.BLOCKED)
 
 
 def _mark_command(name: str, status: Status, summary: str) -> None:
-    def command(mark: Mark, scope: Scope) -> None:
-        mark.record(status, scope.open())
+    if status in PARTS:
+
+        def command(mark: Mark, scope: Scope, agency: PartOption = None) -> None:
+            mark.record(status, scope.open(), agency)
+
+    else:
+
+        def command(mark: Mark, scope: Scope) -> None:  # type: ignore[misc]
+            mark.record(status, scope.open())
 
     command.__name__ = command.__qualname__ = name
     app.command(name, help=summary)(option_groups(command))
@@ -110,6 +181,126 @@ def _mark_command(name: str, status: Status, summary: str) -> None:
 
 for _name, _status, _summary in MARKS:
     _mark_command(_name, _status, _summary)
+
+
+@app.command()
+@option_groups
+def note(
+    ids: IdsArgument,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The progress note (进展情况).")],
+    ref: RefOption = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    agency: PartOption = None,
+    *,
+    scope: Scope,
+) -> None:
+    """Record a dated progress note (进展情况) that changes no status."""
+    from szbiz.ledger import add_notes
+    from szbiz.settings import who
+
+    session = scope.open()
+    numbers = parse_ids(",".join(ids), session.tasks.ids)
+    part = _part(session, agency)
+    day = _day(on, session)
+    ledger = session.settings.ledger_for_writing()
+    done = add_notes(
+        ledger, numbers, text, day, who(by), ref or "", agency=part, tasks=session.tasks
+    )
+    for outcome in done.outcomes:
+        _told(f"{_who(outcome, part)}: note added on {day.isoformat()}")
+    _recorded(done, ledger)
+
+
+@app.command()
+@option_groups
+def extend(
+    ids: IdsArgument,
+    to: Annotated[str, typer.Option("--to", help="The new deadline (延期至), e.g. 2020-09-30.")],
+    ref: Annotated[
+        str | None,
+        typer.Option("--ref", help="The approval: a document number such as 深府办函〔2020〕5号."),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-m", help="Why, when there is no document.")
+    ] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    *,
+    scope: Scope,
+) -> None:
+    """Extend tasks' deadline (延期): from --on, the deadline in force is --to.
+
+    The document's deadline is kept and shown beside it. Needs --ref or --note.
+    """
+    from szbiz.ledger import extend as extend_deadline
+    from szbiz.settings import who
+
+    session = scope.open()
+    numbers = parse_ids(",".join(ids), session.tasks.ids)
+    new = date_value(to, session.as_of, "--to")
+    day = _day(on, session)
+    if not (ref or "").strip() and not (note or "").strip():
+        raise UsageError("szbiz extend needs --ref (the approval) or --note saying why")
+    ledger = session.settings.ledger_for_writing()
+    done = extend_deadline(
+        ledger, numbers, new, day, who(by), note or "", ref or "", tasks=session.tasks
+    )
+    for outcome in done.outcomes:
+        if outcome.event is None:
+            say(f"task {outcome.task}: the deadline is already {new}; nothing to record")
+            continue
+        was = f" (was {outcome.was})" if outcome.was is not None else ""
+        _told(f"task {outcome.task}: deadline extended to {new}{was} from {day}")
+    _recorded(done, ledger)
+
+
+def _described(event: Event) -> str:
+    """``2020-05-20 done by 张三``, ``2020-06-15 extend to 2020-09-30 by 张三``."""
+    from szbiz.model import Kind
+
+    kind = event.kind
+    if kind is Kind.STATUS and event.status is not None:
+        what = event.status.value
+    elif kind is Kind.EXTEND and event.to is not None:
+        what = f"extend to {event.to.isoformat()}"
+    else:
+        what = kind.value
+    part = f" ({event.agency})" if event.agency else ""
+    return f"{event.on.isoformat()} {what}{part} by {event.by}"
+
+
+@app.command()
+@option_groups
+def undo(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="The task's 序号.")],
+    note: Annotated[str | None, typer.Option("--note", "-m", help="Why it is withdrawn.")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The day of the retraction (default: the as-of day)."),
+    ] = None,
+    by: ByOption = None,
+    *,
+    scope: Scope,
+) -> None:
+    """Withdraw the task's latest event that still stands; again, the one before it.
+
+    Appends a retraction naming it: the task is then as if it had never happened,
+    and show and log still show both.
+    """
+    from szbiz.ledger import undo as withdraw
+    from szbiz.settings import who
+
+    session = scope.open()
+    number = parse_id(task_id, session.tasks.ids)
+    day = _day(on, session)
+    ledger = session.settings.ledger_for_writing()
+    done = withdraw(ledger, number, day, who(by), note or "", tasks=session.tasks)
+    for outcome in done.outcomes:
+        gone = outcome.withdrawn
+        if gone is not None and outcome.event is not None:
+            _told(f"task {outcome.task}: withdrew {outcome.event.undo[:8]} ({_described(gone)})")
+    _recorded(done, ledger)
 
 
 @app.command()
@@ -123,14 +314,18 @@ def log(
     out: Output,
     scope: Scope,
 ) -> None:
-    """The progress history, oldest first."""
+    """The progress history, oldest first: status changes, notes, extensions and retractions,
+    each with its id; the withdrawn ones marked."""
     from szbiz.render.views import events_sheet
 
     session = scope.open()
     wanted = parse_id(task_id, session.tasks.ids) if task_id is not None else None
     first = date_value(since, session.as_of, "--since") if since is not None else None
-    events = events_between(session.history, wanted, first, session.as_of)
-    out.emit(events_sheet(events, session.tasks), empty="no progress recorded")
+    history, day = session.history, session.as_of
+    events = events_between(history, wanted, first, day)
+    # Withdrawn as of the day: named by a retraction recorded by then (before --since, too).
+    withdrawn = {e.undo for e in history.events if e.kind is Kind.UNDO and e.on <= day}
+    out.emit(events_sheet(events, session.tasks, withdrawn), empty="no progress recorded")
 
 
 @app.command()

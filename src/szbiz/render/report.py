@@ -109,7 +109,7 @@ def _overdue(report: Report) -> Section:
             str(v.task.id),
             v.task.title,
             "、".join(v.task.lead),
-            v.task.deadline.isoformat(),
+            v.deadline.isoformat(),
             STATE_LABELS[v.status.value],
             str(-v.days_left),
         ]
@@ -150,11 +150,14 @@ def shown_lights(tally: Tally) -> list[Light]:
 def _headline(report: Report) -> list[str]:
     o = report.overall
     labels = light_labels(report.warn_days)
-    return [
+    lines = [
         f"完成 {_done(o)} ({percent(o.done, o.total)})",
         " · ".join(f"{STATE_LABELS[s.value]} {o.statuses[s]}" for s in Status),
         " · ".join(f"{k.symbol} {labels[k]} {o.lights[k]}" for k in shown_lights(o)),
     ]
+    if report.extended or report.parts_open:  # said only when there is something to say
+        lines.append(f"延期 {report.extended} 项 · 已完成但有单位分工未完成 {report.parts_open} 项")
+    return lines
 
 
 def _unlisted(report: Report) -> str:
@@ -197,13 +200,15 @@ def as_json(report: Report, title: str, style: Style) -> str:
                 "id": v.task.id,
                 "title": v.task.title,
                 "lead": list(v.task.lead),
-                "deadline": v.task.deadline.isoformat(),
+                "deadline": v.deadline.isoformat(),
                 "days_late": -v.days_left,
                 "status": v.status.value,
             }
             for v in report.overdue
         ],
         "overdue_unlisted": report.overdue_unlisted,
+        "extended": report.extended,
+        "parts_open": report.parts_open,
     }
     return to_json(data, len(report.overdue) + len(report.agencies) + len(report.areas))
 

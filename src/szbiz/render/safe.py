@@ -26,18 +26,17 @@ JSON is the exception that keeps data exact: see :func:`json`.
 from __future__ import annotations
 
 import re
-from html import escape
 
 _CONTROL = "\x00-\x1f\x7f-\x9f"
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _BROKEN = "\ud800-\udfff\ufffe\uffff"
-UNSAFE = re.compile(f"[{_CONTROL}{_BIDI}{_BROKEN}]")
-_BIDI_CHAR = re.compile(f"[{_BIDI}]")
+UNSAFE = f"[{_CONTROL}{_BIDI}{_BROKEN}]"
+_BIDI_CHAR = f"[{_BIDI}]"
 
 # What a terminal line shows as a space: a tab, and what str.splitlines breaks at.
 _BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029")
-_TERMINAL = re.compile(f"\r\n|[{_CONTROL}{_BIDI}{_BROKEN}\u2028\u2029]")
-_LINE_BREAK = re.compile("\r\n?")
+_TERMINAL = f"\r\n|[{_CONTROL}{_BIDI}{_BROKEN}\u2028\u2029]"
+_LINE_BREAK = "\r\n?"
 
 
 def escaped(char: str) -> str:
@@ -50,7 +49,7 @@ def unsafe(text: str, allowed: str = "") -> list[str]:
     """The characters of ``text`` that ``UNSAFE`` holds, but those in ``allowed``."""
     if text.isprintable():  # none of them is printable: the common case ends here
         return []
-    return [char for char in UNSAFE.findall(text) if char not in allowed]
+    return [char for char in re.findall(UNSAFE, text) if char not in allowed]
 
 
 def describe(char: str) -> str:
@@ -58,7 +57,7 @@ def describe(char: str) -> str:
     code = ord(char)
     if code < 0xA0:
         return f"control character {escaped(char)} (U+{code:04X})"
-    if _BIDI_CHAR.match(char):
+    if re.match(_BIDI_CHAR, char):
         return f"bidi control {escaped(char)}"
     return f"{escaped(char)}, which is not a character"
 
@@ -85,7 +84,7 @@ def terminal(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return _TERMINAL.sub(_terminal_char, text)
+    return re.sub(_TERMINAL, _terminal_char, text)
 
 
 def _visible(text: str, keep: str) -> str:
@@ -93,8 +92,8 @@ def _visible(text: str, keep: str) -> str:
     as its visible escape."""
     if text.isprintable():
         return text
-    text = _LINE_BREAK.sub("\n", text)
-    return UNSAFE.sub(lambda m: m[0] if m[0] in keep else escaped(m[0]), text)
+    text = re.sub(_LINE_BREAK, "\n", text)
+    return re.sub(UNSAFE, lambda m: m[0] if m[0] in keep else escaped(m[0]), text)
 
 
 # A spreadsheet (Excel, WPS, LibreOffice) runs a cell that starts with one of these as
@@ -148,8 +147,8 @@ def ics(text: str) -> str:
     """
     if text.isprintable():
         return text
-    text = _LINE_BREAK.sub("\n", text)
-    return UNSAFE.sub(lambda m: m[0] if m[0] in "\t\n" else "", text)
+    text = re.sub(_LINE_BREAK, "\n", text)
+    return re.sub(UNSAFE, lambda m: m[0] if m[0] in "\t\n" else "", text)
 
 
 def html(text: str) -> str:
@@ -160,10 +159,12 @@ def html(text: str) -> str:
     the page holds no control character, and no bidi control can reorder or
     hide the text around it.
     """
+    from html import escape
+
     return escape(_visible(text, "\t\n"), quote=True)
 
 
-_JSON = re.compile(f"[\x7f-\x9f{_BIDI}{_BROKEN}\u2028\u2029]")
+_JSON = f"[\x7f-\x9f{_BIDI}{_BROKEN}\u2028\u2029]"
 
 
 def json(document: str) -> str:
@@ -176,4 +177,4 @@ def json(document: str) -> str:
     inside strings, where an escape is valid, so the document's meaning is
     unchanged and nothing in it drives a terminal.
     """
-    return _JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", document)
+    return re.sub(_JSON, lambda m: f"\\u{ord(m[0]):04x}", document)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from szbiz.model import Event, Status, TaskList
+from szbiz.model import Event, Kind, Part, Role, Status, TaskList, event_id
 from szbiz.query import OVERDUE, TaskView, role_counts
 from szbiz.render.sheet import Column, Sheet, Style, rows_of, to_json
 
@@ -43,8 +43,9 @@ TASK_COLUMNS = (
     Column("lead_note", "牵头备注", table=False, source="task.lead_note"),
     Column("support", "责任单位", table=False, source="task.support"),
     Column("support_note", "责任备注", table=False, source="task.support_note"),
-    Column("deadline", "完成时限", source="task.deadline"),
+    Column("deadline", "完成时限"),  # in force: an extension's (延期) if any
     Column("deadline_text", "完成时限原文", table=False, source="task.deadline_text"),
+    Column("deadline_original", "原完成时限", table=False),  # the document's
     Column("status", "状态码", table=False, source="status.value"),
     Column("overdue", "逾期", table=False),
     Column("days_left", "剩余天数", table=False),
@@ -118,7 +119,7 @@ def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
 
 def _days(view: TaskView) -> str:
     if view.status is Status.DONE and view.done_on is not None:
-        late = (view.done_on - view.task.deadline).days
+        late = (view.done_on - view.deadline).days
         when = f"done on {view.done_on.isoformat()}"
         return f"{when}, {_plural(late, 'day')} late" if late > 0 else f"{when}, on time"
     days = view.days_left
@@ -149,52 +150,147 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
     ]
     if task.description:
         rows.append(("", task.description))
+    if view.extended:
+        original = f"{task.deadline_text} {task.deadline.isoformat()}"
+        deadline = f"{view.deadline.isoformat()} (延期; 原 {original})"
+    else:
+        deadline = f"{task.deadline_text} ({task.deadline.isoformat()})"
     rows += [
         ("牵头单位", agencies(task.lead, task.lead_note)),
         ("责任单位", agencies(task.support, task.support_note)),
-        ("完成时限", f"{task.deadline_text} ({task.deadline.isoformat()}) · {_days(view)}"),
+        ("完成时限", f"{deadline} · {_days(view)}"),
         ("状态", f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"),
     ]
+    latest = latest_note(view)
+    if latest is not None:
+        rows.append(("进展", _noted(latest)))
+    if len(view.parts) > 1:
+        for i, part in enumerate(view.parts):
+            rows.append(("分工" if i == 0 else "", part_text(part)))
+    withdrawn = view.progress.withdrawn
     for i, event in enumerate(history):
-        what = f"{event.on.isoformat()} {(event.status or event.kind).value} by {event.by}"
-        line = " · ".join(part for part in (what, event.note, event.ref) if part)
+        line = event_line(event)
+        if event_id(event) in withdrawn:
+            line += " (已撤回 withdrawn)"
         rows.append(("历史" if i == 0 else "", line))
     columns = (Col(bold=True), Col(wrap=True))
     return draw(columns, list(zip(*rows, strict=True)), style.width, style.color)
 
 
-def _event(e: Event) -> dict[str, Any]:
+ROLE_LABELS = {Role.LEAD: "牵头", Role.SUPPORT: "配合"}
+
+
+def part_text(part: Part) -> str:
+    """``市税务局 牵头 done 2020-05-20``; ``市财政局 配合 todo`` when nothing is recorded."""
+    text = f"{part.agency} {ROLE_LABELS.get(part.role, part.role.value)} {part.status.value}"
+    return f"{text} {part.on.isoformat()}" if part.on is not None else text
+
+
+def parts_text(view: TaskView) -> str:
+    """Every agency's part, for a sheet's cell: ``市口岸办 进行中、深圳海关 已完成``; nothing
+    for a task of one agency, whose part is the task's status."""
+    if len(view.parts) < 2:
+        return ""
+    return "、".join(f"{p.agency} {STATE_LABELS[p.status.value]}" for p in view.parts)
+
+
+def latest_note(view: TaskView) -> Event | None:
+    """The latest progress as of the day: the last standing note, or the note of the
+    status event that sets the task's status if that is later."""
+    candidates = [e for e in (*view.notes[-1:], view.last) if e is not None and e.note]
+    return max(candidates, key=lambda e: (e.on, e.at), default=None)
+
+
+def _noted(event: Event) -> str:
+    """``2020-06-20 已完成系统开发 (深圳海关) · 深税发〔2020〕30号``."""
+    part = f" ({event.agency})" if event.agency else ""
+    return " · ".join(p for p in (f"{event.on.isoformat()} {event.note}{part}", event.ref) if p)
+
+
+def _what(e: Event) -> str:
+    """``done``, ``note``, ``extend to 2020-09-30``, ``undo 3f9a0c1e``."""
+    if e.status is not None:
+        return e.status.value
+    if e.to is not None:
+        return f"extend to {e.to.isoformat()}"
+    if e.kind is Kind.UNDO:
+        return f"undo {e.undo[:8]}"
+    return e.kind.value
+
+
+def event_line(e: Event) -> str:
+    """One line of ``show``'s history: ``3f9a0c1e 2020-05-20 done by 张三 · note · ref``."""
+    part = f" ({e.agency})" if e.agency else ""
+    what = f"{event_id(e)[:8]} {e.on.isoformat()} {_what(e)}{part} by {e.by}"
+    return " · ".join(part for part in (what, e.note, e.ref) if part)
+
+
+def _event(e: Event, withdrawn: Collection[str] = ()) -> dict[str, Any]:
     """An event as ``show --json`` lists it, and as the rows of ``log`` hold it."""
+    number = event_id(e)
     return {
+        "id": number,
+        "kind": e.kind.value,
         "on": e.on,
-        "status": (e.status or e.kind).value,
+        "status": e.status.value if e.status is not None else None,
+        "agency": e.agency,
+        "to": e.to,
+        "undo": e.undo,
         "by": e.by,
         "note": e.note,
         "ref": e.ref,
         "at": e.at.isoformat(),
+        "withdrawn": number in withdrawn,
     }
 
 
 def task_json(view: TaskView, history: Sequence[Event]) -> str:
     (row,) = rows_of(TASK_COLUMNS, [view])
     del row["state_label"]
-    row["history"] = list(map(_event, history))
+    row["extended"] = view.extended
+    row["extensions"] = [
+        {"to": e.to, "on": e.on, "ref": e.ref, "note": e.note} for e in view.extensions
+    ]
+    row["parts"] = {
+        p.agency: {"role": p.role.value, "status": p.status.value, "on": p.on} for p in view.parts
+    }
+    row["notes"] = [
+        {"on": e.on, "text": e.note, "ref": e.ref, "agency": e.agency, "by": e.by}
+        for e in view.notes
+    ]
+    withdrawn = view.progress.withdrawn
+    row["history"] = [_event(e, withdrawn) for e in history]
     return to_json(row, 1, default=str)  # str: a date as YYYY-MM-DD
 
 
 EVENT_COLUMNS = (
     Column("on", "日期"),
+    Column("short_id", "编号", text=False),
+    Column("id", "编号", table=False),
     Column("task", "序号", justify="right"),
     Column("title", "措施", flexible=True),
-    Column("status", "状态"),
+    Column("event", "事件", text=False),  # what, whose part, and whether withdrawn
+    Column("kind", "类型", table=False),
+    Column("status", "状态", table=False),
+    Column("to", "延期至", table=False),
+    Column("undo", "撤回的事件", table=False),
+    Column("agency", "单位", table=False),
     Column("by", "记录人"),
     Column("note", "备注", flexible=True),
     Column("ref", "依据", flexible=True),
+    Column("withdrawn", "已撤回", table=False),
     Column("at", "记录时间", table=False),
 )
 
 
-def events_sheet(events: Sequence[Event], tasks: TaskList) -> Sheet:
+def events_sheet(events: Sequence[Event], tasks: TaskList, withdrawn: Collection[str]) -> Sheet:
+    """The rows of ``szbiz log``: every event, with the ids ``withdrawn`` as of its day marked."""
     titles = {task.id: task.title for task in tasks.tasks}
-    rows = tuple({"task": e.task, "title": titles.get(e.task, ""), **_event(e)} for e in events)
-    return Sheet(EVENT_COLUMNS, rows, _plural(len(rows), "event"), id_key="task")
+    rows = []
+    for e in events:
+        row = {"task": e.task, "title": titles.get(e.task, ""), **_event(e, withdrawn)}
+        row["short_id"] = row["id"][:8]
+        parts = (_what(e), e.agency, "已撤回" if row["withdrawn"] else "")
+        row["event"] = " · ".join(p for p in parts if p)
+        rows.append(row)
+    return Sheet(EVENT_COLUMNS, tuple(rows), _plural(len(rows), "event"), id_key="task")

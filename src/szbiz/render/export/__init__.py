@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
-from szbiz.model import TaskList
+from szbiz.model import History, TaskList
 from szbiz.query import FINISHED, TaskView
 from szbiz.render import Registry
 from szbiz.render.cells import guard
 from szbiz.render.safe import terminal
 from szbiz.render.sheet import SHEET_FORMATS, Style, cell
-from szbiz.render.views import state_label, tasks_footer, tasks_sheet
+from szbiz.render.views import latest_note, parts_text, state_label, tasks_footer, tasks_sheet
 from szbiz.report import WARN_DAYS, light
 
 
@@ -29,6 +29,7 @@ class Export:
     tasks: TaskList
     items: tuple[TaskView, ...]
     as_of: dt.date
+    history: History  # the ledger the views were made from: the page's report counts from it
     agencies: tuple[str, ...] = ()  # the agencies the tasks were chosen by, if any
 
     @property
@@ -61,8 +62,14 @@ def days_late(view: TaskView) -> int | None:
     if view.overdue:
         return -view.days_left
     if view.done_late and view.done_on is not None:
-        return (view.done_on - view.task.deadline).days
+        return (view.done_on - view.deadline).days
     return None
+
+
+def latest_progress(view: TaskView) -> str:
+    """The latest progress note as of the day (进展情况)."""
+    latest = latest_note(view)
+    return latest.note if latest is not None else ""
 
 
 # Each header of the exports and its cell, typed: dates as dates, day counts as numbers.
@@ -72,14 +79,16 @@ COLUMNS: tuple[tuple[str, Callable[[TaskView], Cell]], ...] = (
     ("改革措施", lambda v: v.task.measure),
     ("牵头单位", lambda v: agencies_text(v.task.lead, v.task.lead_note)),
     ("责任单位", lambda v: agencies_text(v.task.support, v.task.support_note)),
-    ("完成时限", lambda v: v.task.deadline),
+    ("完成时限", lambda v: v.deadline),  # in force: an extension's (延期) if any
+    ("原完成时限", lambda v: v.deadline_original if v.extended else None),
     ("状态", state_label),
     ("红黄绿灯", lambda v: light(v, WARN_DAYS).label),
     ("完成日期", lambda v: v.done_on),
     ("逾期天数", days_late),
     ("剩余天数", lambda v: None if v.status in FINISHED or v.overdue else v.days_left),
-    ("最近备注", lambda v: v.last.note if v.last else ""),
+    ("最近进展", latest_progress),
     ("依据", lambda v: v.last.ref if v.last else ""),
+    ("分工", parts_text),
 )
 HEADERS = tuple(header for header, _ in COLUMNS)
 

@@ -1,4 +1,4 @@
-"""The tasks as an iCalendar file: one all-day event on each task's deadline.
+"""The tasks as an iCalendar file: one all-day event on each task's deadline in force.
 
 VEVENT rather than VTODO: Outlook and the common web calendars import only
 events from an .ics file and drop to-dos, and a deadline is a day in the
@@ -38,7 +38,7 @@ def sequence(view: TaskView) -> int:
 
 
 # The cells of the CSV a description ends with, each under its header if it has a value.
-LAST_CELLS = ("完成日期", "逾期天数", "最近备注", "依据")
+LAST_CELLS = ("完成日期", "逾期天数", "最近进展", "依据", "分工")
 
 
 def description(view: TaskView) -> str:
@@ -50,11 +50,20 @@ def description(view: TaskView) -> str:
         f"所属领域：{task.area} {view.area_name}",
         f"牵头单位：{cells['牵头单位'] or '—'}",
         f"责任单位：{cells['责任单位'] or '—'}",
-        f"完成时限：{task.deadline_text}（{task.deadline.isoformat()}）",
+        f"完成时限：{deadline_text(view)}",
         f"状态：{cells['状态']}（截至 {view.as_of.isoformat()}）",
     ]
     lines += [f"{key}：{cell(cells[key])}" for key in LAST_CELLS if cells[key]]
     return "\n".join(lines)
+
+
+def deadline_text(view: TaskView) -> str:
+    """``2020年6月底（2020-06-30）``; extended ``2020-09-30（延期；原 2020年6月底 2020-06-30）``."""
+    task = view.task
+    written = f"{task.deadline_text}（{task.deadline.isoformat()}）"
+    if view.extended:
+        return f"{view.deadline.isoformat()}（延期；原 {task.deadline_text} {task.deadline}）"
+    return written
 
 
 def render(data: Export) -> bytes:
@@ -83,9 +92,10 @@ def render(data: Export) -> bytes:
         event.add("sequence", sequence(view))
         if view.last is not None:
             event.add("last-modified", view.last.at.astimezone(dt.UTC))
-        event.add("dtstart", task.deadline)
-        if task.deadline < dt.date.max:  # without DTEND an all-day event lasts its one day
-            event.add("dtend", task.deadline + dt.timedelta(days=1))
+        deadline = view.deadline  # in force: an extension's (延期) if any
+        event.add("dtstart", deadline)
+        if deadline < dt.date.max:  # without DTEND an all-day event lasts its one day
+            event.add("dtend", deadline + dt.timedelta(days=1))
         event.add("summary", ics(f"[{task.id}] {task.title}"))
         event.add("description", ics(description(view)))
         if view.area_name:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib.resources import files
 
-from szbiz.model import History, Role, Status
+from szbiz.model import Role, Status
 from szbiz.query import TaskView
 from szbiz.render import export, safe
 from szbiz.render.chase import when
@@ -151,6 +151,14 @@ def filters(data: Export, rows: Sequence[tuple[TaskView, Light]]) -> str:
     )
 
 
+def deadline_title(view: TaskView) -> str:
+    """What the deadline's cell says on hover: as written; extended, the document's too."""
+    task = view.task
+    if view.extended:
+        return f"延期；原 {task.deadline_text} {task.deadline.isoformat()}"
+    return task.deadline_text
+
+
 def task_row(view: TaskView, state: Light) -> str:
     task = view.task
     desc = f'<div class="desc">{e(task.description)}</div>' if task.description else ""
@@ -164,7 +172,7 @@ def task_row(view: TaskView, state: Light) -> str:
         f"<td><strong>{e(task.title)}</strong>{desc}</td>"
         f"<td>{e(agencies_text(task.lead, task.lead_note))}</td>"
         f"<td>{e(agencies_text(task.support, task.support_note))}</td>"
-        f'<td class="date" title="{e(task.deadline_text)}">{task.deadline.isoformat()}</td>'
+        f'<td class="date" title="{e(deadline_title(view))}">{view.deadline.isoformat()}</td>'
         f'<td class="state"><span class="badge l-{e(state.value)}" '
         f'style="background:{COLOURS[state]}" title="{e(LABELS[state])}">'
         f"{e(state_label(view))}</span></td>"
@@ -173,16 +181,14 @@ def task_row(view: TaskView, state: Light) -> str:
     )
 
 
-HEADERS = (*export.HEADERS[:7], "剩余/逾期")  # the export's first seven, and the countdown
+# The export's first six, its status, and the countdown.
+HEADERS = (*export.HEADERS[:6], "状态", "剩余/逾期")
 
 
 def render(data: Export) -> bytes:
     items = data.items
-    # Each view holds its task's last event as of the day: a history of those
-    # alone gives the report the same statuses as the whole ledger.
-    seen = History(tuple(view.last for view in items if view.last is not None))
     chosen = [view.task for view in items]
-    report = build_report(data.tasks, seen, data.as_of, chosen, WARN_DAYS, Role.ANY)
+    report = build_report(data.tasks, data.history, data.as_of, chosen, WARN_DAYS, Role.ANY)
     total = report.overall
     lit = [(view, light(view, WARN_DAYS)) for view in items]
     areas = [(area.number, area.name, tally) for area, tally in report.areas]
