@@ -98,6 +98,14 @@ def test_round_trip(form: Path, tmp_path: Path) -> None:
         run("show", "5", "--json", "--as-of", AFTER, "--progress", str(ledger)).stdout
     )
     assert (shown["status"], shown["done_on"]) == ("done", "2020-06-20")
+    # A co-agency's answer is its part of the task, not the task's status.
+    shown = json.loads(
+        run("show", "1", "--json", "--as-of", AFTER, "--progress", str(ledger)).stdout
+    )
+    assert shown["status"] == "todo"
+    assert shown["parts"][AGENCY] == {"role": "support", "status": "doing", "on": "2020-07-01"}
+    history = [(e["kind"], e.get("note")) for e in shown["history"]]
+    assert history == [("status", "正在联调")]
     # report: the task-level answers counted (task 1's is 市税务局's part, not the task).
     report = json.loads(
         run(
