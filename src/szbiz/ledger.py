@@ -559,6 +559,23 @@ def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) ->
             ledger.append(events)
 
 
+def append_planned(
+    path: Path, plan: Callable[[History], Sequence[Event]], timeout: float = 10.0
+) -> tuple[Event, ...]:
+    """Append the events ``plan`` makes of the ledger as read under its lock: all of them
+    or none, and what was appended.
+
+    For a use case that decides what to record from what the ledger already holds
+    (``szbiz collect``): two runs at once cannot both record the same answer.
+    Waits, raises and keeps the ledger's bytes as :func:`append_events` does.
+    """
+    with _writing(path, timeout) as ledger:
+        events = tuple(plan(ledger.history))
+        if events:
+            ledger.append(events)
+    return events
+
+
 def _check_new(events: Sequence[Event]) -> None:
     """Refuse an event that lint would reject, before anything is written."""
     for event in events:

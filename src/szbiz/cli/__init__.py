@@ -32,6 +32,7 @@ MODULES = {
     ),
     "report": ("report", "sheet"),
     "export": ("export",),
+    "collect": ("collect",),
 }
 COMMANDS = {command: module for module, commands in MODULES.items() for command in commands}
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -15,13 +17,18 @@ from szbiz.cli.options import (
     option_groups,
     style,
 )
-from szbiz.cli.root import app, write
+from szbiz.cli.root import app, check_output, say, write, write_file
+from szbiz.errors import SzbizError, UsageError
 from szbiz.model import Role
 from szbiz.query import agency_tasks
 from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
 
+if TYPE_CHECKING:
+    from szbiz.collect import Form
+
 ReportFormat = Literal["table", "json", "md"]
 ChaseFormat = Literal["table", "md", "html"]
+SHEET_SUFFIXES: dict[str, ChaseFormat] = {".md": "md", ".html": "html", ".htm": "html"}
 
 
 @app.command()
@@ -87,21 +94,78 @@ def report(
 @option_groups
 def sheet(
     agency: Annotated[
-        str,
+        str | None,
         typer.Option("--agency", "-a", help="The agency: name, alias, unique part or pinyin code."),
-    ],
+    ] = None,
     fmt: Annotated[
-        ChaseFormat, typer.Option("--format", "-f", help="table, md, or html for printing.")
-    ] = "table",
+        ChaseFormat | None,
+        typer.Option(
+            "--format", "-f", help="table, md, or html for printing (default: table, or by -o)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            readable=False,  # szbiz.files says what is wrong with a file it cannot write
+            help="Write here instead of stdout; FILE.xlsx is the fill-in form for szbiz collect. "
+            "With --all: a directory, one form per agency.",
+        ),
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="One fill-in form per agency, named by it, into the -o directory."
+        ),
+    ] = False,
     *,
     scope: Scope,
 ) -> None:
     """One agency's 督办单: its tasks as lead and as support, with status, days left or
-    late, and the last note and reference."""
-    from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
+    late, and the last note and reference.
 
+    With -o FILE.xlsx, the fill-in form (进展情况报送表) to send to the agency: its
+    tasks with the facts locked and 状态, 完成日期, 进展情况, 依据 to fill in, which
+    szbiz collect reads back. --all -o DIR writes one form per agency.
+    """
+    if every:
+        if agency is not None:
+            raise UsageError("give --agency NAME or --all, not both")
+        if output is None or fmt is not None:
+            raise UsageError("--all writes one fill-in form per agency: give -o DIRECTORY")
+        _all_forms(output, scope)
+        return
+    if agency is None:
+        raise UsageError("give --agency NAME (or --all -o DIRECTORY for every agency's form)")
+    kind: ChaseFormat = fmt or "table"
+    form = False
+    if output is not None:
+        suffix = output.suffix.lower()
+        form = suffix == ".xlsx" and fmt is None
+        if fmt is None and not form:
+            kind = SHEET_SUFFIXES.get(suffix, "table")
+        _check_output(output, scope)
     session = scope.open()
     (name,) = resolve_agencies(session, [agency])
+    if form:
+        from szbiz.collect import list_identity, make_form
+        from szbiz.render.export.form import render
+
+        made = make_form(
+            session.tasks,
+            session.history,
+            session.as_of,
+            name,
+            list_identity(session.settings.tasks),
+        )
+        assert output is not None
+        write_file(output, _xlsx(render, made))
+        count = len(made.rows)
+        say(f"wrote the form for {name} ({count} task{'' if count == 1 else 's'}) to {output}")
+        return
+    from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
+
     lead, support = agency_tasks(session.tasks, session.history, session.as_of, name)
     who = session.tasks.agency(name)
     assert who is not None
@@ -112,4 +176,55 @@ def sheet(
         lead=tuple(lead),
         support=tuple(support),
     )
-    write(CHASE_FORMATS[fmt](chase, style()))
+    text = CHASE_FORMATS[kind](chase, style())
+    if output is None:
+        write(text)
+    else:
+        write_file(output, text.encode("utf-8"))
+        say(f"wrote the 督办单 of {name} to {output}")
+
+
+def _check_output(output: Path, scope: Scope) -> None:
+    """Refuse, before any work, a file that could not be written or is read meanwhile."""
+    from szbiz.settings import resolve
+
+    in_use = resolve(scope.progress, scope.tasks)
+    check_output(
+        output,
+        (("the task list in use", in_use.tasks), ("the progress ledger in use", in_use.ledger)),
+    )
+
+
+def _xlsx(render: Callable[[Form], bytes], form: Form) -> bytes:
+    try:
+        return render(form)
+    except ModuleNotFoundError as exc:
+        if exc.name != "openpyxl":
+            raise
+        raise SzbizError('the xlsx form needs openpyxl: pip install "szbiz[xlsx]"') from None
+
+
+def _all_forms(directory: Path, scope: Scope) -> None:
+    """Every agency's form, ``DIRECTORY/<agency>.xlsx``; the directory is made if missing."""
+    from szbiz.collect import agencies_with_tasks, file_name, list_identity, make_form
+    from szbiz.render.export.form import render
+
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"-o {directory} is not a directory; --all writes one form per agency")
+    if not directory.exists():
+        if not directory.parent.is_dir():
+            raise UsageError(f"-o {directory}: the directory {directory.parent} does not exist")
+        try:
+            directory.mkdir()
+        except OSError as exc:
+            raise SzbizError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    session = scope.open()
+    identity = list_identity(session.settings.tasks)
+    names = agencies_with_tasks(session.tasks)
+    targets = [directory / f"{file_name(name)}.xlsx" for name in names]
+    for target in targets:
+        _check_output(target, scope)
+    for name, target in zip(names, targets, strict=True):
+        made = make_form(session.tasks, session.history, session.as_of, name, identity)
+        write_file(target, _xlsx(render, made))
+    say(f"wrote {len(names)} forms, one per agency, to {directory}")
