@@ -471,3 +471,13 @@ def test_hostile_hidden_row_far_off(form: Path, ledger: Path, tmp_path: Path) ->
         ledger,
         f"{bad} · szbiz!A8: the form's hidden data was changed; fill in the form as sent",
     )
+
+
+def test_a_list_checked_out_with_crlf_is_the_same_list(form: Path, tmp_path: Path) -> None:
+    """A form made where git wrote the list with LF is collected where it wrote CRLF."""
+    windows = tmp_path / "tasks.yaml"
+    windows.write_bytes(TASKS.read_bytes().replace(b"\n", b"\r\n"))
+    ledger = tmp_path / "p.yaml"
+    fill(form, {5: ("已完成", "2020-06-20", "", "深税发〔2020〕18号")})
+    result = collect(form, ledger, "--yes", "--tasks", str(windows))
+    assert (result.exit_code, result.stderr) == (0, f"recorded 1 event from {form} in {ledger}\n")

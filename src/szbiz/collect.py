@@ -9,11 +9,12 @@ brings (:func:`plan`) and records them (:func:`record`).
 
 A form carries what its return is matched with: the task list's identity, the
 agency, the day it was made as of (截至), and each row's task id. The list's
-identity is the SHA-256 of the list file's bytes: it is the same on every
-machine and in every version of szbiz and Python (unlike the cache's key), any
-tool can recompute it (``sha256sum data/tasks.yaml``), and no form can be made to
-match another list's by accident or on purpose, as a short or non-cryptographic
-hash could. A form made from another list is refused: its 序号 may mean other tasks.
+identity is the SHA-256 of the list file's bytes, its line breaks read as LF: it
+is the same on every machine, whether git checked the list out with CRLF (as on
+Windows) or LF, and in every version of szbiz and Python (unlike the cache's
+key); any tool can recompute it (``sha256sum data/tasks.yaml`` of an LF copy);
+and no form can be made to match another list's by accident or on purpose, as a
+short or non-cryptographic hash could. A form made from another list is refused: its 序号 may mean other tasks.
 
 A returned file is read all or nothing: every answered row is checked, and the
 first thing wrong is an error naming ``file · sheet!cell`` and what would be
@@ -83,12 +84,14 @@ IDENTITY = re.compile(
 
 
 def list_identity(path: Path) -> str:
-    """The task list's identity: the SHA-256 of its file's bytes, 64 hex digits."""
+    """The task list's identity: the SHA-256 of its file's bytes with CRLF read as LF,
+    64 hex digits."""
     from szbiz.files import Refused, read_regular
     from szbiz.settings import MAX_BYTES
 
     try:
-        return hashlib.sha256(read_regular(path, MAX_BYTES, "a YAML file")).hexdigest()
+        data = read_regular(path, MAX_BYTES, "a YAML file")
+        return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
     except (OSError, Refused) as exc:
         raise SzbizError(f"cannot read the task list {path}: {exc}") from None
 
