@@ -14,7 +14,8 @@ is the same on every machine, whether git checked the list out with CRLF (as on
 Windows) or LF, and in every version of szbiz and Python (unlike the cache's
 key); any tool can recompute it (``sha256sum data/tasks.yaml`` of an LF copy);
 and no form can be made to match another list's by accident or on purpose, as a
-short or non-cryptographic hash could. A form made from another list is refused: its 序号 may mean other tasks.
+short or non-cryptographic hash could. A form made from another list is refused:
+its 序号 may mean other tasks.
 
 A returned file is read all or nothing: every answered row is checked, and the
 first thing wrong is an error naming ``file · sheet!cell`` and what would be
