@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -380,8 +382,8 @@ def test_hostile_zip_bomb(ledger: Path, tmp_path: Path) -> None:
     refused(
         bomb,
         ledger,
-        f"{bomb}: is not an xlsx workbook szbiz reads: it would unpack to 104,857,600 bytes "
-        "in 1 files; a form unpacks to well under 64 MiB",
+        f"{bomb}: is not an xlsx workbook szbiz reads: it would unpack to 104,857,600 bytes; "
+        "a form unpacks to well under 64 MiB",
     )
 
 
@@ -481,3 +483,270 @@ def test_a_list_checked_out_with_crlf_is_the_same_list(form: Path, tmp_path: Pat
     fill(form, {5: ("已完成", "2020-06-20", "", "深税发〔2020〕18号")})
     result = collect(form, ledger, "--yes", "--tasks", str(windows))
     assert (result.exit_code, result.stderr) == (0, f"recorded 1 event from {form} in {ledger}\n")
+
+
+# --- cells and files no spreadsheet writes: one line each, the other files go on --------
+
+SHEET_XML = "xl/worksheets/sheet1.xml"
+
+
+def rewrite(path: Path, out: Path, member: str, change: Callable[[bytes], bytes]) -> Path:
+    """The workbook with one zip member's bytes changed, as a hand-edited file would be."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info.filename, change(data) if info.filename == member else data)
+    return out
+
+
+def with_cell(path: Path, out: Path, cell: str, xml: str, prolog: bytes = b"") -> Path:
+    """The form with the empty cell ``cell`` of its sheet replaced by ``xml``."""
+
+    def change(data: bytes) -> bytes:
+        changed, count = re.subn(rf'<c r="{cell}" [^>]*/>'.encode(), xml.encode("utf-8"), data)
+        assert count == 1
+        return prolog + changed
+
+    return rewrite(path, out, SHEET_XML, change)
+
+
+def test_a_file_that_cannot_be_read_stops_only_itself(
+    form: Path, ledger: Path, tmp_path: Path
+) -> None:
+    """A cell openpyxl cannot read is that file's one line; the good file is recorded."""
+    row = rows(form)[5]
+    bad = with_cell(form, tmp_path / "nan.xlsx", f"H{row}", f'<c r="H{row}" t="n"><v>NaN</v></c>')
+    good = fill(form, {9: ("进行中",)}, tmp_path / "ok.xlsx")
+    result = run(
+        "collect", str(good), str(bad), "--yes", "--progress", str(ledger), "--as-of", AFTER
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {bad} · 进展情况!H{row}: 'NaN' is not a number; return the form as sent",
+        f"recorded 1 event from {good} in {ledger}",
+    ]
+    tail = ledger.read_text(encoding="utf-8").splitlines()[-1]
+    assert tail.startswith("- {task: 9, status: doing, agency: 市税务局")
+
+
+LONG = "9" * 5000
+HOSTILE_CELLS = {
+    # column, the cell's XML (ROW stands for the row), and what is said of it
+    "not-finite": ("H", '<c r="HROW" t="n"><v>1e400</v></c>', "'1e400' is not a number"),
+    "long-note": ("H", f'<c r="HROW" t="n"><v>{LONG}</v></c>', "a number of 5,000 characters"),
+    "long-date": ("G", f'<c r="GROW" t="n"><v>{LONG}</v></c>', "a number of 5,000 characters"),
+    "string-index": (
+        "H",
+        '<c r="HROW" t="s"><v>99</v></c>',
+        "the shared string '99' is not in the workbook (it holds 0)",
+    ),
+    "iso-date": ("G", '<c r="GROW" t="d"><v>2020-02-30T00:00:00</v></c>', None),
+    "truth": ("H", '<c r="HROW" t="b"><v>yes</v></c>', "'yes' is not a truth value (0 or 1)"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_CELLS)
+def test_hostile_cell_no_spreadsheet_writes(
+    case: str, form: Path, ledger: Path, tmp_path: Path
+) -> None:
+    column, xml, said = HOSTILE_CELLS[case]
+    row = rows(form)[5]
+    bad = with_cell(form, tmp_path / f"{case}.xlsx", f"{column}{row}", xml.replace("ROW", str(row)))
+    said = said or "'2020-02-30T00:00:00' is not a date"
+    if said.startswith("a number of"):
+        said += "; expected at most 40"
+    refused(bad, ledger, f"{bad} · 进展情况!{column}{row}: {said}; return the form as sent")
+
+
+def test_hostile_date_serial_out_of_range(form: Path, ledger: Path, tmp_path: Path) -> None:
+    """openpyxl makes it #VALUE! and warns on stderr: the one line says it instead."""
+    row = rows(form)[5]
+    filled = fill(form, {5: ("已完成", dt.datetime(2020, 6, 30))}, tmp_path / "w.xlsx")
+    bad = rewrite(
+        filled,
+        tmp_path / "serial.xlsx",
+        SHEET_XML,
+        lambda data: re.sub(rf'(<c r="G{row}"[^>]*><v>)[^<]*'.encode(), rb"\g<1>1e10", data),
+    )
+    refused(
+        bad,
+        ledger,
+        f"{bad} · 进展情况!G{row}: 完成日期 is an error value (#VALUE!), or a date serial out "
+        "of range; type the answer as text or a date",
+    )
+
+
+MALFORMED = {
+    "character-reference": ("&#x1b;", "reference to invalid character number"),
+    "raw-escape": ("\x1b", "not well-formed (invalid token)"),
+    "non-character": ("\ufffe", "not well-formed (invalid token)"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_hostile_malformed_xml(case: str, form: Path, ledger: Path, tmp_path: Path) -> None:
+    text, said = MALFORMED[case]
+    row = rows(form)[5]
+    xml = f'<c r="H{row}" t="inlineStr"><is><t>a{text}b</t></is></c>'
+    bad = with_cell(form, tmp_path / f"{case}.xlsx", f"H{row}", xml)
+    result = collect(bad, ledger, "--yes")
+    assert (result.exit_code, result.stdout) == (1, "")
+    line = f"error: {bad} · 进展情况: not a workbook szbiz wrote (its XML is malformed: {said}"
+    assert result.stderr.startswith(line)
+    assert result.stderr.endswith("); return the form as sent\n")
+    assert result.stderr.count("\n") == 1
+
+
+LAUGHS = b"".join(b'<!ENTITY l%d "%s">' % (i + 1, b"&l%d;" % i * 10) for i in range(9))
+DOCTYPES = {
+    "external-entity": b'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+    "billion-laughs": b'<!DOCTYPE worksheet [<!ENTITY l0 "lol">' + LAUGHS + b"]>",
+}
+
+
+@pytest.mark.parametrize("case", [*DOCTYPES, "utf-16"])
+def test_hostile_doctype(case: str, form: Path, ledger: Path, tmp_path: Path) -> None:
+    """No workbook declares entities: refused before any XML parser sees them."""
+    row = rows(form)[5]
+    xml = f'<c r="H{row}" t="inlineStr"><is><t>&e;&l9;</t></is></c>'
+    out = tmp_path / f"{case}.xlsx"
+    if case == "utf-16":
+        bad = rewrite(
+            form,
+            out,
+            SHEET_XML,
+            lambda data: (
+                '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE worksheet [<!ENTITY e "x">]>'
+                + data.decode("utf-8")
+            ).encode("utf-16"),
+        )
+    else:
+        bad = with_cell(form, out, f"H{row}", xml, b'<?xml version="1.0"?>' + DOCTYPES[case])
+    refused(
+        bad,
+        ledger,
+        f"{bad}: not a workbook szbiz wrote (xl/worksheets/sheet1.xml declares a DOCTYPE or "
+        "entities, which no workbook holds); return the form as sent",
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "xml", "found"),
+    [
+        ("H", '<c r="HROW" t="n"><v>1e308</v></c>', "the number 1e+308"),
+        ("H", '<c r="HROW" t="n"><v>0.5</v></c>', "the number 0.5"),
+        ("I", '<c r="IROW" t="b"><v>1</v></c>', "the truth value True"),
+    ],
+)
+def test_hostile_answer_that_is_no_text(
+    column: str, xml: str, found: str, form: Path, ledger: Path, tmp_path: Path
+) -> None:
+    row = rows(form)[5]
+    filled = fill(form, {5: ("进行中",)}, tmp_path / "v.xlsx")
+    bad = with_cell(filled, tmp_path / "w.xlsx", f"{column}{row}", xml.replace("ROW", str(row)))
+    header = "进展情况" if column == "H" else "依据"
+    refused(
+        bad,
+        ledger,
+        f"{bad} · 进展情况!{column}{row}: expected text, found {found}; type {header} as text",
+    )
+
+
+def test_a_whole_number_answer_is_its_digits(form: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "p.yaml"
+    fill(form, {5: ("进行中", None, 100, 12)})
+    result = collect(form, ledger, "--yes")
+    assert result.exit_code == 0, result.stderr
+    tail = ledger.read_text(encoding="utf-8").splitlines()[-1]
+    assert tail.endswith(', note: "100", ref: "12"}')
+
+
+def test_excel_escapes_are_read_as_what_they_say(form: Path, tmp_path: Path) -> None:
+    """_x001B_ is Excel's ESC: read as one (and so shown as a space), never stored as text;
+    _x005F_ is its underscore."""
+    ledger = tmp_path / "p.yaml"
+    row = rows(form)[5]
+    filled = fill(form, {5: ("进行中",)}, tmp_path / "v.xlsx")
+    xml = f'<c r="H{row}" t="inlineStr"><is><t>a_x001B_[31mb_x005F_x0041_</t></is></c>'
+    escaped = with_cell(filled, tmp_path / "w.xlsx", f"H{row}", xml)
+    result = collect(escaped, ledger, "--yes")
+    assert result.exit_code == 0, result.stderr
+    tail = ledger.read_text(encoding="utf-8").splitlines()[-1]
+    assert tail.endswith(', note: "a [31mb_x0041_"}')
+
+
+def test_hostile_zip_of_many_members(form: Path, ledger: Path, tmp_path: Path) -> None:
+    many = tmp_path / "many.xlsx"
+    shutil.copy(form, many)
+    with zipfile.ZipFile(many, "a") as archive:
+        for n in range(300 - len(archive.infolist())):
+            archive.writestr(f"x/{n}", b"1")
+    refused(
+        many,
+        ledger,
+        f"{many}: is not an xlsx workbook szbiz reads: it holds 300 files; a form holds a "
+        "dozen, and at most 200 are read",
+    )
+
+
+def csv_with_id(tmp_path: Path, name: str, task: str) -> tuple[Path, int]:
+    text = (TEST_DATA / "市口岸办-报回.csv").read_bytes().decode("utf-8-sig")
+    lines = text.split("\r\n")
+    line = next(i for i, x in enumerate(lines) if x.startswith("88,")) + 1
+    path = tmp_path / name
+    path.write_bytes(text.replace("\r\n88,", f"\r\n{task},").encode("utf-8"))
+    return path, line
+
+
+def test_hostile_csv_task_id_of_other_digits(ledger: Path, tmp_path: Path) -> None:
+    """² is a digit to str.isdigit() but not to int(); 5000 digits are cut in the message."""
+    bad, line = csv_with_id(tmp_path, "sup.csv", "²")
+    refused(bad, ledger, f"{bad} · A{line}: 序号 '²' is no task of the list in use")
+    bad, line = csv_with_id(tmp_path, "long.csv", LONG)
+    refused(bad, ledger, f"{bad} · A{line}: 序号 '{'9' * 40}…' is no task of the list in use")
+
+
+def test_collect_as_of_before_the_forms_day(form: Path, ledger: Path, tmp_path: Path) -> None:
+    """Its blank 完成日期 would date events before the form was made."""
+    filled = fill(form, {5: ("进行中",)}, tmp_path / "v.xlsx")
+    before = sha256(ledger)
+    result = run(
+        "collect", str(filled), "--yes", "--progress", str(ledger), "--as-of", "2020-06-15"
+    )
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: {filled}: the form is as of 2020-07-01, after --as-of 2020-06-15; "
+        "collect it as of that day or later\n"
+    )
+    assert sha256(ledger) == before
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "1900-01-01"])
+def test_hostile_forms_day_out_of_range(day: str, form: Path, ledger: Path, tmp_path: Path) -> None:
+    filled = fill(form, {5: ("进行中",)}, tmp_path / "v.xlsx")
+    bad = rewrite(
+        filled,
+        tmp_path / "w.xlsx",
+        "xl/worksheets/sheet3.xml",
+        lambda data: data.replace(f"截至 {DAY}".encode(), f"截至 {day}".encode()),
+    )
+    refused(
+        bad,
+        ledger,
+        f"{bad} · 进展情况!A3: the form is as of {day}, outside 2000-01-01 to 2999-12-31; "
+        "send 市税务局 a new form with szbiz sheet -o",
+    )
+
+
+@pytest.mark.parametrize("suffix", [".xlsm", ".txt"])
+def test_collect_reads_only_xlsx_and_csv(
+    suffix: str, form: Path, ledger: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / f"f{suffix}"
+    shutil.copy(fill(form, {5: ("进行中",)}), other)
+    refused(
+        other,
+        ledger,
+        f"{other}: expected a returned form (.xlsx, or .csv); save the form from Excel as "
+        ".xlsx (or as CSV)",
+    )

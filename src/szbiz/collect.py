@@ -30,7 +30,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import math
+import posixpath
 import re
+import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,6 +80,8 @@ MAX_FILE = 8 * 1024 * 1024  # a form of every task of the list is some 50 KB
 MAX_UNPACKED = 64 * 1024 * 1024  # what a workbook may hold unzipped: no zip bomb
 MAX_MEMBERS = 200  # files inside a workbook
 MAX_TEXT = 2000  # characters of a 进展情况 or 依据
+MAX_NUMBER = 40  # characters of a number cell's text: Excel writes at most some 24
+MAX_WHOLE = 10**15  # a whole number in a text column is read as its digits up to here
 SLACK_ROWS = 200  # rows read past the form's own, to find one added
 MAX_ROWS = 20_000  # rows of a form: far beyond any agency's tasks, and bounded
 IDENTITY = re.compile(
@@ -138,6 +143,19 @@ def make_form(
         part = next(p for p in view.parts if p.agency == agency)
         rows.append(FormRow(view.task, part.role, view.deadline, part.status))
     return Form(tasks.document.title, agency, as_of, list_sha256, tuple(rows))
+
+
+def check_form_day(as_of: dt.date) -> None:
+    """A form is made as of a day its answers can be dated on or before: refuse one that
+    no return could be collected from (UsageError)."""
+    from szbiz.errors import UsageError
+
+    if not dates.FIRST_EVENT <= as_of <= dates.LAST:
+        raise UsageError(
+            f"--as-of {as_of.isoformat()}: a form is made as of a day from "
+            f"{dates.FIRST_EVENT.isoformat()} to {dates.LAST.isoformat()}, "
+            "the days collect records"
+        )
 
 
 def agencies_with_tasks(tasks: TaskList) -> tuple[str, ...]:
@@ -218,9 +236,9 @@ def read_return(path: Path, tasks: TaskList, list_sha256: str) -> Returned:
     except Refused as exc:
         raise FormError(f"{path}: {exc.reason}") from None
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix == ".xlsx":
         sheet, ids = _workbook(path, data)
-    elif suffix in (".csv", ".txt"):
+    elif suffix == ".csv":
         sheet, ids = _csv(path, data), None
     else:
         raise FormError(
@@ -230,8 +248,11 @@ def read_return(path: Path, tasks: TaskList, list_sha256: str) -> Returned:
 
 
 def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
-    """The form's sheet and its rows' task ids from the hidden sheet; a file that is no
-    workbook, or would unpack to more than MAX_UNPACKED, is refused before openpyxl reads it."""
+    """The form's sheet and its rows' task ids from the hidden sheet. A file that is no
+    workbook, would unpack to more than MAX_UNPACKED or into more than MAX_MEMBERS files,
+    declares a DOCTYPE (entities: no workbook has them) or holds a cell no spreadsheet
+    writes is refused before openpyxl reads it; whatever openpyxl still trips on is this
+    file's error too."""
     not_book = f"{path}: is not an xlsx workbook"
     if not data.startswith(b"PK\x03\x04"):
         hint = "; it looks like CSV: name it .csv" if _looks_like_text(data) else ""
@@ -239,34 +260,61 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise FormError(f"{not_book} (a damaged zip file: {exc})") from None
-    unpacked = sum(m.file_size for m in members)
-    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED:
-        raise FormError(
-            f"{not_book} szbiz reads: it would unpack to {unpacked:,} bytes in "
-            f"{len(members)} files; a form unpacks to well under {MAX_UNPACKED // 2**20} MiB"
-        )
+            if len(members) > MAX_MEMBERS:
+                raise FormError(
+                    f"{not_book} szbiz reads: it holds {len(members):,} files; "
+                    f"a form holds a dozen, and at most {MAX_MEMBERS} are read"
+                )
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_UNPACKED:
+                raise FormError(
+                    f"{not_book} szbiz reads: it would unpack to {unpacked:,} bytes; "
+                    f"a form unpacks to well under {MAX_UNPACKED // 2**20} MiB"
+                )
+            parts = {m.filename: archive.read(m) for m in members}
+    except FormError:
+        raise
+    except Exception as exc:  # zipfile raises what a damaged or crafted zip makes it raise
+        raise FormError(f"{not_book} (a damaged zip file: {_said(exc)})") from None
+    for name, part in parts.items():
+        if _DECLARATION.search(part.replace(b"\x00", b"")):  # UTF-16 too
+            raise FormError(
+                f"{path}: not a workbook szbiz wrote ({dates.shown(name)} declares a DOCTYPE "
+                "or entities, which no workbook holds); return the form as sent"
+            )
     try:
         from openpyxl import load_workbook
     except ModuleNotFoundError:
         raise SzbizError('reading xlsx needs openpyxl: pip install "szbiz[xlsx]"') from None
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises what the zip's content makes it raise
-        raise FormError(f"{not_book} ({type(exc).__name__}: {exc})") from None
-    try:
-        if META_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
-            raise FormError(
-                f"{path}: not a form made by szbiz sheet -o (it lacks the sheets "
-                f"{FORM_SHEET} and {META_SHEET}); fill in the form as sent"
+    with warnings.catch_warnings():
+        # openpyxl warns on stderr of what it drops (a date serial out of range becomes
+        # the error value #VALUE!, refused as such): the one line says what is wrong.
+        warnings.simplefilter("ignore")
+        try:
+            book = load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
-        meta = _Sheet(path, META_SHEET, _rows(book[META_SHEET], 7 + MAX_ROWS, 2))
-        ids = _row_ids(meta)
-        last = max(ids, default=FIRST_ROW) + SLACK_ROWS
-        sheet = _Sheet(path, FORM_SHEET, _rows(book[FORM_SHEET], last, len(HEADERS) + 2))
-    finally:
-        book.close()
+        except Exception as exc:  # openpyxl raises what the zip's content makes it raise
+            raise FormError(f"{not_book} ({_said(exc)})") from None
+        try:
+            if META_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
+                raise FormError(
+                    f"{path}: not a form made by szbiz sheet -o (it lacks the sheets "
+                    f"{FORM_SHEET} and {META_SHEET}); fill in the form as sent"
+                )
+            located = _sheet_members(parts)
+            for name in (META_SHEET, FORM_SHEET):
+                _check_cells(path, name, parts, located.get(name))
+            meta = _Sheet(path, META_SHEET, _rows(book[META_SHEET], 7 + MAX_ROWS, 2))
+            ids = _row_ids(meta)
+            last = max(ids, default=FIRST_ROW) + SLACK_ROWS
+            sheet = _Sheet(path, FORM_SHEET, _rows(book[FORM_SHEET], last, len(HEADERS) + 2))
+        except FormError:
+            raise
+        except Exception as exc:
+            raise FormError(f"{not_book} szbiz reads ({_said(exc)})") from None
+        finally:
+            book.close()
     # The identity the hidden sheet holds is the one checked: put where the form's shows it.
     identity = str(meta.value(2, 1) or "")
     while len(sheet.rows) < 3:
@@ -275,24 +323,144 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
     return sheet, ids
 
 
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel writes a character XML cannot hold
+_REF = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
+
+
+def _said(exc: BaseException) -> str:
+    """What a reader raised, as one short line."""
+    return dates.shown(f"{type(exc).__name__}: {' '.join(str(exc).split())}", 200)
+
+
 def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in data[:4096]
 
 
+def _sheet_members(parts: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name → the zip member holding it, as the workbook's relations say (empty when
+    they cannot be followed: openpyxl then says what is wrong)."""
+    from xml.etree import ElementTree
+
+    def target(base: str, ref: str) -> str:
+        return (
+            ref.lstrip("/")
+            if ref.startswith("/")
+            else posixpath.normpath(posixpath.join(posixpath.dirname(base), ref))
+        )
+
+    def relations(part: str) -> dict[str, str]:
+        home, name = posixpath.split(part)
+        tree = ElementTree.fromstring(parts[posixpath.join(home, "_rels", f"{name}.rels")])
+        return {
+            str(r.get("Id")): target(part, str(r.get("Target")))
+            for r in tree
+            if r.get("Target") is not None
+        }
+
+    try:
+        root = ElementTree.fromstring(parts["_rels/.rels"])
+        main = next(
+            r.get("Target", "") for r in root if str(r.get("Type", "")).endswith("/officeDocument")
+        )
+        book = target("", main)
+        rels = relations(book)
+        found = {}
+        for sheet in ElementTree.fromstring(parts[book]).iter():
+            if sheet.tag.endswith("}sheet"):
+                rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+                if rid in rels:
+                    found[str(sheet.get("name"))] = rels[rid]
+        return found
+    except (KeyError, StopIteration, ElementTree.ParseError):
+        return {}
+
+
+def _check_cells(path: Path, sheet: str, parts: dict[str, bytes], member: str | None) -> None:
+    """Refuse, naming it, the first cell of the sheet that no spreadsheet writes and openpyxl
+    would stumble on or misread: a number too long or not finite, a shared string that is
+    not there, a date that is none, a truth value that is neither."""
+    from xml.etree import ElementTree
+
+    if member is None or member not in parts:
+        return
+    try:
+        _check_each_cell(path, sheet, parts, ElementTree.iterparse(io.BytesIO(parts[member])))
+    except ElementTree.ParseError as exc:
+        raise FormError(
+            f"{path} · {sheet}: not a workbook szbiz wrote (its XML is malformed: {exc}); "
+            "return the form as sent"
+        ) from None
+
+
+def _check_each_cell(path: Path, sheet: str, parts: dict[str, bytes], events: Any) -> None:
+    strings: int | None = None
+    for _, element in events:
+        if not element.tag.endswith("}c"):
+            continue
+        kind, ref = element.get("t", "n"), element.get("r")
+        value = next((e.text or "" for e in element if e.tag.endswith("}v")), None)
+        problem = None
+        if ref is not None and not _REF.fullmatch(ref):
+            problem = f"the cell reference {dates.shown(ref)!r} names no cell"
+            ref = None
+        elif value is None or any(e.tag.endswith("}f") for e in element):
+            pass
+        elif kind == "n":
+            number = value.strip()
+            if len(number) > MAX_NUMBER:
+                problem = f"a number of {len(number):,} characters; expected at most {MAX_NUMBER}"
+            elif not _NUMBER.fullmatch(number) or not math.isfinite(float(number)):
+                problem = f"{dates.shown(number)!r} is not a number"
+        elif kind == "s":
+            if strings is None:
+                strings = _shared_strings(parts)
+            index = value.strip()
+            if not (index.isascii() and index.isdigit() and int(index[:9]) < strings):
+                problem = (
+                    f"the shared string {dates.shown(index)!r} is not in the workbook "
+                    f"(it holds {strings})"
+                )
+        elif kind == "d":
+            try:
+                dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                problem = f"{dates.shown(value.strip())!r} is not a date"
+        elif kind == "b" and value.strip() not in ("0", "1"):
+            problem = f"{dates.shown(value.strip())!r} is not a truth value (0 or 1)"
+        if problem:
+            where = f"{path} · {sheet}!{ref}" if ref else f"{path} · {sheet}"
+            raise FormError(f"{where}: {problem}; return the form as sent")
+        element.clear()
+
+
+def _shared_strings(parts: dict[str, bytes]) -> int:
+    from xml.etree import ElementTree
+
+    found = [name for name in parts if name.lower().endswith("sharedstrings.xml")]
+    if not found:
+        return 0
+    return sum(1 for e in ElementTree.fromstring(parts[found[0]]) if e.tag.endswith("}si"))
+
+
 def _rows(worksheet: Any, max_row: int, max_col: int) -> list[list[Any]]:
-    """Each row's values up to ``max_col``; a formula cell's value is its formula's text."""
+    """Each row's values up to ``max_col``; a formula cell's value is its formula's text, an
+    error cell's its error, a text's Excel escapes (``_x001B_``) are read as what they say."""
     rows: list[list[Any]] = []
     for cells in worksheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
         values: list[Any] = []
         for cell in cells:
             value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", "") == "f" or type(value).__name__ in (
-                "ArrayFormula",
-                "DataTableFormula",
-            ):
+            kind = getattr(cell, "data_type", "")
+            if kind == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
                 value = _Formula(str(getattr(value, "text", None) or value))
-            elif value is not None and not isinstance(value, str | int | float | dt.datetime):
-                value = str(value)  # a time or a truth value: read as its text
+            elif kind == "e":
+                value = _Error(str(value))
+            elif isinstance(value, str):
+                value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+            elif value is not None and not isinstance(value, int | float | dt.datetime):
+                value = str(value)  # a time: read as its text
             values.append(value)
         rows.append(values)
     return rows
@@ -300,6 +468,10 @@ def _rows(worksheet: Any, max_row: int, max_col: int) -> list[list[Any]]:
 
 class _Formula(str):
     """A cell's formula, refused wherever it stands."""
+
+
+class _Error(str):
+    """A cell's error value (#VALUE!, #N/A), refused wherever it stands."""
 
 
 def _row_ids(meta: _Sheet) -> dict[int, int]:
@@ -339,18 +511,40 @@ def _csv(path: Path, data: bytes) -> _Sheet:
 
 
 def _text(sheet: _Sheet, row: int, column: int) -> str:
-    """A cell as text, its spacing and line breaks made one space; a formula refused."""
+    """A cell as text, its spacing and line breaks made one space; a formula or an error
+    value refused, and in 进展情况 and 依据 anything but text or a whole number."""
     value = sheet.value(row, column)
     if isinstance(value, _Formula):
         raise sheet.fail(
             row, column, f"a formula ({dates.shown(value)}); type the answer as text or a date"
         )
+    if isinstance(value, _Error):
+        said = f"an error value ({dates.shown(value)})"
+        if column == COLUMN["完成日期"]:  # openpyxl's for a date serial out of range too
+            said = f"完成日期 is {said}, or a date serial out of range"
+        raise sheet.fail(row, column, f"{said}; type the answer as text or a date")
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_WHOLE:
         value = int(value)
+    if isinstance(value, dt.datetime) and value == dt.datetime(value.year, value.month, value.day):
+        value = value.date()
+    if column in _TEXT_COLUMNS and not (
+        isinstance(value, str | dt.date)
+        or (isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_WHOLE)
+    ):
+        found = "the truth value" if isinstance(value, bool) else "the number"
+        raise sheet.fail(
+            row,
+            column,
+            f"expected text, found {found} {dates.shown(str(value))}; "
+            f"type {HEADERS[column]} as text",
+        )
     text = " ".join(str(value).split())
     return "".join(c if c.isprintable() else " " for c in text).strip()
+
+
+_TEXT_COLUMNS = (COLUMN["进展情况"], COLUMN["依据"])
 
 
 def _answers(
@@ -373,14 +567,23 @@ def _answers(
             row_of_identity,
             0,
             f"a form made from another task list (sha256 {sha[:12]}…; the list in use is "
-            f"{list_sha256[:12]}…); send {agency} a new form with szbiz sheet -o",
+            f"{list_sha256[:12]}…); send {dates.shown(agency)} a new form with szbiz sheet -o",
         )
     if tasks.agency(agency) is None:
-        raise sheet.fail(row_of_identity, 0, f"{agency} is no agency of the list in use")
+        raise sheet.fail(
+            row_of_identity, 0, f"{dates.shown(agency)} is no agency of the list in use"
+        )
     try:
         as_of = dt.date.fromisoformat(day)
     except ValueError:
         raise sheet.fail(row_of_identity, 0, f"the form's day {day} is not a date") from None
+    if not dates.FIRST_EVENT <= as_of <= dates.LAST:
+        raise sheet.fail(
+            row_of_identity,
+            0,
+            f"the form is as of {day}, outside {dates.FIRST_EVENT.isoformat()} to "
+            f"{dates.LAST.isoformat()}; send {agency} a new form with szbiz sheet -o",
+        )
 
     header = row_of_identity + 1 if ids is None else HEADER_ROW
     for column, name in enumerate(HEADERS):
@@ -389,7 +592,7 @@ def _answers(
             raise sheet.fail(
                 header,
                 column,
-                f"expected the header {name}, found {got!r}; keep the columns as sent",
+                f"expected the header {name}, found {dates.shown(got)!r}; keep the columns as sent",
             )
     last = len(sheet.rows) if ids is None else max(ids, default=header)
     mine = {t.id for t in tasks.tasks if agency in t.agencies()}
@@ -434,16 +637,19 @@ def _task_id(
     agency: str,
     mine: set[int],
 ) -> int:
-    task_id = int(text) if text.isdigit() and len(text) <= 18 else None
+    # ASCII digits only: str.isdigit() takes ², which int() does not.
+    digits = text.isascii() and text.isdigit() and len(text) <= 18
+    task_id = int(text) if digits else None
     if ids is not None and task_id != ids[row]:
         raise sheet.fail(
             row,
             0,
-            f"序号 {text or '(blank)'} was changed; this row was sent as task {ids[row]} "
+            f"序号 {dates.shown(text) or '(blank)'} was changed; "
+            f"this row was sent as task {ids[row]} "
             "(序号 is locked: fill in only 状态, 完成日期, 进展情况 and 依据)",
         )
     if task_id is None or tasks.task(task_id) is None:
-        raise sheet.fail(row, 0, f"序号 {text!r} is no task of the list in use")
+        raise sheet.fail(row, 0, f"序号 {dates.shown(text)!r} is no task of the list in use")
     if task_id not in mine:
         task = tasks.task(task_id)
         assert task is not None
@@ -487,7 +693,7 @@ def _answer(
 
 def _day(sheet: _Sheet, row: int, column: int, as_of: dt.date) -> dt.date | None:
     value = sheet.value(row, column)
-    if isinstance(value, _Formula):
+    if isinstance(value, _Formula | _Error):
         _text(sheet, row, column)  # raises
     valid = f"a day from {dates.FIRST_EVENT.isoformat()} to the form's day {as_of.isoformat()}"
     if isinstance(value, dt.datetime):
@@ -557,6 +763,11 @@ def plan(
     note. A blank 完成日期 is the form's day, or ``today`` if that is earlier."""
     at = at or dates.now()
     agency = returned.agency
+    if returned.as_of > today:
+        raise FormError(
+            f"{returned.path}: the form is as of {returned.as_of.isoformat()}, after the day "
+            f"collected as of, {today.isoformat()}"
+        )
     steps = []
     for answer in returned.answers:
         task = tasks.task(answer.task)

@@ -64,6 +64,13 @@ def collect(
     for path in files:
         try:
             returned = read_return(path, session.tasks, identity)
+            if returned.as_of > day:
+                # Its blank 完成日期 would be a day before the form was made.
+                said = "--as-of" if scope.as_of is not None and day == session.as_of else "today"
+                raise FormError(
+                    f"{path}: the form is as of {returned.as_of.isoformat()}, after {said} "
+                    f"{day.isoformat()}; collect it as of that day or later"
+                )
             recorder = who(by) if by is not None else returned.agency
             steps = plan(returned, session.tasks, session.history, recorder, day)
         except FormError as exc:
@@ -86,7 +93,7 @@ def collect(
         _finish(refused)
         return
     if count:
-        _record(session, plans)
+        refused += _record(session, plans)
     _finish(refused)
 
 
@@ -105,16 +112,23 @@ def _confirmed(yes: bool, count: int) -> bool:
     return False
 
 
-def _record(session: Session, plans: list[tuple[Returned, str, tuple[Step, ...]]]) -> None:
-    from szbiz.collect import record
+def _record(session: Session, plans: list[tuple[Returned, str, tuple[Step, ...]]]) -> int:
+    """Record each file's plan, all of it or none; the number of files refused meanwhile."""
+    from szbiz.collect import FormError, record
     from szbiz.dates import today
 
     ledger = session.settings.ledger_for_writing()
     day = min(session.as_of, today())
+    refused = 0
     for returned, recorder, steps in plans:
         if not steps:
             continue
-        made = record(ledger, returned, session.tasks, recorder, day)
+        try:
+            made = record(ledger, returned, session.tasks, recorder, day)
+        except FormError as exc:
+            exit_code(exc)
+            refused += 1
+            continue
         count = len(made)
         if count:
             say(
@@ -123,6 +137,7 @@ def _record(session: Session, plans: list[tuple[Returned, str, tuple[Step, ...]]
             )
         else:
             say(f"nothing new in {returned.path}: recorded meanwhile")
+    return refused
 
 
 def _shown(path: Path) -> str:
