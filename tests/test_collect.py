@@ -738,6 +738,31 @@ def test_hostile_forms_day_out_of_range(day: str, form: Path, ledger: Path, tmp_
     )
 
 
+@pytest.mark.parametrize("every", [False, True])
+def test_no_form_as_of_a_day_before_2000(every: bool, tmp_path: Path) -> None:
+    out = tmp_path / ("forms" if every else "f.xlsx")
+    which = ("--all",) if every else ("--agency", AGENCY)
+    result = run("sheet", *which, "-o", str(out), "--as-of", "1999-06-01")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: --as-of 1999-06-01: a form is made as of a day from 2000-01-01 to 2999-12-31, "
+        "the days collect records\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsm", ".txt", ""])
+def test_sheet_output_of_an_unknown_kind(suffix: str, tmp_path: Path) -> None:
+    """A terminal table in f.csv or f.xlsm would open as garbage."""
+    out = tmp_path / f"f{suffix}"
+    result = run("sheet", "--agency", AGENCY, "-o", str(out), "--as-of", DAY)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: -o {out}: sheet writes .xlsx (the fill-in form), .md or .html; or give --format\n"
+    )
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("suffix", [".xlsm", ".txt"])
 def test_collect_reads_only_xlsx_and_csv(
     suffix: str, form: Path, ledger: Path, tmp_path: Path

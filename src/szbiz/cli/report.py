@@ -144,14 +144,21 @@ def sheet(
         suffix = output.suffix.lower()
         form = suffix == ".xlsx" and fmt is None
         if fmt is None and not form:
-            kind = SHEET_SUFFIXES.get(suffix, "table")
+            if suffix not in SHEET_SUFFIXES:
+                # A terminal table in f.csv or f.xlsm would open as garbage.
+                raise UsageError(
+                    f"-o {output}: sheet writes .xlsx (the fill-in form), .md or .html; "
+                    "or give --format"
+                )
+            kind = SHEET_SUFFIXES[suffix]
         _check_output(output, scope)
     session = scope.open()
     (name,) = resolve_agencies(session, [agency])
     if form:
-        from szbiz.collect import list_identity, make_form
+        from szbiz.collect import check_form_day, list_identity, make_form
         from szbiz.render.export.form import render
 
+        check_form_day(session.as_of)
         made = make_form(
             session.tasks,
             session.history,
@@ -206,19 +213,26 @@ def _xlsx(render: Callable[[Form], bytes], form: Form) -> bytes:
 
 def _all_forms(directory: Path, scope: Scope) -> None:
     """Every agency's form, ``DIRECTORY/<agency>.xlsx``; the directory is made if missing."""
-    from szbiz.collect import agencies_with_tasks, file_name, list_identity, make_form
+    from szbiz.collect import (
+        agencies_with_tasks,
+        check_form_day,
+        file_name,
+        list_identity,
+        make_form,
+    )
     from szbiz.render.export.form import render
 
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"-o {directory} is not a directory; --all writes one form per agency")
+    if not directory.exists() and not directory.parent.is_dir():
+        raise UsageError(f"-o {directory}: the directory {directory.parent} does not exist")
+    session = scope.open()
+    check_form_day(session.as_of)
     if not directory.exists():
-        if not directory.parent.is_dir():
-            raise UsageError(f"-o {directory}: the directory {directory.parent} does not exist")
         try:
             directory.mkdir()
         except OSError as exc:
             raise SzbizError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    session = scope.open()
     identity = list_identity(session.settings.tasks)
     names = agencies_with_tasks(session.tasks)
     targets = [directory / f"{file_name(name)}.xlsx" for name in names]
