@@ -533,3 +533,183 @@ def test_two_branches_merge_with_union_and_lint_passes(
     assert data["parts"]["深圳海关"]["status"] == "done"
     assert [e["kind"] for e in data["history"]] == ["extend", "status"]
     assert TASKS.is_file()
+
+
+# --- news judged as of today, parts that add up, one event one id --------------------
+
+
+def test_a_status_withdrawn_after_its_day_can_be_recorded_again(ledger: Path) -> None:
+    ok("done", "92", "--on", "2020-06-20")
+    ok("undo", "92")  # withdrawn on 2020-08-01, after the day of the done
+    result = run("done", "92", "--on", "2020-06-20")
+    assert (result.exit_code, result.stdout) == (0, "task 92: todo → done on 2020-06-20\n")
+    assert (detail("92")["status"], detail("92")["done_on"]) == ("done", "2020-06-20")
+    # And an extension withdrawn after its day.
+    ok("extend", "91", "--to", "2020-09-30", "--on", "2020-06-20", "--ref", "深府办函〔2020〕5号")
+    ok("undo", "91")
+    result = run(
+        "extend", "91", "--to", "2020-09-30", "--on", "2020-06-20", "--ref", "深府办函〔2020〕5号"
+    )
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "task 91: deadline extended to 2020-09-30 (was 2020-06-30) from 2020-06-20\n",
+    )
+    assert detail("91")["deadline"] == "2020-09-30"
+
+
+def test_a_task_with_several_leads_is_done_when_each_lead_is(ledger: Path) -> None:
+    # Task 12, due 2020-06-30: three leads (市场监管, 税务, 公安), one co-agency.
+    for agency, on in (
+        ("市场监管", "2020-06-01"),
+        ("税务", "2020-06-10"),
+        ("政务服务", "2020-06-02"),
+    ):
+        ok("done", "12", "--agency", agency, "--on", on)
+    assert (detail("12")["status"], detail("12")["overdue"]) == ("todo", True)
+    ok("done", "12", "--agency", "公安", "--on", "2020-06-05")
+    data = detail("12")
+    assert (data["status"], data["done_on"], data["done_late"], data["overdue"]) == (
+        "done",
+        "2020-06-10",  # the latest of the leads' days
+        False,
+        False,
+    )
+    assert report("--area", "1")["overall"]["lights"]["on_time"] == 1
+    result = run("done", "12")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "",
+        "task 12 is already done (since 2020-06-10); nothing to record\n",
+    )
+    # Its own status recorded later says otherwise.
+    result = run("reopen", "12")
+    assert (result.exit_code, result.stdout) == (0, "task 12: done → todo on 2020-08-01\n")
+    assert detail("12")["status"] == "todo"
+    # As of a day before the last lead was done, it was not done.
+    assert detail("12", "--as-of", "2020-06-07")["status"] == "todo"
+
+
+def test_the_same_note_twice_is_recorded_once_and_undone_once(ledger: Path) -> None:
+    ok("note", "42", "联调中")
+    before = ledger.read_bytes()
+    result = run("note", "42", "联调中")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "",
+        "task 42 already has this note; nothing to record\n",
+    )
+    assert ledger.read_bytes() == before
+    ok("undo", "42")
+    assert detail("42")["notes"] == []
+    # Withdrawn, the same note is news again.
+    assert ok("note", "42", "联调中") == "task 42: note added on 2020-08-01\n"
+
+
+def test_events_alike_in_one_second_are_told_apart(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from szbiz import dates
+
+    second = dt.datetime(2020, 8, 1, 9, 0, tzinfo=dates.SHANGHAI)
+    monkeypatch.setattr(dates, "now", lambda: second)
+    for args in (("done", "43"), ("reopen", "43"), ("done", "43"), ("reopen", "43")):
+        ok(*args)
+    ok("undo", "43")  # withdraws the last reopen only
+    history = detail("43")["history"]
+    assert [(e["kind"], e.get("status"), e["withdrawn"]) for e in history] == [
+        ("status", "done", False),
+        ("status", "todo", False),
+        ("status", "done", False),
+        ("status", "todo", True),
+        ("undo", None, False),
+    ]
+    assert len({e["id"] for e in history}) == 5
+    assert detail("43")["status"] == "done"
+
+
+def test_an_extension_after_a_late_completion_leaves_it_late(ledger: Path) -> None:
+    # Task 91 is due 2020-06-30: done on 2020-07-05, extended on 2020-07-10.
+    ok("done", "91", "--on", "2020-07-05", "--as-of", "2020-07-05")
+    before = report("--area", "7", "--as-of", "2020-07-15")["overall"]
+    ok(
+        "extend",
+        "91",
+        "--to",
+        "2020-09-30",
+        "--on",
+        "2020-07-10",
+        "--ref",
+        "R",
+        "--as-of",
+        "2020-07-10",
+    )
+    data = detail("91", "--as-of", "2020-07-15")
+    assert (data["deadline"], data["done_late"]) == ("2020-09-30", True)
+    assert line(ok("show", "91", "--as-of", "2020-07-15"), "完成时限") == [
+        "完成时限   2020-09-30 (延期; 原 2020年6月底 2020-06-30) · done on 2020-07-05, 5 days late"
+    ]
+    after = report("--area", "7", "--as-of", "2020-07-15")["overall"]
+    assert (after["lights"]["done_late"], after["on_time_rate"]) == (
+        1,
+        before["on_time_rate"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("extend", "42", "--to", "2019-01-01", "--note", "x"),
+            "error: --to 2019-01-01 is not after task 42's deadline in force, 2020-03-31; "
+            "an extension moves the deadline later\n",
+        ),
+        (
+            ("extend", "91", "--to", "2020-06-01", "--on", "2020-06-20", "--note", "x"),
+            "error: --to 2020-06-01 is not after task 91's deadline in force, 2020-06-30; "
+            "an extension moves the deadline later\n",
+        ),
+        (
+            ("extend", "91", "--to", "2020-06-30", "--note", "x"),
+            "error: --to 2020-06-30 is not after task 91's deadline in force, 2020-06-30; "
+            "an extension moves the deadline later\n",
+        ),
+        (
+            ("note", "42", "43", "44"),
+            "error: the note '44' reads as a task id; give the note's text last: "
+            "szbiz note 42 43 44 TEXT\n",
+        ),
+        (
+            ("note", "42", "5-9,12"),
+            "error: the note '5-9,12' reads as a task id; give the note's text last: "
+            "szbiz note 42 5-9,12 TEXT\n",
+        ),
+        (("note", "42"), "error: the note's text is missing: szbiz note 42 TEXT\n"),
+    ],
+)
+def test_an_extension_backwards_or_a_note_without_text_is_refused(
+    ledger: Path, args: tuple[str, ...], message: str
+) -> None:
+    ok("done", "6")
+    before = ledger.read_bytes()
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+    assert ledger.read_bytes() == before
+
+
+def test_undo_on_a_day_before_the_event_is_refused(ledger: Path) -> None:
+    ok("done", "92", "--on", "2020-06-20")
+    before = ledger.read_bytes()
+    short = detail("92")["history"][0]["id"][:8]
+    result = run("undo", "92", "--on", "2020-06-01")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"error: cannot withdraw {short} (2020-06-20 done) on 2020-06-01, before the day it "
+        "happened; give --on 2020-06-20 or later\n",
+    )
+    assert ledger.read_bytes() == before
+    assert ok("undo", "92", "--on", "2020-06-20") == (
+        f"task 92: withdrew {short} (2020-06-20 done by 张三)\n"
+    )

@@ -159,6 +159,21 @@ def test_a_note_alone_is_a_progress_note_once(form: Path, tmp_path: Path) -> Non
     assert collect(form, ledger, "--yes").stderr == f"nothing new in {form}\n"
 
 
+def test_an_answer_withdrawn_after_its_day_is_news_again(form: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "p.yaml"
+    fill(form, {5: ANSWERS[5]})
+    assert collect(form, ledger, "--yes").exit_code == 0
+    undone = run("undo", "5", "--progress", str(ledger), "--as-of", AFTER)
+    assert undone.exit_code == 0, undone.stderr
+    # Withdrawn on the day of collecting, after the answer's 2020-06-20: recorded again.
+    result = collect(form, ledger, "--yes")
+    assert (result.exit_code, result.stderr) == (0, f"recorded 1 event from {form} in {ledger}\n")
+    shown = json.loads(
+        run("show", "5", "--json", "--as-of", AFTER, "--progress", str(ledger)).stdout
+    )
+    assert (shown["status"], shown["done_on"]) == ("done", "2020-06-20")
+
+
 def test_by_names_who_records(form: Path, tmp_path: Path) -> None:
     ledger = tmp_path / "p.yaml"
     fill(form, {5: ("完成", "2020-06-30")})

@@ -281,6 +281,67 @@ def test_with_two_leads_each_lead_has_only_its_part() -> None:
     ]
 
 
+def lead_done(name: str, on: str) -> Event:
+    return event(task=43, on=on, status=Status.DONE, agency=name)
+
+
+def own(status: Status, on: str) -> Event:
+    return event(task=43, on=on, status=status)
+
+
+def test_with_two_leads_the_task_is_done_when_both_are() -> None:
+    tax, police = lead_done("市税务局", "2020-05-10"), lead_done("市公安局", "2020-05-20")
+    p = History((tax, police)).progress(TWO_LEADS, day("2020-06-01"))
+    assert (p.status, p.done_on, p.last) == (Status.DONE, day("2020-05-20"), police)
+    assert History((tax, police)).progress(TWO_LEADS, day("2020-05-15")).status is Status.TODO
+
+
+@pytest.mark.parametrize(
+    ("order", "status", "done_on"),
+    [
+        # Its own status recorded after the last lead was done says otherwise.
+        (("tax", "police", "reopen"), Status.TODO, None),
+        (("tax", "police", "start"), Status.DOING, None),
+        # One recorded before it is overruled.
+        (("start", "tax", "police"), Status.DONE, "2020-05-20"),
+        # A done of its own keeps the earlier done day, before or after.
+        (("own_done", "tax", "police"), Status.DONE, "2020-05-01"),
+        (("tax", "police", "own_done_later"), Status.DONE, "2020-05-20"),
+        # Reopened, then done again by its own event: done from then.
+        (("tax", "police", "reopen", "own_done_later"), Status.DONE, "2020-06-10"),
+    ],
+)
+def test_with_two_leads_the_task_s_own_status_counts_by_when(
+    order: tuple[str, ...], status: Status, done_on: str | None
+) -> None:
+    make = {
+        "tax": lambda: lead_done("市税务局", "2020-05-10"),
+        "police": lambda: lead_done("市公安局", "2020-05-20"),
+        "reopen": lambda: own(Status.TODO, "2020-06-01"),
+        "start": lambda: own(Status.DOING, "2020-06-01" if order[0] != "start" else "2020-05-05"),
+        "own_done": lambda: own(Status.DONE, "2020-05-01"),
+        "own_done_later": lambda: own(Status.DONE, "2020-06-10"),
+    }
+    events = [make[name]() for name in order]
+    random.Random(7).shuffle(events)  # the ledger's order does not matter: (on, at) does
+    p = History(tuple(events)).progress(TWO_LEADS, day("2020-07-01"))
+    assert (p.status, p.done_on) == (status, day(done_on) if done_on else None)
+
+
+def test_a_late_done_stays_late_after_an_extension() -> None:
+    late = done("2020-07-05")
+    granted = event(on="2020-07-10", to=day("2020-09-30"), ref="深府办函〔2020〕5号")
+    (view,) = views(TASKS, History((late, granted)), day("2020-07-15"), [TASK])
+    assert (view.deadline, view.done_deadline, view.done_late) == (
+        day("2020-09-30"),
+        JUNE_30,
+        True,
+    )
+    assert light(view, 30) is Light.LATE
+    report = build_report(TASKS, History((late, granted)), day("2020-07-15"), [TASK])
+    assert report.overall.lights[Light.LATE] == 1
+
+
 def test_report_counts_extended_tasks_and_done_tasks_with_open_parts() -> None:
     untracked = (EXTENSION, event(task=43, on="2020-05-01", status=Status.DONE))
     report = build_report(TASKS, History(untracked), day("2020-07-01"), TASKS.tasks)

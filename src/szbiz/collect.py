@@ -777,7 +777,8 @@ def plan(
             raise FormError(
                 f"{answer.where}: 完成日期 {day.isoformat()} is after today ({today.isoformat()})"
             )
-        before, last = _part(history, task, day, agency)
+        # Judged as of the form's day: a retraction recorded after the answer's day counts.
+        before, last = _part(history, task, today, agency)
         if answer.status is not None:
             news = last is not None and (
                 (answer.note and answer.note != last.note)

@@ -30,14 +30,14 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from szbiz import dates
 from szbiz.errors import LoadError, Problem, SzbizError, UsageError
-from szbiz.model import Event, History, Status, Task, TaskList, event_id
+from szbiz.model import Event, History, Kind, Status, Task, TaskList, event_id
 
 if TYPE_CHECKING:
     from szbiz.schema import Record
@@ -570,10 +570,28 @@ def append_planned(
     Waits, raises and keeps the ledger's bytes as :func:`append_events` does.
     """
     with _writing(path, timeout) as ledger:
-        events = tuple(plan(ledger.history))
+        events = tuple(_fresh(ledger.history, plan(ledger.history)))
         if events:
             ledger.append(events)
     return events
+
+
+def _fresh(history: History, events: Iterable[Event]) -> list[Event]:
+    """``events``, each made distinct from every event of the ledger and from the others:
+    one identical to another (recorded in the same second, such as a done again after a
+    reopen) is recorded a second later. Two identical events would have one id, and a
+    retraction naming it would withdraw both. None is recorded before an event of its
+    task already is, so that it stays after them among the day's events."""
+    out: list[Event] = []
+    for event in events:
+        earlier = [*history.of(event.task), *(e for e in out if e.task == event.task)]
+        floor = max((e.at for e in earlier), default=event.at)
+        if floor > event.at:
+            event = replace(event, at=floor)
+        while event in earlier:
+            event = replace(event, at=event.at + dt.timedelta(seconds=1))
+        out.append(event)
+    return out
 
 
 def _check_new(events: Sequence[Event]) -> None:
@@ -701,18 +719,25 @@ def _not_an_agency(agency: str, task: Task) -> str:
     return f"{agency} is not an agency of task {task.id}; its agencies are {names}"
 
 
-def _lead(task_id: int, tasks: TaskList | None) -> str | None:
-    """The task's lead when it has exactly one: its part is the task's own status."""
-    task = tasks.task(task_id) if tasks is not None else None
-    return task.lead[0] if task is not None and len(task.lead) == 1 else None
+def _judged(day: dt.date, as_of: dt.date | None) -> dt.date:
+    """The day whether a change is news is judged on: the later of the event's day and
+    the as-of day, so that what was recorded after the event's day (a retraction of the
+    same status, say) counts."""
+    return max(day, as_of) if as_of is not None else day
 
 
 def _standing_status(
-    history: History, task_id: int, day: dt.date, agency: str, lead: str | None
+    history: History, task_id: int, day: dt.date, agency: str, tasks: TaskList | None
 ) -> tuple[Status, Event | None, dt.date | None]:
     """The status of a task (``agency`` "" or its single lead) or of one agency's part
-    on ``day``: (status, the standing status event that set it, the day it took it)."""
+    on ``day``: (status, the standing status event that set it, the day it took it).
+    A task's is the model's (a task with several leads is done when each lead is)."""
+    task = tasks.task(task_id) if tasks is not None else None
+    lead = task.lead[0] if task is not None and len(task.lead) == 1 else None
     own = not agency or agency == lead
+    if own and task is not None:
+        progress = history.progress(task, day)
+        return progress.status, progress.last, progress.since
     mine = [
         e
         for e in history.standing(task_id, day)
@@ -741,18 +766,20 @@ def record(
     *,
     agency: str = "",
     tasks: TaskList | None = None,
+    as_of: dt.date | None = None,
     timeout: float = 10.0,
 ) -> Recorded:
     """Record that the tasks ``ids`` (or ``agency``'s part of them) have ``status`` since
     ``day``: the use case of ``szbiz done`` and its kin.
 
     The events are planned from the ledger as read under its lock, and appended
-    together or not at all. A task that already has ``status`` on ``day`` takes
-    no event, unless it brings a note or evidence its last event lacks (the
-    document number of a ``done`` that arrives later): then the event is
-    recorded, and the task keeps the day it took the status. Given ``tasks``,
-    ``agency`` must be one of each task's agencies, and an event of the task's
-    single lead counts as the task's own.
+    together or not at all. A task that already has ``status`` (as of the later of
+    ``day`` and ``as_of``: a retraction recorded after ``day`` counts) takes no
+    event, unless it brings a note or evidence its last event lacks (the document
+    number of a ``done`` that arrives later): then the event is recorded, and the
+    task keeps the day it took the status. Given ``tasks``, ``agency`` must be one
+    of each task's agencies, and an event of the task's single lead counts as the
+    task's own.
     """
     note, ref, agency = note.strip(), ref.strip(), agency.strip()
     _readable((("--note", note), ("--ref", ref), ("--by", by), ("--agency", agency)))
@@ -760,23 +787,26 @@ def record(
         verb = "block" if status is Status.BLOCKED else "drop"
         raise UsageError(f"szbiz {verb} needs --note saying why")
     _check_agency(agency, ids, tasks)
+    judged = _judged(day, as_of)
     with _writing(path, timeout) as ledger:
         planned: list[tuple[int, Status, Event | None, dt.date | None]] = []
         for task in dict.fromkeys(ids):
-            lead = _lead(task, tasks)
-            before, last, since = _standing_status(ledger.history, task, day, agency, lead)
+            before, last, since = _standing_status(ledger.history, task, judged, agency, tasks)
             news = last is not None and ((note and note != last.note) or (ref and ref != last.ref))
             if before is status and not news:
                 planned.append((task, before, None, since))
             else:
                 event = Event(task, status, day, by.strip(), dates.now(), note, ref, agency)
                 planned.append((task, before, event, None))
+        made_ = _fresh(ledger.history, (e for _, _, e, _ in planned if e is not None))
+        fresh = iter(made_)
+        planned = [(t, b, None if e is None else next(fresh), s) for t, b, e, s in planned]
         new = [event for _, _, event, _ in planned if event is not None]
         after = History(ledger.history.events + tuple(new)) if new else ledger.history
         outcomes = []
         for task, before, made, since in planned:
             if made is not None:
-                now, _, since = _standing_status(after, task, day, agency, _lead(task, tasks))
+                now, _, since = _standing_status(after, task, judged, agency, tasks)
             else:
                 now = before
             outcomes.append(Outcome(task, before, now, made, since, agency))
@@ -796,24 +826,36 @@ def add_notes(
     *,
     agency: str = "",
     tasks: TaskList | None = None,
+    as_of: dt.date | None = None,
     timeout: float = 10.0,
 ) -> Recorded:
     """Record a progress note (进展情况) for each of the tasks ``ids`` on ``day``: no status
-    changes. All of them or none."""
+    changes. All of them or none. A task that has the same note (of the same agency, with
+    the same ref) standing as of the later of ``day`` and ``as_of`` takes no event."""
     text, ref, agency = text.strip(), ref.strip(), agency.strip()
     _readable((("TEXT", text), ("--ref", ref), ("--by", by), ("--agency", agency)))
     if not text:
         raise UsageError("szbiz note needs TEXT: what progress was made")
     _check_agency(agency, ids, tasks)
+    judged = _judged(day, as_of)
     with _writing(path, timeout) as ledger:
+        history = ledger.history
         outcomes = []
         for task in dict.fromkeys(ids):
-            lead = _lead(task, tasks)
-            status, _, since = _standing_status(ledger.history, task, day, agency, lead)
-            event = Event(task, None, day, by.strip(), dates.now(), text, ref, agency)
+            status, _, since = _standing_status(history, task, judged, agency, tasks)
+            held = any(
+                e.kind is Kind.NOTE and (e.agency, e.note, e.ref) == (agency, text, ref)
+                for e in history.standing(task, judged)
+            )
+            event = (
+                None if held else Event(task, None, day, by.strip(), dates.now(), text, ref, agency)
+            )
             outcomes.append(Outcome(task, status, status, event, since, agency))
+        fresh = iter(_fresh(history, (o.event for o in outcomes if o.event is not None)))
+        outcomes = [o if o.event is None else replace(o, event=next(fresh)) for o in outcomes]
         done = Recorded(path, tuple(outcomes))
-        ledger.append(done.events)
+        if done.events:
+            ledger.append(done.events)
     return done
 
 
@@ -827,41 +869,52 @@ def extend(
     ref: str = "",
     *,
     tasks: TaskList | None = None,
+    as_of: dt.date | None = None,
     timeout: float = 10.0,
 ) -> Recorded:
     """Record an extension (延期) of the tasks ``ids``: from ``day``, their deadline in
     force is ``to``. It needs the approval (``ref``) or the reason (``note``). A task
-    whose last extension already says so with nothing new takes no event."""
+    whose last extension (as of the later of ``day`` and ``as_of``) already says so with
+    nothing new takes no event. ``to`` must be after the deadline in force on ``day``
+    (UsageError, and nothing recorded): an extension moves the deadline later."""
     note, ref = note.strip(), ref.strip()
     _readable((("--note", note), ("--ref", ref), ("--by", by)))
     if not (note or ref):
         raise UsageError("szbiz extend needs --ref (the document that approved it) or --note (why)")
     if not dates.FIRST <= to <= dates.LAST:
         raise UsageError(f"--to {to.isoformat()}: expected a day in the years {dates.YEARS}")
+    judged = _judged(day, as_of)
     with _writing(path, timeout) as ledger:
         outcomes = []
         for task_id in dict.fromkeys(ids):
             task = tasks.task(task_id) if tasks is not None else None
-            lead = _lead(task_id, tasks)
-            status, _, since = _standing_status(ledger.history, task_id, day, "", lead)
-            if task is not None:
-                was: dt.date | None = ledger.history.progress(task, day).deadline
-            else:
-                standing = [e for e in ledger.history.standing(task_id, day) if e.to]
-                was = standing[-1].to if standing else None
-            last = next((e for e in reversed(ledger.history.standing(task_id, day)) if e.to), None)
+            status, _, since = _standing_status(ledger.history, task_id, judged, "", tasks)
+            # Extensions standing as of the judged day: the last, and those in force on day.
+            standing = [e for e in ledger.history.standing(task_id, judged) if e.to]
+            in_force = [e for e in standing if e.on <= day]
+            was = in_force[-1].to if in_force else task.deadline if task is not None else None
+            last = standing[-1] if standing else None
             same = (
                 last is not None
                 and last.to == to
                 and (not note or note == last.note)
                 and (not ref or ref == last.ref)
             )
+            # The same deadline again, with a new approval or reason: news, not a move.
+            again = bool(in_force) and in_force[-1].to == to
+            if not (same or again) and was is not None and to <= was:
+                raise UsageError(
+                    f"--to {to.isoformat()} is not after task {task_id}'s deadline in "
+                    f"force, {was.isoformat()}; an extension moves the deadline later"
+                )
             event = (
                 None
                 if same
                 else Event(task_id, None, day, by.strip(), dates.now(), note, ref, to=to)
             )
             outcomes.append(Outcome(task_id, status, status, event, since, was=was))
+        fresh = iter(_fresh(ledger.history, (o.event for o in outcomes if o.event is not None)))
+        outcomes = [o if o.event is None else replace(o, event=next(fresh)) for o in outcomes]
         done = Recorded(path, tuple(outcomes))
         if done.events:
             ledger.append(done.events)
@@ -890,11 +943,19 @@ def undo(
             raise SzbizError(f"task {task} has no event to withdraw")
         order = {id(e): i for i, e in enumerate(history.events)}
         target = max(standing, key=lambda e: (e.at, order.get(id(e), -1)))
-        lead = _lead(task, tasks)
-        before, _, _ = _standing_status(history, task, day, target.agency, lead)
-        event = Event(task, None, day, by.strip(), dates.now(), note, undo=event_id(target))
+        if day < target.on:
+            raise UsageError(
+                f"cannot withdraw {event_id(target)[:8]} ({target.on.isoformat()} "
+                f"{target.status or target.kind}) on {day.isoformat()}, before the day it "
+                "happened; "
+                f"give --on {target.on.isoformat()} or later"
+            )
+        before, _, _ = _standing_status(history, task, day, target.agency, tasks)
+        (event,) = _fresh(
+            history, [Event(task, None, day, by.strip(), dates.now(), note, undo=event_id(target))]
+        )
         after, _, since = _standing_status(
-            History((*history.events, event)), task, day, target.agency, lead
+            History((*history.events, event)), task, day, target.agency, tasks
         )
         outcome = Outcome(task, before, after, event, since, target.agency, withdrawn=target)
         done = Recorded(path, (outcome,))

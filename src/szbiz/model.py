@@ -212,7 +212,19 @@ class Part:
 @dataclass(frozen=True, slots=True)
 class Progress:
     """A task as the ledger has it on a day. Its ``parts`` are made when first asked for,
-    and are left out of ``==``: they follow from the task and the same events."""
+    and are left out of ``==``: they follow from the task and the same events.
+
+    The task's status is its own: its last standing status event without an agency
+    (or naming its single lead). A task with several leads is also done when every
+    lead's part is done, on the latest of their parts' days: the event that made the
+    last of them done counts as a done of the task's own, placed among its own events
+    by (on, at). So a status of its own recorded after it (reopen, start, block)
+    says otherwise; one recorded before it is overruled; and a done of its own, before
+    or after, keeps the earlier done day.
+
+    A done task is late when it was done after ``done_deadline``, the deadline in force
+    on its done day: an extension granted after it was done does not make it on time.
+    """
 
     status: Status
     last: Event | None  # the standing status event that sets the task's status
@@ -222,6 +234,9 @@ class Progress:
     notes: tuple[Event, ...]  # standing progress notes, by (on, at)
     withdrawn: frozenset[str]  # ids of the events withdrawn as of the day
     since: dt.date | None = None  # the day the task took its status (done: done_on)
+    # A done task's deadline in force on its done day, which its lateness is judged by;
+    # None unless done.
+    done_deadline: dt.date | None = None
     # The parts, or how to make them (for a task without events: the task), made when
     # first asked for: most views never ask, and a long list has many.
     _parts: tuple[Part, ...] | Task | Callable[[], tuple[Part, ...]] = field(
@@ -266,7 +281,7 @@ def _run_start(events: Sequence[Event]) -> dt.date | None:
 
 def _untouched(task: Task) -> Progress:
     """The progress of a task with no events."""
-    return Progress(Status.TODO, None, None, task.deadline, (), (), _NONE, None, task)
+    return Progress(Status.TODO, None, None, task.deadline, (), (), _NONE, _parts=task)
 
 
 _NONE: frozenset[str] = frozenset()
@@ -365,17 +380,55 @@ class History:
                 extensions.append(event)
             else:
                 notes.append(event)
-        last = own[-1] if own else None
+        counted: Sequence[Event] = own
+        finished = _leads_done(task, by_agency) if lead is None and by_agency else None
+        if finished is not None:
+            # Several leads, each done: the event that made the last of them done counts
+            # as a done of the task's own, among its own events by (on, at).
+            key = (finished.on, finished.at)
+            earlier = [e for e in own if (e.on, e.at) <= key]
+            counted = [*earlier, finished, *own[len(earlier) :]]
+        last = counted[-1] if counted else None
         status = last.status if last is not None and last.status else Status.TODO
-        since = _run_start(own)
+        since = _run_start(counted)
+        done_on = since if status is Status.DONE else None
         return Progress(
             status=status,
             last=last,
-            done_on=since if status is Status.DONE else None,
-            deadline=(extensions[-1].to or task.deadline) if extensions else task.deadline,
+            done_on=done_on,
+            deadline=_deadline_on(task, extensions, as_of),
             extensions=tuple(extensions),
             notes=tuple(notes),
             withdrawn=withdrawn,
             since=since,
+            done_deadline=None if done_on is None else _deadline_on(task, extensions, done_on),
             _parts=partial(_parts, task, lead, own, by_agency),
         )
+
+
+def _deadline_on(task: Task, extensions: Sequence[Event], day: dt.date) -> dt.date:
+    """The deadline in force on ``day``: the ``to`` of the last of ``extensions`` (by (on,
+    at)) recorded on or before it, else the task's own."""
+    for extension in reversed(extensions):
+        if extension.on <= day and extension.to is not None:
+            return extension.to
+    return task.deadline
+
+
+def _leads_done(task: Task, by_agency: dict[str, list[Event]]) -> Event | None:
+    """When every lead's part is done: the event that made the last of them done (the
+    latest, by (on, at), of the first events of their final runs of done); None while a
+    lead's part is not done."""
+    latest: Event | None = None
+    for name in task.lead:
+        mine = by_agency.get(name)
+        if not mine or mine[-1].status is not Status.DONE:
+            return None
+        first = mine[-1]
+        for event in reversed(mine):  # the first of the final run of done events
+            if event.status is not Status.DONE:
+                break
+            first = event
+        if latest is None or (first.on, first.at) > (latest.on, latest.at):
+            latest = first
+    return latest

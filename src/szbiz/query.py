@@ -80,8 +80,23 @@ class TaskView:
         return self.status not in FINISHED and self.as_of > self.deadline
 
     @property
+    def done_deadline(self) -> dt.date:
+        """The deadline its lateness is judged by: for a done task, the one in force on
+        its done day (an extension granted after does not make it on time); else the
+        deadline in force."""
+        return self.progress.done_deadline or self.progress.deadline
+
+    def deadline_on(self, day: dt.date) -> dt.date:
+        """The deadline in force on ``day`` (not after as_of), by the extensions standing
+        as of as_of."""
+        for extension in reversed(self.progress.extensions):
+            if extension.on <= day and extension.to is not None:
+                return extension.to
+        return self.task.deadline
+
+    @property
     def done_late(self) -> bool:
-        return self.done_on is not None and self.done_on > self.deadline
+        return self.done_on is not None and self.done_on > self.done_deadline
 
     @property
     def days_left(self) -> int:

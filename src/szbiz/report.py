@@ -136,9 +136,10 @@ _LABELS = {
 
 
 def light(view: TaskView, warn_days: int) -> Light:
-    """The task's light against its deadline in force."""
+    """The task's light against its deadline in force (a done task's: on its done day)."""
     done = view.done_on.toordinal() if view.done_on is not None else 0
-    return _light(view.status, view.deadline.toordinal(), done, view.as_of.toordinal(), warn_days)
+    deadline = view.done_deadline.toordinal()
+    return _light(view.status, deadline, done, view.as_of.toordinal(), warn_days)
 
 
 def _light(status: Status, deadline: int, done: int, as_of: int, warn_days: int) -> Light:
@@ -296,7 +297,8 @@ def build_report(
         if status is Status.DONE and _parts_open(task, p.parts):
             parts_open += 1
         done = p.done_on.toordinal() if p.done_on is not None else 0
-        return _PAIRS[status, _light(status, p.deadline.toordinal(), done, day, warn_days)]
+        deadline = (p.done_deadline or p.deadline).toordinal()  # a done task's: on its day
+        return _PAIRS[status, _light(status, deadline, done, day, warn_days)]
 
     # Most tasks have no events: their light follows from the deadline alone.
     keys = [

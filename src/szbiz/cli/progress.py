@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -126,7 +127,16 @@ class Mark:
         note, ref = self.note or "", self.ref or ""
         tasks = session.tasks
         done = record(
-            ledger, numbers, status, day, who(self.by), note, ref, agency=part, tasks=tasks
+            ledger,
+            numbers,
+            status,
+            day,
+            who(self.by),
+            note,
+            ref,
+            agency=part,
+            tasks=tasks,
+            as_of=session.as_of,
         )
         for outcome in done.outcomes:
             since = f"since {outcome.since.isoformat()}" if outcome.since else ""
@@ -183,11 +193,23 @@ for _name, _status, _summary in MARKS:
     _mark_command(_name, _status, _summary)
 
 
+_IDS = re.compile(r"\s*\d+(?:\s*[-–~]\s*\d+)?\s*(?:[,，]\s*\d+(?:\s*[-–~]\s*\d+)?\s*)*")
+
+
 @app.command()
 @option_groups
 def note(
-    ids: IdsArgument,
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="The progress note (进展情况).")],
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ID...",
+            help="Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all.",
+            show_default=False,
+        ),
+    ] = None,
+    text: Annotated[
+        str | None, typer.Argument(metavar="TEXT", help="The progress note (进展情况).")
+    ] = None,
     ref: RefOption = None,
     on: OnOption = None,
     by: ByOption = None,
@@ -199,16 +221,37 @@ def note(
     from szbiz.ledger import add_notes
     from szbiz.settings import who
 
+    if text is None:
+        raise UsageError("szbiz note needs ID... TEXT: the tasks, then the note's text")
+    if not ids:  # one argument: the ids, or the text, but not both
+        raise UsageError(f"the note's text is missing: szbiz note {text} TEXT")
+    if _IDS.fullmatch(text):  # `szbiz note 42 43 44`: the last id taken for the text
+        given = " ".join([*ids, text])
+        raise UsageError(
+            f"the note {text!r} reads as a task id; give the note's text last: "
+            f"szbiz note {given} TEXT"
+        )
     session = scope.open()
     numbers = parse_ids(",".join(ids), session.tasks.ids)
     part = _part(session, agency)
     day = _day(on, session)
     ledger = session.settings.ledger_for_writing()
     done = add_notes(
-        ledger, numbers, text, day, who(by), ref or "", agency=part, tasks=session.tasks
+        ledger,
+        numbers,
+        text,
+        day,
+        who(by),
+        ref or "",
+        agency=part,
+        tasks=session.tasks,
+        as_of=session.as_of,
     )
     for outcome in done.outcomes:
-        _told(f"{_who(outcome, part)}: note added on {day.isoformat()}")
+        if outcome.event is None:
+            say(f"{_who(outcome, part)} already has this note; nothing to record")
+        else:
+            _told(f"{_who(outcome, part)}: note added on {day.isoformat()}")
     _recorded(done, ledger)
 
 
@@ -244,7 +287,15 @@ def extend(
         raise UsageError("szbiz extend needs --ref (the approval) or --note saying why")
     ledger = session.settings.ledger_for_writing()
     done = extend_deadline(
-        ledger, numbers, new, day, who(by), note or "", ref or "", tasks=session.tasks
+        ledger,
+        numbers,
+        new,
+        day,
+        who(by),
+        note or "",
+        ref or "",
+        tasks=session.tasks,
+        as_of=session.as_of,
     )
     for outcome in done.outcomes:
         if outcome.event is None:

@@ -58,7 +58,7 @@ def own_part(view: TaskView, agency: str) -> Part | None:
 def part_label(view: TaskView, part: Part) -> str:
     """A part's status as the sheets say it, against the task's deadline in force."""
     if part.status is Status.DONE:
-        late = part.on is not None and part.on > view.deadline
+        late = part.on is not None and part.on > view.deadline_on(part.on)
         return "已完成(逾期)" if late else STATE_LABELS[Status.DONE.value]
     if part.status is not Status.DROPPED and view.as_of > view.deadline:
         if part.status is Status.TODO:

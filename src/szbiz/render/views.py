@@ -119,7 +119,7 @@ def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
 
 def _days(view: TaskView) -> str:
     if view.status is Status.DONE and view.done_on is not None:
-        late = (view.done_on - view.deadline).days
+        late = (view.done_on - view.done_deadline).days
         when = f"done on {view.done_on.isoformat()}"
         return f"{when}, {_plural(late, 'day')} late" if late > 0 else f"{when}, on time"
     days = view.days_left

@@ -62,7 +62,7 @@ def days_late(view: TaskView) -> int | None:
     if view.overdue:
         return -view.days_left
     if view.done_late and view.done_on is not None:
-        return (view.done_on - view.deadline).days
+        return (view.done_on - view.done_deadline).days
     return None
 
 
