@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 from szbiz.errors import UsageError
+from szbiz.i18n import _
 from szbiz.model import Agency, TaskList
 from szbiz.text import normalize_name
 
@@ -38,7 +39,7 @@ def _codes(agency: Agency) -> set[str]:
 def _names(agencies: Iterable[Agency]) -> str:
     names = [a.name for a in agencies]
     shown = "、".join(names[:8])
-    return shown + (f" … ({len(names)} in all)" if len(names) > 8 else "")
+    return shown + (_(" … ({count} in all)").format(count=len(names)) if len(names) > 8 else "")
 
 
 def resolve(query: str, tasks: TaskList) -> Agency:
@@ -52,7 +53,7 @@ def resolve(query: str, tasks: TaskList) -> Agency:
     """
     text = normalize_name(query)
     if not text:
-        raise AgencyError("an empty agency name")
+        raise AgencyError(_("an empty agency name"))
     for agency in tasks.agencies:
         if text in (normalize_name(s) for s in spellings(agency)):
             return agency
@@ -72,12 +73,18 @@ def resolve(query: str, tasks: TaskList) -> Agency:
     candidates = by_code or partial
     if candidates:
         raise AgencyError(
-            f"{query!r} matches {len(candidates)} agencies: {_names(candidates)}; "
-            "give more of the name"
+            _("{text!r} matches {count} agencies: {names}; give more of the name").format(
+                text=query, count=len(candidates), names=_names(candidates)
+            )
         )
     close = suggest(query, tasks)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise AgencyError(f"unknown agency {query!r}{hint}")
+    if close:
+        raise AgencyError(
+            _("unknown agency {text!r}; did you mean {names}?").format(
+                text=query, names=_(" or ").join(close)
+            )
+        )
+    raise AgencyError(_("unknown agency {text!r}").format(text=query))
 
 
 def suggest(query: str, tasks: TaskList) -> list[str]:

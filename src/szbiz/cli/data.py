@@ -49,6 +49,7 @@ def import_(
     from szbiz.dump import dump_tasklist
     from szbiz.files import not_regular, what_is
     from szbiz.importer import read_source
+    from szbiz.render.problems import level
 
     odd = what_is(source)
     if odd is not None:
@@ -76,11 +77,6 @@ def import_(
             path=output,
         )
     )
-
-
-def level(name: str) -> str:
-    """A problem's level as a person reads it: ``error`` or ``warning``."""
-    return _("warning") if name == "warning" else _("error")
 
 
 def _ledger_in_use() -> tuple[tuple[str, Path], ...]:

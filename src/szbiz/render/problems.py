@@ -6,17 +6,24 @@ import json
 from collections.abc import Callable, Sequence
 
 from szbiz.errors import Problem
+from szbiz.i18n import _
 from szbiz.render import Registry, safe
 
 ProblemRenderer = Callable[[Sequence[Problem]], str]
 PROBLEM_FORMATS: Registry[ProblemRenderer] = Registry()
 
 
+def level(name: str) -> str:
+    """A problem's level (``error``, ``warning``) as a person reads it."""
+    return _("warning") if name == "warning" else _("error")
+
+
 @PROBLEM_FORMATS.register("text")
 def text(problems: Sequence[Problem]) -> str:
     """``file:line:col: error: message [rule]``, a line each, safe for the terminal."""
     return "".join(
-        safe.terminal(f"{p.location()}: {p.level}: {p.text} [{p.rule}]") + "\n" for p in problems
+        safe.terminal(f"{p.location()}: {level(p.level)}: {p.text} [{p.rule}]") + "\n"
+        for p in problems
     )
 
 
