@@ -62,7 +62,7 @@ def import_(
         tasks = read_source(source, issuer)
     except LoadError as exc:  # every row that cannot be read, a line each
         for problem in exc.problems:
-            say(f"{level(problem.level)}: {problem}")
+            say(f"{level(problem.level)}: {problem.shown()}")
         raise typer.Exit(int(ExitCode.PROBLEMS)) from None
     text = dump_tasklist(tasks)
     if output is None:
@@ -157,7 +157,7 @@ def lint(
         if problems and all(p.rule == "io" for p in problems):
             unreadable = True
             for p in problems:
-                say(f"{_('error')}: {p}")
+                say(f"{_('error')}: {p.shown()}")
         else:
             found += problems
     if ledger is not None:
@@ -168,7 +168,7 @@ def lint(
             if problems and all(p.rule == "io" for p in problems):  # as for a list
                 unreadable = True
                 for p in problems:
-                    say(f"{_('error')}: {p}")
+                    say(f"{_('error')}: {p.shown()}")
             else:
                 found += problems
     out = PROBLEM_FORMATS[fmt](found)

@@ -22,7 +22,7 @@ def level(name: str) -> str:
 def text(problems: Sequence[Problem]) -> str:
     """``file:line:col: error: message [rule]``, a line each, safe for the terminal."""
     return "".join(
-        safe.terminal(f"{p.location()}: {level(p.level)}: {p.text} [{p.rule}]") + "\n"
+        safe.terminal(f"{p.location()}: {level(p.level)}: {p.said()} [{p.rule}]") + "\n"
         for p in problems
     )
 
@@ -62,5 +62,5 @@ def github(problems: Sequence[Problem]) -> str:
         if p.line > 0:
             props += [f"line={p.line}", f"col={p.column}"]
         props.append(f"title={_escape_property('szbiz ' + p.rule)}")
-        lines.append(f"::{p.level} {','.join(props)}::{_escape_data(p.text)}\n")
+        lines.append(f"::{p.level} {','.join(props)}::{_escape_data(p.said())}\n")
     return "".join(lines)
