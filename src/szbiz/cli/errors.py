@@ -106,7 +106,10 @@ def usage_message(text: str) -> str:
     for pattern, message in CLICK_MESSAGES:
         found = re.fullmatch(pattern, text, re.DOTALL)
         if found:
-            return _(message).format(**found.groupdict())
+            fields = found.groupdict()
+            if "message" in fields:  # typer's message, already translated, ends in its own stop
+                fields["message"] = fields["message"].rstrip(".。")
+            return _(message).format(**fields)
     return text
 
 

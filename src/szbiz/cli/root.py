@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,6 +87,8 @@ def translate_help(command: Any) -> None:
         text = getattr(command, name, None)
         if text:
             setattr(command, name, _(text))
+    if command.help and not command.short_help:  # its line in the table of commands
+        command.short_help = breakable(command.help.split("\n\n")[0], widest=40)
     if getattr(command, "options_metavar", None) == OPTIONS_METAVAR:
         command.options_metavar = _(OPTIONS_METAVAR)
     if getattr(command, "subcommand_metavar", None) == COMMAND_METAVAR:
@@ -95,6 +98,8 @@ def translate_help(command: Any) -> None:
             text = getattr(param, name, None)
             if text:
                 setattr(param, name, _(text))
+        if getattr(param, "help", None):
+            param.help = breakable(param.help)
         if param.metavar:  # ID, TEXT, FILE…: marked with N_ where declared
             param.metavar = _(param.metavar)
         kind = getattr(param.type, "name", "")
@@ -103,6 +108,43 @@ def translate_help(command: Any) -> None:
             param.type.name = _(TYPE_NAMES[kind])
     for sub in getattr(command, "commands", {}).values():
         translate_help(sub)
+
+
+# Where a run of Chinese may break: after full-width punctuation that ends a clause, and
+# before an opening bracket.
+_CLAUSE_ENDS = "，；：。、）"
+_CLAUSE_STARTS = "（"
+
+
+def _cells(text: str) -> int:
+    return sum(2 if char >= "\u2e80" else 1 for char in text)
+
+
+def breakable(text: str, widest: int = 20) -> str:
+    """``text`` with a space where a run wider than ``widest`` cells may break: rich wraps a
+    table's cell only at spaces, and crops (with …) an option's help with a word wider than
+    it, which a run of Chinese soon is. English words are narrower: English stays as it is.
+    """
+    return "".join(
+        token if token.isspace() or _cells(token) <= widest else _split(token, widest)
+        for token in re.split(r"(\s+)", text)
+    )
+
+
+def _split(run: str, widest: int) -> str:
+    pieces: list[str] = []
+    start = cut = 0
+    for i, char in enumerate(run):
+        if char in _CLAUSE_STARTS and i > start:
+            cut = i
+        if _cells(run[start : i + 1]) > widest and cut > start:
+            pieces.append(run[start:cut])
+            start = cut
+        following = run[i + 1 : i + 2]
+        if char in _CLAUSE_ENDS and following and following not in _CLAUSE_ENDS:
+            cut = i + 1
+    pieces.append(run[start:])
+    return " ".join(pieces)
 
 
 app = typer.Typer(
