@@ -38,9 +38,39 @@ CATALOG_LANGUAGE = "zh_CN"
 _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
+class _English:
+    """The message ids themselves: what a missing catalog leaves."""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+
+class _Catalog:
+    """A catalog read when its first message is translated: a command that says nothing
+    in words (``--format ids``) does not pay for it."""
+
+    def __init__(self, domain: str) -> None:
+        self.domain = domain
+        self.read: GNUTranslations | _English | None = None
+
+    def _catalog(self) -> GNUTranslations | _English:
+        if self.read is None:
+            self.read = _load(self.domain) or _English()
+        return self.read
+
+    def gettext(self, message: str) -> str:
+        return self._catalog().gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog().ngettext(singular, plural, n)
+
+
 class _State:
     chosen: str | None = None  # the language decided, None before the first message
-    catalog: GNUTranslations | None = None  # None: English, the message ids themselves
+    catalog: _Catalog | None = None  # None: English, the message ids themselves
     saved_language: str | None = None  # LANGUAGE as it was before Chinese was bound for click
     bound: bool = False
 
@@ -159,7 +189,7 @@ def use(language: str) -> None:
     """Speak ``language`` (``zh`` or ``en``) from now on, click's and typer's messages too."""
     _state.chosen = language if language in LANGUAGES else "en"
     if _state.chosen == "zh":
-        _state.catalog = _load(DOMAIN)
+        _state.catalog = _Catalog(DOMAIN)
         _bind_click(True)
     else:
         _state.catalog = None

@@ -13,7 +13,7 @@ from szbiz.cli.context import Scope, Session, resolve_agencies
 from szbiz.cli.options import Output, option_groups
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
-from szbiz.i18n import N_, _, ngettext
+from szbiz.i18n import N_, _, lang, ngettext
 from szbiz.model import Kind, Status
 from szbiz.query import date_value, events_between, parse_id, parse_ids
 
@@ -187,6 +187,8 @@ def _shown(path: Path) -> str:
 
 def status_text(status: Status) -> str:
     """A status as a person reads it: its code in English (``done``), its label in Chinese."""
+    if lang() == "en":  # without the renderers' import
+        return status.value
     from szbiz.render.views import status_label
 
     return status_label(status.value)

@@ -37,6 +37,7 @@ class Translated:
 
 
 HELP_OPTION = N_("Show this message and exit.")
+HELP_NAMES = frozenset(("-h", "--help"))
 # What the help's <type> column says of an option's value, by the name of its click type
 # (a number typed for szbiz.cli.options.count is of the type ``parse``).
 TYPE_NAMES = {"str": N_("text"), "path": N_("path"), "parse": N_("number")}
@@ -61,8 +62,8 @@ class SzbizGroup(Translated, TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args) or ["--help"]
-        if setup(argv) != "en":
-            translate_help(self)
+        if setup(argv) != "en":  # help is shown only when asked for: its texts too
+            translate_help(self, texts=not HELP_NAMES.isdisjoint(argv))
         try:
             result = super().main(
                 argv, prog_name, complete_var, False, windows_expand_args, **extra
@@ -77,22 +78,34 @@ class SzbizGroup(Translated, TyperGroup):
         return code
 
 
-def translate_help(command: Any) -> None:
-    """Put the help of ``command``, its options and its commands in the language chosen.
+def translate_help(command: Any, texts: bool = True) -> None:
+    """Put the help of ``command``, its options and its commands in the language chosen:
+    the names of values (``ID``) and the usage line always, since errors quote them; the
+    texts (``texts``) when help is shown.
 
     The message ids are the English texts (marked with ``N_``, or the command's
     docstring); click's objects are built anew for every run, after the
     language is known."""
+    if getattr(command, "options_metavar", None) == OPTIONS_METAVAR:
+        command.options_metavar = _(OPTIONS_METAVAR)
+    if getattr(command, "subcommand_metavar", None) == COMMAND_METAVAR:
+        command.subcommand_metavar = _(COMMAND_METAVAR)
+    for param in getattr(command, "params", ()):
+        if param.metavar:  # ID, TEXT, FILE…: marked with N_ where declared
+            param.metavar = _(param.metavar)
+    if texts:
+        _translate_texts(command)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub, texts)
+
+
+def _translate_texts(command: Any) -> None:
     for name in ("help", "short_help", "epilog", "rich_help_panel"):
         text = getattr(command, name, None)
         if text:
             setattr(command, name, _(text))
     if command.help and not command.short_help:  # its line in the table of commands
         command.short_help = breakable(command.help.split("\n\n")[0], widest=40)
-    if getattr(command, "options_metavar", None) == OPTIONS_METAVAR:
-        command.options_metavar = _(OPTIONS_METAVAR)
-    if getattr(command, "subcommand_metavar", None) == COMMAND_METAVAR:
-        command.subcommand_metavar = _(COMMAND_METAVAR)
     for param in getattr(command, "params", ()):
         for name in ("help", "rich_help_panel"):
             text = getattr(param, name, None)
@@ -100,14 +113,10 @@ def translate_help(command: Any) -> None:
                 setattr(param, name, _(text))
         if getattr(param, "help", None):
             param.help = breakable(param.help)
-        if param.metavar:  # ID, TEXT, FILE…: marked with N_ where declared
-            param.metavar = _(param.metavar)
         kind = getattr(param.type, "name", "")
         if kind in TYPE_NAMES:  # the type is shared by every option: a copy of its own
             param.type = copy.copy(param.type)
             param.type.name = _(TYPE_NAMES[kind])
-    for sub in getattr(command, "commands", {}).values():
-        translate_help(sub)
 
 
 # Where a run of Chinese may break: after full-width punctuation that ends a clause, and
