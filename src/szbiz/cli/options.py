@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 
 import typer
 
-from szbiz.cli.root import say, write
+from szbiz.cli.root import say, unicode_output, write
 from szbiz.model import Role
 from szbiz.query import STATUS_CHOICES
 
@@ -101,8 +101,9 @@ def is_terminal() -> bool:
 
 
 def colour() -> bool:
-    """Colour only on a terminal that shows it, and never with NO_COLOR set."""
-    if not is_terminal() or "NO_COLOR" in os.environ:
+    """Colour only on a terminal that shows it: never with NO_COLOR set to anything but
+    the empty string (no-color.org), nor on a dumb one (TERM=dumb, as Emacs's shell sets)."""
+    if not is_terminal() or os.environ.get("NO_COLOR", "") or os.environ.get("TERM") == "dumb":
         return False
     if sys.platform != "win32":
         return True
@@ -118,11 +119,12 @@ def colour() -> bool:
 
 
 def style() -> Style:
-    """How output looks here: the terminal's width (or COLUMNS), colour where it shows."""
+    """How output looks here: the terminal's width (or COLUMNS), colour where it shows, and
+    plain rules, bars and lights where stdout's encoding is not Unicode (GBK)."""
     from szbiz.render.sheet import Style
 
     width = shutil.get_terminal_size((100, 24)).columns
-    return Style(width=width, color=colour())
+    return Style(width=width, color=colour(), plain=not unicode_output())
 
 
 @dataclass
