@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import typer
 
 from szbiz.errors import ExitCode, SzbizError
+from szbiz.i18n import _
 
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
@@ -39,24 +40,26 @@ def exit_code(exc: BaseException, command: str = "szbiz") -> int:
     if isinstance(exc, SzbizError):
         message, code = exc.message, int(exc.exit_code)
     elif isinstance(exc, KeyboardInterrupt | typer.Abort):
-        message, code = "interrupted", INTERRUPTED
+        message, code = _("interrupted"), INTERRUPTED
     elif isinstance(exc, typer.TyperException):  # click's usage errors among them
         ctx = getattr(exc, "ctx", None)
         where = getattr(ctx, "command_path", None) or command
-        message = f"{exc.format_message()} (see '{where} --help')"
+        message = _("{message} (see '{command} --help')").format(
+            message=exc.format_message(), command=where
+        )
         code = exc.exit_code
     elif isinstance(exc, OSError):
         message = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
     else:
-        message = (
-            f"internal error ({type(exc).__name__}: {exc}); "
-            "run again with --debug for the traceback, and please report it"
-        )
+        message = _(
+            "internal error ({error}); run again with --debug for the traceback, "
+            "and please report it"
+        ).format(error=f"{type(exc).__name__}: {exc}")
     from szbiz.render.safe import terminal
 
     # The message may quote what was typed or read (a name, a path, a title): one line,
     # and nothing in it drives the terminal.
-    sys.stderr.write(f"error: {terminal(message)}\n")
+    sys.stderr.write(_("error: {message}").format(message=terminal(message)) + "\n")
     sys.stderr.flush()
     return code
 

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from szbiz.cli.errors import debugging, exit_code
 from szbiz.errors import SzbizError, UsageError
+from szbiz.i18n import LANGUAGES, N_, _, setup
 
 
 class SzbizGroup(TyperGroup):
@@ -31,6 +32,8 @@ class SzbizGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args) or ["--help"]
+        if setup(argv) != "en":
+            translate_help(self)
         try:
             result = super().main(
                 argv, prog_name, complete_var, False, windows_expand_args, **extra
@@ -43,6 +46,25 @@ class SzbizGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def translate_help(command: Any) -> None:
+    """Put the help of ``command``, its options and its commands in the language chosen.
+
+    The message ids are the English texts (marked with ``N_``, or the command's
+    docstring); click's objects are built anew for every run, after the
+    language is known."""
+    for name in ("help", "short_help", "epilog", "rich_help_panel"):
+        text = getattr(command, name, None)
+        if text:
+            setattr(command, name, _(text))
+    for param in getattr(command, "params", ()):
+        for name in ("help", "rich_help_panel"):
+            text = getattr(param, name, None)
+            if text:
+                setattr(param, name, _(text))
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub)
 
 
 app = typer.Typer(
@@ -65,12 +87,27 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _root(
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback for errors (or set SZBIZ_DEBUG=1).")
+        bool,
+        typer.Option("--debug", help=N_("Show a traceback for errors (or set SZBIZ_DEBUG=1).")),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            help=N_(
+                "The language to speak: zh (Chinese) or en (English); "
+                "default: env SZBIZ_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG)."
+            ),
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+            "--version",
+            help=N_("Print the version and exit."),
+            is_eager=True,
+            callback=_print_version,
         ),
     ] = False,
 ) -> None:
@@ -80,6 +117,10 @@ def _root(
     or written, or a state that forbids the change; 2 a usage error (unknown
     option, a value that cannot be read, a ledger in a missing directory).
     """
+    if lang is not None and lang not in LANGUAGES:
+        from szbiz.dates import shown
+
+        raise UsageError(_("--lang {value!r}: give zh or en").format(value=shown(lang)))
 
 
 # SZBIZ_TASKS and SZBIZ_PROGRESS are read by szbiz.settings, which also says
