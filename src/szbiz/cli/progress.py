@@ -81,7 +81,7 @@ def _part(session: Session, name: str | None) -> str:
     names it as lead or support); "" without --agency: the task's own status."""
     if name is None:
         return ""
-    (agency,) = resolve_agencies(session, [name])
+    (agency,) = resolve_agencies(session, [name], one=True)
     return agency
 
 

@@ -147,7 +147,7 @@ def sheet(
             kind = SHEET_SUFFIXES.get(suffix, "table")
         _check_output(output, scope)
     session = scope.open()
-    (name,) = resolve_agencies(session, [agency])
+    (name,) = resolve_agencies(session, [agency], one=True)
     if form:
         from szbiz.collect import list_identity, make_form
         from szbiz.render.export.form import render
