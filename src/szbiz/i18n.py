@@ -72,6 +72,34 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog.ngettext(singular, plural, n)
 
 
+# What the system says of the commonest failures, for Chinese: its own words are English.
+_ERRNO_TEXTS = {
+    "ENOENT": N_("No such file or directory"),
+    "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "EISDIR": N_("Is a directory"),
+    "ENOTDIR": N_("Not a directory"),
+    "ENOSPC": N_("No space left on device"),
+    "EROFS": N_("Read-only file system"),
+    "EEXIST": N_("File exists"),
+    "ENAMETOOLONG": N_("File name too long"),
+    "ELOOP": N_("Too many levels of symbolic links"),
+    "EBUSY": N_("Device or resource busy"),
+    "EIO": N_("Input/output error"),
+    "EINVAL": N_("Invalid argument"),
+}
+
+
+def strerror(exc: OSError) -> str:
+    """What the system says went wrong (``Permission denied``), in the language chosen."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name in _ERRNO_TEXTS and lang() != "en":
+        return _(_ERRNO_TEXTS[name])
+    return str(exc.strerror or exc)
+
+
 def lang() -> str:
     """The language chosen: ``"zh"`` or ``"en"``."""
     if _state.chosen is None:
@@ -132,7 +160,7 @@ def use(language: str) -> None:
     _state.chosen = language if language in LANGUAGES else "en"
     if _state.chosen == "zh":
         _state.catalog = _load(DOMAIN)
-        _bind_click(_state.catalog is not None)
+        _bind_click(True)
     else:
         _state.catalog = None
         _bind_click(False)
@@ -199,4 +227,16 @@ def reset() -> None:
     _state.catalog = None
 
 
-__all__ = ["LANGUAGES", "N_", "_", "choose", "lang", "ngettext", "option", "reset", "setup", "use"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "choose",
+    "lang",
+    "ngettext",
+    "option",
+    "reset",
+    "setup",
+    "strerror",
+    "use",
+]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 import typer
 
 from szbiz.cli.root import say, unicode_output, write
+from szbiz.i18n import N_, _
 from szbiz.model import Role
 from szbiz.query import STATUS_CHOICES
 
@@ -37,23 +38,26 @@ assert tuple(StateChoice) == STATUS_CHOICES
 
 OutputFormat = Literal["table", "tsv", "json", "csv", "md", "ids"]
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("Same as --format json."))]
 AgencyOption = Annotated[
     list[str] | None,
     typer.Option(
         "--agency",
         "-a",
-        help="An agency: name, alias, part of the name (税务) or pinyin code (swj). Repeatable: "
-        "any of them.",
+        help=N_(
+            "An agency: name, alias, part of the name (税务) or pinyin code (swj). Repeatable: "
+            "any of them."
+        ),
     ),
 ]
 RoleOption = Annotated[
-    Role, typer.Option("--role", help="With --agency: as lead, as support, or any.")
+    Role, typer.Option("--role", help=N_("With --agency: as lead, as support, or any."))
 ]
 AreaOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--area", help="An area by number or a unique part of its name. Repeatable: any of them."
+        "--area",
+        help=N_("An area by number or a unique part of its name. Repeatable: any of them."),
     ),
 ]
 
@@ -85,11 +89,20 @@ def count(option: str, unit: str) -> Callable[[str | int], int]:
             return text
         value = text.strip()
         if not (value.isascii() and value.isdigit()):
-            raise UsageError(f"{option} {shown(text)!r} is not a number of {unit}; give 0 or more")
+            raise UsageError(
+                _("{option} {value!r} is not a number of {unit}; give 0 or more").format(
+                    option=option, value=shown(text), unit=_(unit)
+                )
+            )
         if len(value) > len(str(MAX_COUNT)):
             raise UsageError(
-                f"{option} {shown(value)}: a number of {len(value)} digits; "
-                f"give 0 to {MAX_COUNT} {unit}"
+                _("{option} {value}: a number of {digits} digits; give 0 to {most} {unit}").format(
+                    option=option,
+                    value=shown(value),
+                    digits=len(value),
+                    most=MAX_COUNT,
+                    unit=_(unit),
+                )
             )
         return int(value)
 
@@ -136,19 +149,22 @@ class Output:
         typer.Option(
             "--format",
             "-f",
-            help="Output format. Default: table on a terminal, tsv (with a header row) in a pipe.",
+            help=N_(
+                "Output format. Default: table on a terminal, tsv (with a header row) in a pipe."
+            ),
         ),
     ] = None
     as_json: JsonOption = False
 
-    def emit(self, sheet: Sheet, empty: str = "no tasks match") -> None:
-        """Print ``sheet`` in the chosen format; say ``empty`` on stderr when it has no rows."""
+    def emit(self, sheet: Sheet, empty: str = N_("no tasks match")) -> None:
+        """Print ``sheet`` in the chosen format; say ``empty`` (a message id) on stderr when it
+        has no rows."""
         from szbiz.render.sheet import render
 
         default = "table" if is_terminal() else "tsv"
         name = "json" if self.as_json else (self.fmt or default)
         if not sheet.rows:
-            say(empty)
+            say(_(empty))
             if name == "json":
                 write("[]\n")
             return

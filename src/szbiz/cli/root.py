@@ -5,6 +5,7 @@ This package is the only place that reads argv, writes stdout and decides exit c
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from collections.abc import Sequence
@@ -12,14 +13,41 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from szbiz.cli.errors import debugging, exit_code
 from szbiz.errors import SzbizError, UsageError
-from szbiz.i18n import LANGUAGES, N_, _, setup
+from szbiz.i18n import LANGUAGES, N_, _, setup, strerror
 
 
-class SzbizGroup(TyperGroup):
+class Translated:
+    """A command whose usage line and help option speak the language chosen: click writes
+    ``Usage: `` and ``Show this message and exit.`` itself, without gettext."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _(HELP_OPTION)
+        return option
+
+
+HELP_OPTION = N_("Show this message and exit.")
+# What the help's <type> column says of an option's value, by the name of its click type
+# (a number typed for szbiz.cli.options.count is of the type ``parse``).
+TYPE_NAMES = {"str": N_("text"), "path": N_("path"), "parse": N_("number")}
+OPTIONS_METAVAR = N_("[OPTIONS]")
+COMMAND_METAVAR = N_("COMMAND [ARGS]...")
+
+
+class SzbizCommand(Translated, TyperCommand):
+    """Every szbiz command (registered with this class by ``szbiz.cli.load_commands``)."""
+
+
+class SzbizGroup(Translated, TyperGroup):
     """Runs a command; every error it raises goes through ``szbiz.cli.errors``."""
 
     def main(
@@ -58,11 +86,21 @@ def translate_help(command: Any) -> None:
         text = getattr(command, name, None)
         if text:
             setattr(command, name, _(text))
+    if getattr(command, "options_metavar", None) == OPTIONS_METAVAR:
+        command.options_metavar = _(OPTIONS_METAVAR)
+    if getattr(command, "subcommand_metavar", None) == COMMAND_METAVAR:
+        command.subcommand_metavar = _(COMMAND_METAVAR)
     for param in getattr(command, "params", ()):
         for name in ("help", "rich_help_panel"):
             text = getattr(param, name, None)
             if text:
                 setattr(param, name, _(text))
+        if param.metavar:  # ID, TEXT, FILE…: marked with N_ where declared
+            param.metavar = _(param.metavar)
+        kind = getattr(param.type, "name", "")
+        if kind in TYPE_NAMES:  # the type is shared by every option: a copy of its own
+            param.type = copy.copy(param.type)
+            param.type.name = _(TYPE_NAMES[kind])
     for sub in getattr(command, "commands", {}).values():
         translate_help(sub)
 
@@ -130,8 +168,10 @@ TasksOption = Annotated[
     typer.Option(
         "--tasks",
         readable=False,  # szbiz says what is wrong with a list it cannot read (exit 1)
-        help="Read this task list instead of the one in use (env SZBIZ_TASKS, szbiz.toml, "
-        "else the bundled list).",
+        help=N_(
+            "Read this task list instead of the one in use (env SZBIZ_TASKS, szbiz.toml, "
+            "else the bundled list)."
+        ),
     ),
 ]
 ProgressOption = Annotated[
@@ -139,8 +179,10 @@ ProgressOption = Annotated[
     typer.Option(
         "--progress",
         readable=False,  # szbiz says what is wrong with a ledger it cannot read (exit 1)
-        help="The progress ledger (env SZBIZ_PROGRESS, szbiz.toml, else the per-user one; "
-        "see szbiz where).",
+        help=N_(
+            "The progress ledger (env SZBIZ_PROGRESS, szbiz.toml, else the per-user one; "
+            "see szbiz where)."
+        ),
     ),
 ]
 
@@ -159,7 +201,9 @@ def check_output(output: Path, in_use: Sequence[tuple[str, Path]] = ()) -> None:
 
     for what, path in in_use:
         if same_file(output, path):
-            raise UsageError(f"-o {output} is {what}; choose another file")
+            raise UsageError(
+                _("-o {path} is {what}; choose another file").format(path=output, what=what)
+            )
     write_target(output)
 
 
@@ -177,18 +221,26 @@ def write_file(output: Path, data: bytes) -> None:
     except FileNotFoundError:
         if not target.parent.is_dir():
             raise UsageError(
-                f"cannot write {output}: the directory {target.parent} does not exist"
+                _("cannot write {path}: the directory {parent} does not exist").format(
+                    path=output, parent=target.parent
+                )
             ) from None
         # The directory is there but takes no new file (/proc, say).
         raise SzbizError(
-            f"cannot write {output}: {target.parent} does not take new files"
+            _("cannot write {path}: {parent} does not take new files").format(
+                path=output, parent=target.parent
+            )
         ) from None
     except PermissionError:
         raise SzbizError(
-            f"cannot write {output}: permission denied (is it open in Excel or another program?)"
+            _(
+                "cannot write {path}: permission denied (is it open in Excel or another program?)"
+            ).format(path=output)
         ) from None
     except OSError as exc:
-        raise SzbizError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise SzbizError(
+            _("cannot write {path}: {why}").format(path=output, why=strerror(exc))
+        ) from None
 
 
 def say(text: str) -> None:
