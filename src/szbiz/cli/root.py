@@ -297,8 +297,8 @@ def console() -> None:
         if not hasattr(stream, "reconfigure"):
             continue
         if os.name == "nt" and not stream.isatty() and "PYTHONIOENCODING" not in os.environ:
-            # pragma: no cover - Windows pipes default to the ANSI code page
-            stream.reconfigure(encoding="utf-8")
+            # Windows pipes default to the ANSI code page: UTF-8 unless the user chose.
+            stream.reconfigure(encoding="utf-8")  # pragma: no cover
         elif not unicode_output(stream) and stream.errors in ("strict", "backslashreplace"):
             codecs.register_error(FALLBACK, _fallback)
             stream.reconfigure(errors=FALLBACK)
