@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from szbiz.cli.context import Scope, Session, resolve_agencies
-from szbiz.cli.options import Output, option_groups
+from szbiz.cli.options import Output, complete_agency, option_groups, when_completing
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.model import Kind, Status
@@ -47,6 +47,7 @@ PartOption = Annotated[
     typer.Option(
         "--agency",
         "-a",
+        autocompletion=when_completing(complete_agency),
         help="Record this agency's part of the task (an agency it names as lead or support): "
         "name, alias, part of the name (税务) or pinyin code (swj).",
     ),

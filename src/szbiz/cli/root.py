@@ -105,11 +105,28 @@ def translate_help(command: Any) -> None:
         translate_help(sub)
 
 
+# Shell completion: typer's --install-completion and --show-completion, and the requests an
+# installed completion script makes (with _SZBIZ_COMPLETE set). Built only when asked for:
+# typer's completion machinery costs every other run start-up time.
+COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+COMPLETE_VARIABLE = "_SZBIZ_COMPLETE"
+
+
+def completing() -> bool:
+    """Whether this run answers a completion script's request for candidates."""
+    return COMPLETE_VARIABLE in os.environ
+
+
+def _completion_asked() -> bool:
+    options = (arg.partition("=")[0] for arg in sys.argv[1:])
+    return completing() or any(option in COMPLETION_OPTIONS for option in options)
+
+
 app = typer.Typer(
     cls=SzbizGroup,
     name="szbiz",
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=_completion_asked(),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
