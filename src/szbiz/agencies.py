@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 from szbiz.errors import UsageError
+from szbiz.i18n import _
 from szbiz.model import Agency, TaskList
 from szbiz.text import normalize_name
 
@@ -65,7 +66,7 @@ def _codes(agency: Agency) -> set[str]:
 def _names(agencies: Iterable[Agency]) -> str:
     names = [a.name for a in agencies]
     shown = "、".join(names[:8])
-    return shown + (f" … ({len(names)} in all)" if len(names) > 8 else "")
+    return shown + (_(" … ({count} in all)").format(count=len(names)) if len(names) > 8 else "")
 
 
 def _forms(text: str) -> list[str]:
@@ -95,7 +96,9 @@ def resolve(query: str, tasks: TaskList) -> Agency:
     found = resolve_all(query, tasks)
     if len(found) > 1:
         raise AgencyError(
-            f"{query!r} matches {len(found)} agencies: {_names(found)}; give more of the name"
+            _("{text!r} matches {count} agencies: {names}; give more of the name").format(
+                text=query, count=len(found), names=_names(found)
+            )
         )
     return found[0]
 
@@ -106,7 +109,7 @@ def resolve_all(query: str, tasks: TaskList) -> tuple[Agency, ...]:
     市住建局 reads so, and 深圳证监局)."""
     text = normalize_name(query)
     if not text:
-        raise AgencyError("an empty agency name")
+        raise AgencyError(_("an empty agency name"))
     names = {a.name: {normalize_name(s) for s in spellings(a)} for a in tasks.agencies}
     for agency in tasks.agencies:
         if text in names[agency.name]:
@@ -131,11 +134,18 @@ def resolve_all(query: str, tasks: TaskList) -> tuple[Agency, ...]:
         return (shortened[0],)
     if partial:
         raise AgencyError(
-            f"{query!r} matches {len(partial)} agencies: {_names(partial)}; give more of the name"
+            _("{text!r} matches {count} agencies: {names}; give more of the name").format(
+                text=query, count=len(partial), names=_names(partial)
+            )
         )
     close = suggest(query, tasks)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise AgencyError(f"unknown agency {query!r}{hint}")
+    if close:
+        raise AgencyError(
+            _("unknown agency {text!r}; did you mean {names}?").format(
+                text=query, names=_(" or ").join(close)
+            )
+        )
+    raise AgencyError(_("unknown agency {text!r}").format(text=query))
 
 
 def suggest(query: str, tasks: TaskList) -> list[str]:

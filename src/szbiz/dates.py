@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from szbiz.i18n import N_, _
+
 _DOC_MONTH = r"^\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(底|末)?\s*$"
 
 # The days szbiz works with, at every door: options, SZBIZ_TODAY, a list's
@@ -63,7 +65,7 @@ _MONTH_DAY = r"^(\d{1,2})[-/](\d{1,2})$"  # 6/30, 6-30: a day of base's year
 _DOC_DAY = r"^\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$"
 _RELATIVE = r"^([+-])(\d+)\s*([dwmy])$"
 _MAX_DIGITS = 18  # as for ids: far beyond any span, and short of int()'s limit
-HINT = "try 2020-06-30, 2020年6月底 or +30d"
+HINT = N_("try 2020-06-30, 2020年6月底 or +30d")
 
 
 # Asia/Shanghai, the reform office's clock, where the deadlines are kept. It has
@@ -106,17 +108,24 @@ def parse_date(text: str, base: dt.date) -> dt.date:
     if m:
         day = _relative(m, base)
         if day is None:
-            raise OutOfRange(f"{shown(text.strip())} from {base} is {_OUTSIDE}")
+            raise OutOfRange(
+                _("{text} from {day} is outside the years szbiz supports, {years}").format(
+                    text=shown(text.strip()), day=base, years=YEARS
+                )
+            )
         return day
     day = _absolute(value, base)
     if day is None:
-        raise DateError(f"cannot read {shown(text)!r} as a date; {HINT}")
+        raise DateError(
+            _("cannot read {text!r} as a date; {hint}").format(text=shown(text), hint=_(HINT))
+        )
     if not supported(day):
-        raise OutOfRange(f"{shown(text.strip())} is {_OUTSIDE}")
+        raise OutOfRange(
+            _("{text} is outside the years szbiz supports, {years}").format(
+                text=shown(text.strip()), years=YEARS
+            )
+        )
     return day
-
-
-_OUTSIDE = f"outside the years szbiz supports, {YEARS}"
 
 
 def _relative(m: re.Match[str], base: dt.date) -> dt.date | None:

@@ -49,6 +49,7 @@ def import_(
     from szbiz.dump import dump_tasklist
     from szbiz.files import not_regular, what_is
     from szbiz.importer import read_source
+    from szbiz.render.problems import level
 
     odd = what_is(source)
     if odd is not None:
@@ -61,7 +62,7 @@ def import_(
         tasks = read_source(source, issuer)
     except LoadError as exc:  # every row that cannot be read, a line each
         for problem in exc.problems:
-            say(f"{level(problem.level)}: {problem}")
+            say(f"{level(problem.level)}: {problem.shown()}")
         raise typer.Exit(int(ExitCode.PROBLEMS)) from None
     text = dump_tasklist(tasks)
     if output is None:
@@ -76,11 +77,6 @@ def import_(
             path=output,
         )
     )
-
-
-def level(name: str) -> str:
-    """A problem's level as a person reads it: ``error`` or ``warning``."""
-    return _("warning") if name == "warning" else _("error")
 
 
 def _ledger_in_use() -> tuple[tuple[str, Path], ...]:
@@ -161,7 +157,7 @@ def lint(
         if problems and all(p.rule == "io" for p in problems):
             unreadable = True
             for p in problems:
-                say(f"{_('error')}: {p}")
+                say(f"{_('error')}: {p.shown()}")
         else:
             found += problems
     if ledger is not None:
@@ -172,7 +168,7 @@ def lint(
             if problems and all(p.rule == "io" for p in problems):  # as for a list
                 unreadable = True
                 for p in problems:
-                    say(f"{_('error')}: {p}")
+                    say(f"{_('error')}: {p.shown()}")
             else:
                 found += problems
     out = PROBLEM_FORMATS[fmt](found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from szbiz.i18n import _
 from szbiz.model import Role, Status
 from szbiz.render import Registry
 from szbiz.render.safe import terminal
@@ -137,7 +138,7 @@ def scope_text(report: Report) -> str:
     if scope.areas:
         parts.append("领域 " + "、".join(f"{a.number} {a.name}" for a in scope.areas))
     text = "范围：" + (" · ".join(parts) if parts else "全部任务")
-    return text + " · no tasks match" if report.empty else text
+    return text + " · " + _("no tasks match") if report.empty else text
 
 
 # The lights of the headline, and of the page's bars and legend: done, then not done, then dropped.
