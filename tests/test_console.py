@@ -275,3 +275,13 @@ def test_colour_only_where_it_shows(
     assert ("\x1b" in text) is coloured
     if coloured:
         assert "\x1b" not in SGR.sub("", text)
+
+
+@pty_only
+@pytest.mark.parametrize("args", [["--help"], ["report", "--help"]], ids=["szbiz", "report"])
+def test_help_on_a_dumb_terminal_has_no_escape(env: dict[str, str], args: list[str]) -> None:
+    code, received = on_a_terminal(args, env | {"TERM": "dumb"})
+    text = received.decode("utf-8")
+    assert code == 0, text
+    assert "Usage: szbiz" in text
+    assert "\x1b" not in text
