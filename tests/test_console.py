@@ -93,8 +93,14 @@ tasks:
 """
 
 
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the module: the bundled list is read once."""
+    return tmp_path_factory.mktemp("cache") / "szbiz"
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, cache: Path) -> dict[str, str]:
     keep = ("PATH", "HOME", "SYSTEMROOT")
     out = {k: v for k, v in os.environ.items() if k in keep}
     return out | {
@@ -102,7 +108,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         "COLUMNS": "100",
         "SZBIZ_PROGRESS": str(tmp_path / "progress.yaml"),
         "SZBIZ_TODAY": "2020-07-01",
-        "SZBIZ_CACHE_DIR": str(tmp_path / "cache"),
+        "SZBIZ_CACHE_DIR": str(cache),
         "XDG_DATA_HOME": str(tmp_path / "data"),
     }
 
