@@ -73,16 +73,42 @@ class Scope:
         return session
 
 
-def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
-    """Canonical names for what was typed; an error says where to see them all."""
-    from szbiz.agencies import AgencyError, resolve
+def resolve_agencies(
+    session: Session, names: list[str] | None, one: bool = False
+) -> tuple[str, ...]:
+    """Canonical names for what was typed; an error says where to see them all.
 
+    A pinyin code that several agencies share (``zjj``) names them all, and a note on
+    stderr says so; with ``one`` (a command about one agency) it is ambiguous instead."""
+    from szbiz.agencies import AgencyError, resolve, resolve_all
+
+    found: list[str] = []
     try:
-        return tuple(dict.fromkeys(resolve(n, session.tasks).name for n in names or ()))
+        for name in names or ():
+            if one:
+                found.append(resolve(name, session.tasks).name)
+                continue
+            agencies = [a.name for a in resolve_all(name, session.tasks)]
+            if len(agencies) > 1:
+                _note_shared(name, agencies)
+            found += agencies
     except AgencyError as exc:
         raise UsageError(
             _("{message} (szbiz agencies lists them all)").format(message=exc.message)
         ) from exc
+    return tuple(dict.fromkeys(found))
+
+
+def _note_shared(code: str, agencies: list[str]) -> None:
+    """``note: zjj names 市住房建设局 and 深圳证监局; listing both``."""
+    from szbiz.cli.root import say
+
+    if len(agencies) == 2:
+        text = _("note: {code} names {first} and {second}; listing both")
+        say(text.format(code=code, first=agencies[0], second=agencies[1]))
+    else:
+        text = _("note: {code} names {count} agencies, {names}; listing them all")
+        say(text.format(code=code, count=len(agencies), names="、".join(agencies)))
 
 
 def resolve_areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 
 import typer
 
-from szbiz.cli.root import say, write
+from szbiz.cli.root import completing, say, unicode_output, write
 from szbiz.i18n import N_, _
 from szbiz.model import Role
 from szbiz.query import STATUS_CHOICES
@@ -39,11 +39,50 @@ assert tuple(StateChoice) == STATUS_CHOICES
 OutputFormat = Literal["table", "tsv", "json", "csv", "md", "ids"]
 
 JsonOption = Annotated[bool, typer.Option("--json", help=N_("Same as --format json."))]
+
+
+def _task_list() -> Any:
+    """The list in use, for completion: None if it cannot be read (a completion says nothing)."""
+    from szbiz import cache
+    from szbiz.settings import resolve
+
+    try:
+        return cache.tasks(resolve(None, None).tasks)
+    except Exception:  # a shell asking for candidates gets none, not a traceback
+        return None
+
+
+def complete_agency(incomplete: str) -> list[str]:
+    """Candidates for --agency: the canonical names and pinyin codes starting with what was
+    typed."""
+    tasks = _task_list()
+    if tasks is None:
+        return []
+    names = [a.name for a in tasks.agencies] + sorted({a.code for a in tasks.agencies if a.code})
+    return [name for name in names if name.startswith(incomplete)]
+
+
+def complete_area(incomplete: str) -> list[tuple[str, str]]:
+    """Candidates for --area: the area numbers starting with what was typed, each with its
+    name as the help a shell shows beside it."""
+    tasks = _task_list()
+    if tasks is None:
+        return []
+    return [(str(a.number), a.name) for a in tasks.areas if str(a.number).startswith(incomplete)]
+
+
+def when_completing(function: Callable[[str], Any]) -> Callable[[str], Any] | None:
+    """``function`` when this run answers a completion request, else None: typer inspects
+    each completion function as it builds the command, at a cost to every start."""
+    return function if completing() else None
+
+
 AgencyOption = Annotated[
     list[str] | None,
     typer.Option(
         "--agency",
         "-a",
+        autocompletion=when_completing(complete_agency),
         help=N_(
             "An agency: name, alias, part of the name (税务) or pinyin code (swj). Repeatable: "
             "any of them."
@@ -57,6 +96,7 @@ AreaOption = Annotated[
     list[str] | None,
     typer.Option(
         "--area",
+        autocompletion=when_completing(complete_area),
         help=N_("An area by number or a unique part of its name. Repeatable: any of them."),
     ),
 ]
@@ -114,8 +154,9 @@ def is_terminal() -> bool:
 
 
 def colour() -> bool:
-    """Colour only on a terminal that shows it, and never with NO_COLOR set."""
-    if not is_terminal() or "NO_COLOR" in os.environ:
+    """Colour only on a terminal that shows it: never with NO_COLOR set to anything but
+    the empty string (no-color.org), nor on a dumb one (TERM=dumb, as Emacs's shell sets)."""
+    if not is_terminal() or os.environ.get("NO_COLOR", "") or os.environ.get("TERM") == "dumb":
         return False
     if sys.platform != "win32":
         return True
@@ -131,11 +172,12 @@ def colour() -> bool:
 
 
 def style() -> Style:
-    """How output looks here: the terminal's width (or COLUMNS), colour where it shows."""
+    """How output looks here: the terminal's width (or COLUMNS), colour where it shows, and
+    plain rules, bars and lights where stdout's encoding is not Unicode (GBK)."""
     from szbiz.render.sheet import Style
 
     width = shutil.get_terminal_size((100, 24)).columns
-    return Style(width=width, color=colour())
+    return Style(width=width, color=colour(), plain=not unicode_output())
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from szbiz.cli.context import Scope, Session, resolve_agencies
-from szbiz.cli.options import Output, option_groups
+from szbiz.cli.options import Output, complete_agency, option_groups, when_completing
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.i18n import N_, _, lang, ngettext
@@ -50,6 +50,7 @@ PartOption = Annotated[
     typer.Option(
         "--agency",
         "-a",
+        autocompletion=when_completing(complete_agency),
         help=N_(
             "Record this agency's part of the task (an agency it names as lead or support): "
             "name, alias, part of the name (税务) or pinyin code (swj)."
@@ -90,7 +91,7 @@ def _part(session: Session, name: str | None) -> str:
     names it as lead or support); "" without --agency: the task's own status."""
     if name is None:
         return ""
-    (agency,) = resolve_agencies(session, [name])
+    (agency,) = resolve_agencies(session, [name], one=True)
     return agency
 
 

@@ -13,9 +13,11 @@ from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
     JsonOption,
+    complete_agency,
     count,
     option_groups,
     style,
+    when_completing,
 )
 from szbiz.cli.root import app, check_output, say, write, write_file
 from szbiz.errors import SzbizError, UsageError
@@ -100,7 +102,10 @@ def sheet(
     agency: Annotated[
         str | None,
         typer.Option(
-            "--agency", "-a", help=N_("The agency: name, alias, unique part or pinyin code.")
+            "--agency",
+            "-a",
+            autocompletion=when_completing(complete_agency),
+            help=N_("The agency: name, alias, unique part or pinyin code."),
         ),
     ] = None,
     fmt: Annotated[
@@ -157,7 +162,7 @@ def sheet(
             kind = SHEET_SUFFIXES.get(suffix, "table")
         _check_output(output, scope)
     session = scope.open()
-    (name,) = resolve_agencies(session, [agency])
+    (name,) = resolve_agencies(session, [agency], one=True)
     if form:
         from szbiz.collect import list_identity, make_form
         from szbiz.render.export.form import render

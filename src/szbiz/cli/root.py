@@ -156,11 +156,28 @@ def _split(run: str, widest: int) -> str:
     return " ".join(pieces)
 
 
+# Shell completion: typer's --install-completion and --show-completion, and the requests an
+# installed completion script makes (with _SZBIZ_COMPLETE set). Built only when asked for:
+# typer's completion machinery costs every other run start-up time.
+COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+COMPLETE_VARIABLE = "_SZBIZ_COMPLETE"
+
+
+def completing() -> bool:
+    """Whether this run answers a completion script's request for candidates."""
+    return COMPLETE_VARIABLE in os.environ
+
+
+def _completion_asked() -> bool:
+    options = (arg.partition("=")[0] for arg in sys.argv[1:])
+    return completing() or any(option in COMPLETION_OPTIONS for option in options)
+
+
 app = typer.Typer(
     cls=SzbizGroup,
     name="szbiz",
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=_completion_asked(),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -301,10 +318,61 @@ def say(text: str) -> None:
     typer.echo(terminal(text), err=True)
 
 
+def unicode_output(stream: Any = None) -> bool:
+    """Whether ``stream`` (stdout by default) writes a Unicode encoding, which shows every
+    character; GBK (code page 936), the default of many Chinese Windows consoles, does not."""
+    import codecs
+
+    encoding = getattr(sys.stdout if stream is None else stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
+FALLBACK = "szbiz.fallback"
+
+
+def _fallback(exc: UnicodeError) -> tuple[str, int]:
+    """For what the stream's encoding cannot write: a glyph's plain form (``░`` → ``.``,
+    ``🔴`` → ``红``, ``szbiz.render.table.PLAIN``) where the encoding has it, else a ``?`` for
+    each terminal cell the character takes, so that a table stays aligned."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    from rich.cells import cell_len
+
+    from szbiz.render.table import PLAIN
+
+    out = []
+    for char in exc.object[exc.start : exc.end]:
+        plain = PLAIN.get(char, "")
+        try:
+            plain.encode(exc.encoding)
+        except UnicodeEncodeError:
+            plain = ""
+        out.append(plain or "?" * max(1, cell_len(char)))
+    return "".join(out), exc.end
+
+
+def console() -> None:
+    """Make writing stdout and stderr unable to fail for their encoding, once for all output
+    (``write``, ``say``, errors, help): a character the encoding cannot write becomes its
+    plain form or ``?`` (``_fallback``) instead of a UnicodeEncodeError. An error handler
+    the user chose (``PYTHONIOENCODING=gbk:ignore``) is kept."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        if os.name == "nt" and not stream.isatty() and "PYTHONIOENCODING" not in os.environ:
+            # Windows pipes default to the ANSI code page: UTF-8 unless the user chose.
+            stream.reconfigure(encoding="utf-8")  # pragma: no cover
+        elif not unicode_output(stream) and stream.errors in ("strict", "backslashreplace"):
+            codecs.register_error(FALLBACK, _fallback)
+            stream.reconfigure(errors=FALLBACK)
+
+
 def run() -> None:
     """Run the app on sys.argv, as the console script does (see szbiz.cli.main)."""
-    if os.name == "nt":  # pragma: no cover - Windows pipes default to the ANSI code page
-        for stream in (sys.stdout, sys.stderr):
-            if not stream.isatty() and hasattr(stream, "reconfigure"):
-                stream.reconfigure(encoding="utf-8")
+    console()
     app()

@@ -196,7 +196,7 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
             line += _(" (已撤回 withdrawn)")
         rows.append(("历史" if i == 0 else "", line))
     columns = (Col(bold=True), Col(wrap=True))
-    return draw(columns, list(zip(*rows, strict=True)), style.width, style.color)
+    return draw(columns, list(zip(*rows, strict=True)), style.width, style.color, plain=style.plain)
 
 
 ROLE_LABELS = {Role.LEAD: "牵头", Role.SUPPORT: "配合"}
