@@ -17,8 +17,16 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test reads the developer's own settings, ledger or terminal width."""
+    """No test reads the developer's own settings, ledger, terminal width or language."""
+    from szbiz import i18n
+
+    i18n.reset()  # the language is decided again, from the environment below
     for name in (
+        "SZBIZ_LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "LANG",
+        "LANGUAGE",
         "SZBIZ_TASKS",
         "SZBIZ_PROGRESS",
         "SZBIZ_TODAY",

@@ -39,6 +39,11 @@ BASE = dt.date(2020, 5, 15)
         ("2020年6月", dt.date(2020, 6, 30)),
         ("6月底", dt.date(2020, 6, 30)),
         ("2020年6月30日", dt.date(2020, 6, 30)),
+        ("6月30日", dt.date(2020, 6, 30)),
+        ("6/30", dt.date(2020, 6, 30)),
+        ("6-30", dt.date(2020, 6, 30)),
+        ("06/30", dt.date(2020, 6, 30)),
+        ("12-31", dt.date(2020, 12, 31)),
         ("today", BASE),
         ("TODAY", BASE),
         ("+30d", dt.date(2020, 6, 14)),
@@ -56,12 +61,24 @@ def test_parse_date(text: str, expected: dt.date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2020-13-01", "2020-02-30", "x", "+d", "", "13月底", "2020/13/30", "2020-13", "2020-00"],
+    [
+        *("2020-13-01", "2020-02-30", "x", "+d", "", "13月底", "2020/13/30", "2020-13", "2020-00"),
+        *("6/31", "13-01", "2-30", "0/1", "6/30/2020", "6.30", "123/4"),
+    ],
 )
 def test_unreadable_dates(text: str) -> None:
     with pytest.raises(DateError) as info:
         parse_date(text, BASE)
     assert str(info.value) == f"cannot read {text!r} as a date; try 2020-06-30, 2020年6月底 or +30d"
+
+
+@pytest.mark.parametrize("day", ["6/30", "6-30", "6月30日"])
+def test_a_day_without_its_year_is_in_the_as_of_year(day: str) -> None:
+    # As of 2020-01-01 (not this year): area 10's tasks due by 2020-06-30.
+    args = ("--as-of", "2020-01-01", "--format", "ids", "--area", "10")
+    result = run("due", "--before", day, *args)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "146\n147\n148\n149\n"
 
 
 def test_document_deadline_is_end_of_month() -> None:

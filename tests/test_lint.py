@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -158,6 +159,20 @@ def test_pre_commit_hook_entry_point_exists() -> None:
     assert command in scripts
     assert scripts[command] == "szbiz.cli:main"
     assert run(*args, str(TASKS)).exit_code == 0
+
+
+def test_the_readme_pre_commit_snippet_names_the_hook_and_the_release_tag() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (snippet,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "hooks:" in b]
+    (repo,) = yaml.safe_load(snippet)["repos"]
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in repo["hooks"]] == [h["id"] for h in hooks] == ["szbiz-lint"]
+    # Releases are tagged v<version> on the commit that sets the version.
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    assert repo["rev"] == f"v{version}"
+    assert f"`v{version}` for {version}" in readme
 
 
 def test_an_empty_ledger_is_clean(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _examples() -> list[tuple[str, str]]:
-    """Each ``$ szbiz …`` line in a plain code block, with the output shown under it."""
+    """Each ``$ szbiz …`` line in a plain code block, with the output shown under it; a line
+    may set the environment first (``$ LANG=zh_CN.UTF-8 szbiz …``)."""
     examples = []
     for block in re.findall(r"```\n(.*?)```", README, re.S):
         current: list[str] | None = None
@@ -30,7 +31,7 @@ def _examples() -> list[tuple[str, str]]:
                 current.append(line)
         if current is not None:
             examples.append((current[0], "\n".join(current[1:])))
-    return [(cmd, out) for cmd, out in examples if cmd.startswith("szbiz ")]
+    return [(cmd, out) for cmd, out in examples if re.match(r"(\w+=\S+ )*szbiz ", cmd)]
 
 
 EXAMPLES = _examples()
@@ -63,8 +64,10 @@ def test_readme_example(
     # recorded too) are then the ids the README shows.
     recorded = dt.datetime(2020, 7, 1, 9, 0, tzinfo=dates.SHANGHAI)
     monkeypatch.setattr(dates, "now", lambda: recorded)
-    args = shlex.split(command)[1:]
-    result = run(*args)
+    words = shlex.split(command)
+    start = words.index("szbiz")
+    env = dict(word.split("=", 1) for word in words[:start])  # LANG=zh_CN.UTF-8: its locale
+    result = run(*words[start + 1 :], env=env)
     shown = (result.stdout + result.stderr).rstrip("\n")
     assert shown == expected.rstrip("\n")
 

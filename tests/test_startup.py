@@ -47,6 +47,19 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
         assert f" {name} " in result.stdout
 
 
+def test_no_arguments_prints_the_help(tmp_path: Path) -> None:
+    """``szbiz`` alone is a request for help, not an error: exit 0, nothing on stderr."""
+    alone = _python(
+        "import sys; sys.argv = ['szbiz']\nfrom szbiz.cli import main\nmain()", tmp_path
+    )
+    helped = _python(
+        "import sys; sys.argv = ['szbiz', '--help']\nfrom szbiz.cli import main\nmain()", tmp_path
+    )
+    assert (alone.returncode, alone.stderr) == (0, "")
+    assert alone.stdout == helped.stdout
+    assert "Usage: szbiz [OPTIONS] COMMAND [ARGS]..." in alone.stdout
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_each_command_runs_alone(command: str, tmp_path: Path) -> None:
     code = (

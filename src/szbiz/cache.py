@@ -49,6 +49,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
+from szbiz.i18n import _, strerror
 from szbiz.model import (
     TASK_FIELDS,
     Agency,
@@ -82,14 +83,15 @@ def _refusal(path: Path, info: os.stat_result, *, own: bool) -> str | None:
     None if it does not. szbiz's ``own`` directory must be the user's and closed to group
     and others; the one above it may be root's too, and open to all if it is sticky."""
     if not stat.S_ISDIR(info.st_mode):
-        return f"{path} is not a directory"
+        return _("{path} is not a directory").format(path=path)
     if not hasattr(os, "geteuid"):  # Windows: no POSIX owner or mode bits to trust
         return None
     if info.st_uid != os.geteuid() and (own or info.st_uid != 0):
-        return f"{path} belongs to another user"
+        return _("{path} belongs to another user").format(path=path)
     if info.st_mode & 0o022 and (own or not info.st_mode & stat.S_ISVTX):
-        who = "others" if info.st_mode & 0o002 else "its group"
-        return f"{path} is writable by {who}"
+        if info.st_mode & 0o002:
+            return _("{path} is writable by others").format(path=path)
+        return _("{path} is writable by its group").format(path=path)
     return None
 
 
@@ -148,10 +150,10 @@ def state() -> tuple[Path, str]:
     try:
         why = _loose(directory)
     except FileNotFoundError:
-        return directory, "not created yet"
+        return directory, _("not created yet")
     except OSError as exc:
-        return directory, f"not used: {exc.strerror or exc}"
-    return directory, f"not used: {why}" if why else "in use"
+        return directory, _("not used: {why}").format(why=strerror(exc))
+    return directory, _("not used: {why}").format(why=why) if why else _("in use")
 
 
 # --- entries ------------------------------------------------------------------------

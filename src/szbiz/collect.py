@@ -42,6 +42,7 @@ from typing import Any
 
 from szbiz import dates
 from szbiz.errors import SzbizError
+from szbiz.i18n import _
 from szbiz.model import Event, History, Role, Status, Task, TaskList
 
 FORM_VERSION = 1
@@ -96,10 +97,12 @@ def list_identity(path: Path) -> str:
     from szbiz.settings import MAX_BYTES
 
     try:
-        data = read_regular(path, MAX_BYTES, "a YAML file")
+        data = read_regular(path, MAX_BYTES, _("a YAML file"))
         return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
     except (OSError, Refused) as exc:
-        raise SzbizError(f"cannot read the task list {path}: {exc}") from None
+        raise SzbizError(
+            _("cannot read the task list {path}: {why}").format(path=path, why=exc)
+        ) from None
 
 
 # --- the form -----------------------------------------------------------------------
@@ -228,11 +231,11 @@ def read_return(path: Path, tasks: TaskList, list_sha256: str) -> Returned:
     the list in use; FormError naming the file and cell of the first thing wrong."""
     from szbiz.files import Refused, read_regular
 
-    expected = "a returned form (.xlsx, or .csv)"
+    expected = _("a returned form (.xlsx, or .csv)")
     try:
         data = read_regular(path, MAX_FILE, expected)
     except FileNotFoundError:
-        raise FormError(f"{path}: no such file") from None
+        raise FormError(_("{path}: no such file").format(path=path)) from None
     except Refused as exc:
         raise FormError(f"{path}: {exc.reason}") from None
     suffix = path.suffix.lower()
@@ -242,7 +245,9 @@ def read_return(path: Path, tasks: TaskList, list_sha256: str) -> Returned:
         sheet, ids = _csv(path, data), None
     else:
         raise FormError(
-            f"{path}: expected {expected}; save the form from Excel as .xlsx (or as CSV)"
+            _("{path}: expected {expected}; save the form from Excel as .xlsx (or as CSV)").format(
+                path=path, expected=expected
+            )
         )
     return _answers(sheet, ids, tasks, list_sha256)
 
@@ -255,8 +260,14 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
     file's error too."""
     not_book = f"{path}: is not an xlsx workbook"
     if not data.startswith(b"PK\x03\x04"):
-        hint = "; it looks like CSV: name it .csv" if _looks_like_text(data) else ""
-        raise FormError(f"{not_book} (not a zip file){hint}; return the form as sent")
+        if _looks_like_text(data):
+            text = _(
+                "{path}: is not an xlsx workbook (not a zip file); it looks like CSV: "
+                "name it .csv; return the form as sent"
+            )
+        else:
+            text = _("{path}: is not an xlsx workbook (not a zip file); return the form as sent")
+        raise FormError(text.format(path=path))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -396,7 +407,7 @@ def _check_cells(path: Path, sheet: str, parts: dict[str, bytes], member: str | 
 
 def _check_each_cell(path: Path, sheet: str, parts: dict[str, bytes], events: Any) -> None:
     strings: int | None = None
-    for _, element in events:
+    for _event, element in events:
         if not element.tag.endswith("}c"):
             continue
         kind, ref = element.get("t", "n"), element.get("r")
@@ -485,7 +496,9 @@ def _row_ids(meta: _Sheet) -> dict[int, int]:
         if not (isinstance(at, int) and isinstance(task, int)) or not (
             FIRST_ROW <= at < FIRST_ROW + MAX_ROWS
         ):
-            raise meta.fail(row, 0, "the form's hidden data was changed; fill in the form as sent")
+            raise meta.fail(
+                row, 0, _("the form's hidden data was changed; fill in the form as sent")
+            )
         ids[at] = task
     return ids
 
@@ -500,13 +513,19 @@ def _csv(path: Path, data: bytes) -> _Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise FormError(f"{path}: is neither UTF-8 nor GBK text; save the form as CSV from Excel")
+        raise FormError(
+            _("{path}: is neither UTF-8 nor GBK text; save the form as CSV from Excel").format(
+                path=path
+            )
+        )
     if "\x00" in text:
-        raise FormError(f"{path}: holds NUL characters; expected CSV text")
+        raise FormError(_("{path}: holds NUL characters; expected CSV text").format(path=path))
     try:
         rows: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
-        raise FormError(f"{path}: cannot be read as CSV ({exc})") from None
+        raise FormError(
+            _("{path}: cannot be read as CSV ({why})").format(path=path, why=exc)
+        ) from None
     return _Sheet(path, None, rows)
 
 
@@ -516,7 +535,11 @@ def _text(sheet: _Sheet, row: int, column: int) -> str:
     value = sheet.value(row, column)
     if isinstance(value, _Formula):
         raise sheet.fail(
-            row, column, f"a formula ({dates.shown(value)}); type the answer as text or a date"
+            row,
+            column,
+            _("a formula ({formula}); type the answer as text or a date").format(
+                formula=dates.shown(value)
+            ),
         )
     if isinstance(value, _Error):
         said = f"an error value ({dates.shown(value)})"
@@ -554,29 +577,41 @@ def _answers(
     found = _identity(sheet)
     if found is None:
         raise FormError(
-            f"{path}: not a form made by szbiz sheet -o (no line '{MARK} …' naming its list "
-            "and agency); fill in the form as sent"
+            _(
+                "{path}: not a form made by szbiz sheet -o (no line '{mark} …' naming its list "
+                "and agency); fill in the form as sent"
+            ).format(path=path, mark=MARK)
         )
     row_of_identity, version, sha, agency, day = found
     if version != FORM_VERSION:
         raise sheet.fail(
-            row_of_identity, 0, f"a form of version {version}; this szbiz reads {FORM_VERSION}"
+            row_of_identity,
+            0,
+            _("a form of version {version}; this szbiz reads {ours}").format(
+                version=version, ours=FORM_VERSION
+            ),
         )
     if sha != list_sha256:
         raise sheet.fail(
             row_of_identity,
             0,
-            f"a form made from another task list (sha256 {sha[:12]}…; the list in use is "
-            f"{list_sha256[:12]}…); send {dates.shown(agency)} a new form with szbiz sheet -o",
+            _(
+                "a form made from another task list (sha256 {sha}…; the list in use is "
+                "{ours}…); send {agency} a new form with szbiz sheet -o"
+            ).format(sha=sha[:12], ours=list_sha256[:12], agency=dates.shown(agency)),
         )
     if tasks.agency(agency) is None:
         raise sheet.fail(
-            row_of_identity, 0, f"{dates.shown(agency)} is no agency of the list in use"
+            row_of_identity,
+            0,
+            _("{agency} is no agency of the list in use").format(agency=dates.shown(agency)),
         )
     try:
         as_of = dt.date.fromisoformat(day)
     except ValueError:
-        raise sheet.fail(row_of_identity, 0, f"the form's day {day} is not a date") from None
+        raise sheet.fail(
+            row_of_identity, 0, _("the form's day {day} is not a date").format(day=day)
+        ) from None
     if not dates.FIRST_EVENT <= as_of <= dates.LAST:
         raise sheet.fail(
             row_of_identity,
@@ -592,7 +627,9 @@ def _answers(
             raise sheet.fail(
                 header,
                 column,
-                f"expected the header {name}, found {dates.shown(got)!r}; keep the columns as sent",
+                _("expected the header {name}, found {got!r}; keep the columns as sent").format(
+                    name=name, got=dates.shown(got)
+                ),
             )
     last = len(sheet.rows) if ids is None else max(ids, default=header)
     mine = {t.id for t in tasks.tasks if agency in t.agencies()}
@@ -602,14 +639,18 @@ def _answers(
         cells = [_text(sheet, row, c) for c in range(len(HEADERS))]
         if row > last or (ids is not None and row not in ids):
             if any(cells):
-                raise sheet.fail(row, 0, "a row the form did not send; add no rows")
+                raise sheet.fail(row, 0, _("a row the form did not send; add no rows"))
             continue
         if not any(cells):
             continue
         task_id = _task_id(sheet, row, cells[0], ids, tasks, agency, mine)
         if task_id in seen:
             raise sheet.fail(
-                row, 0, f"task {task_id} again (first in row {seen[task_id]}); one row per task"
+                row,
+                0,
+                _("task {id} again (first in row {row}); one row per task").format(
+                    id=task_id, row=seen[task_id]
+                ),
             )
         seen[task_id] = row
         answer = _answer(sheet, row, task_id, cells, as_of)
@@ -644,18 +685,25 @@ def _task_id(
         raise sheet.fail(
             row,
             0,
-            f"序号 {dates.shown(text) or '(blank)'} was changed; "
-            f"this row was sent as task {ids[row]} "
-            "(序号 is locked: fill in only 状态, 完成日期, 进展情况 and 依据)",
+            _(
+                "序号 {text} was changed; this row was sent as task {id} "
+                "(序号 is locked: fill in only 状态, 完成日期, 进展情况 and 依据)"
+            ).format(text=dates.shown(text) or _("(blank)"), id=ids[row]),
         )
     if task_id is None or tasks.task(task_id) is None:
-        raise sheet.fail(row, 0, f"序号 {dates.shown(text)!r} is no task of the list in use")
+        raise sheet.fail(
+            row, 0, _("序号 {text!r} is no task of the list in use").format(text=dates.shown(text))
+        )
     if task_id not in mine:
         task = tasks.task(task_id)
         assert task is not None
-        names = "、".join(task.agencies()) or "none"
+        names = "、".join(task.agencies()) or _("none")
         raise sheet.fail(
-            row, 0, f"task {task_id} is not a task of {agency}; its agencies are {names}"
+            row,
+            0,
+            _("task {id} is not a task of {agency}; its agencies are {names}").format(
+                id=task_id, agency=agency, names=names
+            ),
         )
     return task_id
 
@@ -674,20 +722,30 @@ def _answer(
             raise sheet.fail(
                 row,
                 status_col,
-                f"状态 {dates.shown(said)!r} is not a status; choose one of {choices}",
+                _("状态 {text!r} is not a status; choose one of {choices}").format(
+                    text=dates.shown(said), choices=choices
+                ),
             )
     on = _day(sheet, row, date_col, as_of)
     for column, text in ((note_col, note), (ref_col, ref)):
         if len(text) > MAX_TEXT:
-            raise sheet.fail(row, column, f"{len(text)} characters; at most {MAX_TEXT}")
+            raise sheet.fail(
+                row,
+                column,
+                _("{count} characters; at most {most}").format(count=len(text), most=MAX_TEXT),
+            )
     if status is None and not note:
         if on is not None:
-            raise sheet.fail(row, status_col, "完成日期 is given but no 状态; choose a 状态 too")
+            raise sheet.fail(row, status_col, _("完成日期 is given but no 状态; choose a 状态 too"))
         if ref:
-            raise sheet.fail(row, status_col, "依据 is given but no 状态 or 进展情况; fill one in")
+            raise sheet.fail(
+                row, status_col, _("依据 is given but no 状态 or 进展情况; fill one in")
+            )
         return None
     if status in (Status.BLOCKED, Status.DROPPED) and not note:
-        raise sheet.fail(row, note_col, f"{LABELS[status]} needs 进展情况 saying why")
+        raise sheet.fail(
+            row, note_col, _("{status} needs 进展情况 saying why").format(status=LABELS[status])
+        )
     return Answer(task_id, status, on, note, ref, sheet.where(row, status_col))
 
 
@@ -695,7 +753,9 @@ def _day(sheet: _Sheet, row: int, column: int, as_of: dt.date) -> dt.date | None
     value = sheet.value(row, column)
     if isinstance(value, _Formula | _Error):
         _text(sheet, row, column)  # raises
-    valid = f"a day from {dates.FIRST_EVENT.isoformat()} to the form's day {as_of.isoformat()}"
+    valid = _("a day from {first} to the form's day {day}").format(
+        first=dates.FIRST_EVENT.isoformat(), day=as_of.isoformat()
+    )
     if isinstance(value, dt.datetime):
         day = value.date()
     elif value is None or (isinstance(value, str) and not value.strip()):
@@ -707,19 +767,34 @@ def _day(sheet: _Sheet, row: int, column: int, as_of: dt.date) -> dt.date | None
             raise sheet.fail(
                 row,
                 column,
-                f"完成日期 {dates.shown(value.strip())!r} is not a date; "
-                "write 2020-06-30, 2020/6/30 or 2020年6月30日",
+                _(
+                    "完成日期 {text!r} is not a date; write 2020-06-30, 2020/6/30 or 2020年6月30日"
+                ).format(text=dates.shown(value.strip())),
             ) from None
     else:
         raise sheet.fail(
-            row, column, f"完成日期 {dates.shown(str(value))!r} is not a date; write 2020-06-30"
+            row,
+            column,
+            _("完成日期 {text!r} is not a date; write 2020-06-30").format(
+                text=dates.shown(str(value))
+            ),
         )
     if day > as_of:
         raise sheet.fail(
-            row, column, f"完成日期 {day.isoformat()} is after the form's day; expected {valid}"
+            row,
+            column,
+            _("完成日期 {day} is after the form's day; expected {valid}").format(
+                day=day.isoformat(), valid=valid
+            ),
         )
     if day < dates.FIRST_EVENT:
-        raise sheet.fail(row, column, f"完成日期 {day.isoformat()} is too early; expected {valid}")
+        raise sheet.fail(
+            row,
+            column,
+            _("完成日期 {day} is too early; expected {valid}").format(
+                day=day.isoformat(), valid=valid
+            ),
+        )
     return day
 
 
@@ -775,7 +850,9 @@ def plan(
         day = answer.on or min(returned.as_of, today)
         if day > today:
             raise FormError(
-                f"{answer.where}: 完成日期 {day.isoformat()} is after today ({today.isoformat()})"
+                _("{where}: 完成日期 {day} is after today ({today})").format(
+                    where=answer.where, day=day.isoformat(), today=today.isoformat()
+                )
             )
         # Judged as of the form's day: a retraction recorded after the answer's day counts.
         before, last = _part(history, task, today, agency)

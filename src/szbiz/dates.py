@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from szbiz.i18n import N_, _
+
 _DOC_MONTH = r"^\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(底|末)?\s*$"
 
 # The days szbiz works with, at every door: options, SZBIZ_TODAY, a list's
@@ -59,10 +61,11 @@ def _document_month(text: str, default_year: int | None) -> dt.date | None:
 _ISO_DAY = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"  # also 2020/6/30, as Excel shows dates
 _COMPACT_DAY = r"^(\d{4})(\d{2})(\d{2})$"
 _ISO_MONTH = r"^(\d{4})[-/](\d{1,2})$"
+_MONTH_DAY = r"^(\d{1,2})[-/](\d{1,2})$"  # 6/30, 6-30: a day of base's year
 _DOC_DAY = r"^\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$"
 _RELATIVE = r"^([+-])(\d+)\s*([dwmy])$"
 _MAX_DIGITS = 18  # as for ids: far beyond any span, and short of int()'s limit
-HINT = "try 2020-06-30, 2020年6月底 or +30d"
+HINT = N_("try 2020-06-30, 2020年6月底 or +30d")
 
 
 # Asia/Shanghai, the reform office's clock, where the deadlines are kept. It has
@@ -95,7 +98,8 @@ def parse_date(text: str, base: dt.date) -> dt.date:
 
     ``2020-06-30`` (also ``2020/6/30``, ``2020.6.30``, ``20200630``);
     ``2020-06`` (end of that month); ``2020年6月底``,
-    ``2020年6月``, ``6月底`` (in ``base``'s year), ``2020年6月30日``;
+    ``2020年6月``, ``2020年6月30日``; in ``base``'s year ``6月底``, ``6月30日``,
+    ``6/30`` and ``6-30``;
     ``today``, ``+30d``, ``-2w``, ``+1m``, ``+1y``; ``eom``, ``eoq``, ``eoy``
     (end of ``base``'s month, quarter, year).
     """
@@ -104,17 +108,24 @@ def parse_date(text: str, base: dt.date) -> dt.date:
     if m:
         day = _relative(m, base)
         if day is None:
-            raise OutOfRange(f"{shown(text.strip())} from {base} is {_OUTSIDE}")
+            raise OutOfRange(
+                _("{text} from {day} is outside the years szbiz supports, {years}").format(
+                    text=shown(text.strip()), day=base, years=YEARS
+                )
+            )
         return day
     day = _absolute(value, base)
     if day is None:
-        raise DateError(f"cannot read {shown(text)!r} as a date; {HINT}")
+        raise DateError(
+            _("cannot read {text!r} as a date; {hint}").format(text=shown(text), hint=_(HINT))
+        )
     if not supported(day):
-        raise OutOfRange(f"{shown(text.strip())} is {_OUTSIDE}")
+        raise OutOfRange(
+            _("{text} is outside the years szbiz supports, {years}").format(
+                text=shown(text.strip()), years=YEARS
+            )
+        )
     return day
-
-
-_OUTSIDE = f"outside the years szbiz supports, {YEARS}"
 
 
 def _relative(m: re.Match[str], base: dt.date) -> dt.date | None:
@@ -153,6 +164,9 @@ def _absolute(value: str, base: dt.date) -> dt.date | None:
         m = re.match(_ISO_MONTH, value)
         if m:
             return end_of_month(int(m.group(1)), int(m.group(2)))
+        m = re.match(_MONTH_DAY, value)
+        if m:
+            return dt.date(base.year, int(m.group(1)), int(m.group(2)))
         m = re.match(_DOC_DAY, value)
         if m:
             year = int(m.group(1)) if m.group(1) else base.year

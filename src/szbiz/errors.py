@@ -5,6 +5,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
+
+
+class Message(str):
+    """Text for a person that is also data: its value is the English text (what lint's JSON
+    prints in every language), and ``localized()`` says it in the language chosen.
+
+    ``Message(N_("task {id}"), id=42)``: the message id, marked for the catalog, and
+    the values of its fields, which may be Messages themselves."""
+
+    msgid: str
+    args: dict[str, Any]
+
+    def __new__(cls, msgid: str, **args: Any) -> Message:
+        self = super().__new__(cls, msgid.format(**args) if args else msgid)
+        self.msgid, self.args = msgid, args
+        return self
+
+    def localized(self) -> str:
+        from szbiz.i18n import _
+
+        text = _(self.msgid)
+        if not self.args:
+            return text
+        return text.format(**{key: localized(value) for key, value in self.args.items()})
+
+
+def localized(value: Any) -> Any:
+    """``value`` in the language chosen if it is a Message; else as it is."""
+    return value.localized() if isinstance(value, Message) else value
 
 
 class ExitCode(IntEnum):
@@ -27,10 +57,22 @@ class Problem:
 
     @property
     def text(self) -> str:
-        """The message with its context trail: ``task 42 → deadline: expected …``."""
+        """The message with its context trail: ``task 42 → deadline: expected …`` (English:
+        what lint's JSON says)."""
         if not self.trail:
             return self.message
         return " → ".join(self.trail) + ": " + self.message
+
+    def said(self) -> str:
+        """The message with its trail in the language chosen, for a person to read."""
+        message = str(localized(self.message))
+        if not self.trail:
+            return message
+        return " → ".join(str(localized(step)) for step in self.trail) + ": " + message
+
+    def shown(self) -> str:
+        """``file:line:col: message`` in the language chosen."""
+        return f"{self.location()}: {self.said()}"
 
     def location(self) -> str:
         if self.line <= 0:
@@ -65,7 +107,13 @@ class LoadError(SzbizError):
     def __init__(self, problems: Sequence[Problem], exit_code: ExitCode | None = None) -> None:
         self.problems = tuple(problems)
         errors = [p for p in self.problems if p.level == "error"] or list(self.problems)
-        first = str(errors[0]) if errors else "cannot load"
+        from szbiz.i18n import _
+
+        first = errors[0].shown() if errors else _("cannot load")
         more = len(errors) - 1
-        message = first if more <= 0 else f"{first} (and {more} more; run szbiz lint)"
+        if more > 0:
+            first = _("{problem} (and {count} more; run szbiz lint)").format(
+                problem=first, count=more
+            )
+        message = first
         super().__init__(message, exit_code)

@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from szbiz.errors import ExitCode, SzbizError
+from szbiz.i18n import N_, _, strerror
 
 MIB = 1024 * 1024
 
@@ -28,12 +29,14 @@ _READ_FLAGS = (
     | getattr(os, "O_BINARY", 0)
 )
 
+# What a file is, as a message id: compared as it is, shown translated.
+DIRECTORY = N_("a directory")
 _KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, DIRECTORY),
+    (stat.S_ISFIFO, N_("a FIFO")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
 
 
@@ -53,25 +56,29 @@ def kind(mode: int) -> str | None:
     """What a file of ``mode`` is when it is not a regular file (``a FIFO``); None if it is."""
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in _KINDS if test(mode)), "a special file")
+    return next((name for test, name in _KINDS if test(mode)), N_("a special file"))
 
 
 def size_text(size: int) -> str:
     """``256 MiB``, or a number of bytes below one MiB."""
-    return f"{size // MIB} MiB" if size >= MIB and size % MIB == 0 else f"{size:,} bytes"
+    if size >= MIB and size % MIB == 0:
+        return f"{size // MIB} MiB"
+    return _("{size} bytes").format(size=f"{size:,}")
 
 
 def not_regular(what: str, expected: str) -> str:
     """Why a file that is ``what`` (``a FIFO``) is refused where ``expected`` belongs."""
-    if what == "a directory":
-        return f"is a directory; expected {expected}"
-    return f"is {what}, not a regular file; expected {expected}"
+    if what == DIRECTORY:
+        return _("is a directory; expected {expected}").format(expected=expected)
+    return _("is {what}, not a regular file; expected {expected}").format(
+        what=_(what), expected=expected
+    )
 
 
 def _why(exc: OSError | ValueError) -> str:
     if isinstance(exc, PermissionError):
-        return "permission denied"
-    why = str(exc.strerror or exc) if isinstance(exc, OSError) else str(exc)
+        return _("permission denied")
+    why = strerror(exc) if isinstance(exc, OSError) else str(exc)
     return why[:1].lower() + why[1:]
 
 
@@ -89,7 +96,11 @@ def read_regular(path: Path, cap: int, expected: str) -> bytes:
         return Refused(f"{path}: {reason}", reason)
 
     def too_large() -> Refused:
-        return refuse(f"is larger than {size_text(cap)}; expected {expected}")
+        return refuse(
+            _("is larger than {size}; expected {expected}").format(
+                size=size_text(cap), expected=expected
+            )
+        )
 
     try:
         # Looked at before it is opened: opening a device can do things of its own.
@@ -100,7 +111,7 @@ def read_regular(path: Path, cap: int, expected: str) -> bytes:
     except FileNotFoundError:
         raise
     except (OSError, ValueError) as exc:  # ValueError: a path holding a NUL
-        raise refuse(f"cannot read: {_why(exc)}") from None
+        raise refuse(_("cannot read: {why}").format(why=_why(exc))) from None
     try:
         found = os.fstat(fd)  # what was opened, should another file have taken its place
         what = kind(found.st_mode)
@@ -118,7 +129,7 @@ def read_regular(path: Path, cap: int, expected: str) -> bytes:
             parts.append(chunk)
             got += len(chunk)
     except OSError as exc:
-        raise refuse(f"cannot read: {_why(exc)}") from None
+        raise refuse(_("cannot read: {why}").format(why=_why(exc))) from None
     finally:
         os.close(fd)
     if got > cap:
@@ -146,7 +157,7 @@ def write_target(path: Path) -> Path:
     """
 
     def refuse(reason: str, code: ExitCode = ExitCode.PROBLEMS) -> Refused:
-        return Refused(f"cannot write {path}: {reason}", reason, code)
+        return Refused(_("cannot write {path}: {why}").format(path=path, why=reason), reason, code)
 
     try:
         # What is there, through any symlinks: /dev/stdout is the pipe or terminal it
@@ -158,12 +169,12 @@ def write_target(path: Path) -> Path:
         raise refuse(_why(exc)) from None
     if found is not None:
         what = kind(found.st_mode)
-        if what == "a directory":
-            raise refuse("it is a directory", ExitCode.USAGE)
+        if what == DIRECTORY:
+            raise refuse(_("it is a directory"), ExitCode.USAGE)
         if what is not None:
-            raise refuse(f"it is {what}, not a regular file", ExitCode.USAGE)
+            raise refuse(_("it is {what}, not a regular file").format(what=_(what)), ExitCode.USAGE)
         if not os.access(path, os.W_OK):
-            raise refuse("permission denied")
+            raise refuse(_("permission denied"))
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if found is not None:
         return target
@@ -171,13 +182,15 @@ def write_target(path: Path) -> Path:
     try:
         is_dir = stat.S_ISDIR(os.stat(directory).st_mode)
     except FileNotFoundError:
-        raise refuse(f"the directory {directory} does not exist", ExitCode.USAGE) from None
+        raise refuse(
+            _("the directory {path} does not exist").format(path=directory), ExitCode.USAGE
+        ) from None
     except (OSError, ValueError) as exc:
         raise refuse(_why(exc)) from None
     if not is_dir:
-        raise refuse(f"{directory} is not a directory", ExitCode.USAGE)
+        raise refuse(_("{path} is not a directory").format(path=directory), ExitCode.USAGE)
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise refuse("permission denied")
+        raise refuse(_("permission denied"))
     return target
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from szbiz.dates import parse_document_deadline
-from szbiz.errors import LoadError, Problem
+from szbiz.errors import LoadError, Message, Problem
+from szbiz.i18n import N_
 from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
 from szbiz.text import chinese_numeral, normalize_name, unwrap
 
@@ -188,42 +189,73 @@ def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> T
             elif principles:
                 principles[-1] = unwrap(principles[-1] + line)
             else:
-                problem(line_no, f"cannot read preamble line {unwrap(line)[:20]!r}")
+                problem(
+                    line_no,
+                    Message(N_("cannot read preamble line {text!r}"), text=unwrap(line)[:20]),
+                )
             continue
         if len(cells) != len(HEADER):
-            fields = f"{len(HEADER)} tab-separated fields ({' '.join(HEADER)})"
-            problem(line_no, f"cannot read row: expected {fields}, got {len(cells)}")
+            message = Message(
+                N_("cannot read row: expected {count} tab-separated fields ({header}), got {got}"),
+                count=len(HEADER),
+                header=" ".join(HEADER),
+                got=len(cells),
+            )
+            problem(line_no, message)
             continue
         num, area_cell, measure, lead_cell, support_cell, deadline_cell = (c.strip() for c in cells)
         if not num.isdigit() or int(num) <= 0:
-            problem(line_no, f"cannot read 序号 {num!r}: expected a positive number")
+            problem(
+                line_no,
+                Message(N_("cannot read 序号 {text!r}: expected a positive number"), text=num),
+            )
             continue
         task_id = int(num)
         if area_cell:
             m = _AREA.match(area_cell)
             number = chinese_numeral(m.group(1)) if m else None
             if m is None or number is None:
-                problem(line_no, f"cannot read 所属领域 {area_cell!r}: expected 一、名称")
+                problem(
+                    line_no,
+                    Message(N_("cannot read 所属领域 {text!r}: expected 一、名称"), text=area_cell),
+                )
                 continue
             name = unwrap(m.group(2))
             if number in areas and areas[number].name != name:
-                problem(line_no, f"area {number} is named {areas[number].name!r} before")
+                message = Message(
+                    N_("area {number} is named {name!r} before"),
+                    number=number,
+                    name=areas[number].name,
+                )
+                problem(line_no, message)
             areas.setdefault(number, Area(number, name))
             area = number
         if area is None:
-            problem(line_no, f"task {task_id} has no 所属领域 and none comes before it")
+            problem(
+                line_no,
+                Message(N_("task {id} has no 所属领域 and none comes before it"), id=task_id),
+            )
             continue
         deadline = parse_document_deadline(deadline_cell)
         if deadline is None:
-            problem(line_no, f"cannot read 完成时限 {deadline_cell!r}: expected like 2020年6月底")
+            message = Message(
+                N_("cannot read 完成时限 {text!r}: expected like 2020年6月底"), text=deadline_cell
+            )
+            problem(line_no, message)
             continue
         lead_names, lead_note = split_agencies(lead_cell)
         support_names, support_note = split_agencies(support_cell)
         if not lead_names:
-            problem(line_no, f"task {task_id} has no 牵头单位")
+            problem(line_no, Message(N_("task {id} has no 牵头单位"), id=task_id))
             continue
         if tasks and task_id != tasks[-1].id + 1:
-            problem(line_no, f"序号 {task_id} follows {tasks[-1].id}; expected {tasks[-1].id + 1}")
+            message = Message(
+                N_("序号 {id} follows {before}; expected {expected}"),
+                id=task_id,
+                before=tasks[-1].id,
+                expected=tasks[-1].id + 1,
+            )
+            problem(line_no, message)
         task_title, _, description = unwrap(measure).partition("。")
         tasks.append(
             Task(
@@ -240,7 +272,12 @@ def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> T
             )
         )
     if not tasks and not problems:
-        problem(0, f"no task rows found; expected a header row {' '.join(HEADER)}")
+        problem(
+            0,
+            Message(
+                N_("no task rows found; expected a header row {header}"), header=" ".join(HEADER)
+            ),
+        )
     if problems:
         raise LoadError(problems)
     year_match = re.search(r"(\d{4})\s*年", title)
@@ -257,8 +294,9 @@ def read_source(path: Path, issuer: str = DEFAULT_ISSUER) -> TaskList:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise LoadError([Problem(str(path), 0, 0, f"cannot read: {exc.strerror}", "io")]) from exc
+        message = Message(N_("cannot read: {why}"), why=exc.strerror)
+        raise LoadError([Problem(str(path), 0, 0, message, "io")]) from exc
     except UnicodeDecodeError as exc:
-        message = f"not UTF-8 (byte {exc.start}); save it as UTF-8"
+        message = Message(N_("not UTF-8 (byte {byte}); save it as UTF-8"), byte=exc.start)
         raise LoadError([Problem(str(path), 0, 0, message, "encoding")]) from exc
     return parse_source(text, path.name, issuer)

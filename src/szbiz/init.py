@@ -11,6 +11,7 @@ import fnmatch
 from pathlib import Path
 
 from szbiz.errors import SzbizError
+from szbiz.i18n import _, strerror
 from szbiz.settings import CONFIG_NAME, LEDGER_NAME
 
 GITATTRIBUTES_LINE = f"{LEDGER_NAME} merge=union"
@@ -64,18 +65,20 @@ def _read_existing(path: Path) -> tuple[bytes, str] | None:
     from szbiz.settings import MAX_BYTES
 
     try:
-        data = read_regular(path, MAX_BYTES, "a text file")
+        data = read_regular(path, MAX_BYTES, _("a text file"))
     except FileNotFoundError:
         write_target(path)  # a directory to write it in, and the right to
         return None
     except Refused as exc:
-        why = exc.reason.removeprefix("cannot read: ")
-        raise SzbizError(f"cannot read {path}: {why}") from None
+        why = exc.reason.removeprefix(_("cannot read: {why}").format(why=""))
+        raise SzbizError(_("cannot read {path}: {why}").format(path=path, why=why)) from None
     write_target(path)
     try:
         return data, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SzbizError(f"cannot read {path}: not UTF-8 at byte {exc.start}") from exc
+        raise SzbizError(
+            _("cannot read {path}: not UTF-8 at byte {byte}").format(path=path, byte=exc.start)
+        ) from exc
 
 
 def _with_line(old: bytes, line: str) -> bytes:
@@ -92,7 +95,11 @@ def _existing_ledger(ledger: Path) -> None:
 
     odd = what_is(ledger)
     if odd is not None:
-        raise SzbizError(f"cannot set up {ledger}: it {not_regular(odd, 'a ledger')}")
+        raise SzbizError(
+            _("cannot set up {path}: it {why}").format(
+                path=ledger, why=not_regular(odd, _("a ledger"))
+            )
+        )
 
 
 def init_project(directory: Path) -> list[Path]:
@@ -112,13 +119,15 @@ def init_project(directory: Path) -> list[Path]:
     from szbiz.ledger import ledger_text, lock_path
 
     if not directory.is_dir():
-        raise SzbizError(f"cannot set up {directory}: no such directory")
+        raise SzbizError(_("cannot set up {path}: no such directory").format(path=directory))
     config = directory / CONFIG_NAME
     ledger = directory / LEDGER_NAME
     attributes = directory / ".gitattributes"
     ignore = directory / ".gitignore"
     if config.exists():
-        raise SzbizError(f"{config} already exists; szbiz init leaves it as it is")
+        raise SzbizError(
+            _("{path} already exists; szbiz init leaves it as it is").format(path=config)
+        )
     # Everything is read and checked before anything is written: a file that
     # cannot be read or written stops init with nothing changed.
     if not config.is_symlink():  # a dangling link there: refused below as existing
@@ -156,8 +165,10 @@ def init_project(directory: Path) -> list[Path]:
             atomic_write(ignore, old)
             written.append(ignore)
     except FileExistsError as exc:  # another szbiz init got there first
-        raise SzbizError(f"{config} already exists; szbiz init leaves it as it is") from exc
+        raise SzbizError(
+            _("{path} already exists; szbiz init leaves it as it is").format(path=config)
+        ) from exc
     except OSError as exc:
-        why = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or exc
-        raise SzbizError(f"cannot write {target}: {why}") from exc
+        why = _("permission denied") if isinstance(exc, PermissionError) else strerror(exc)
+        raise SzbizError(_("cannot write {path}: {why}").format(path=target, why=why)) from exc
     return written

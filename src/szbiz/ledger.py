@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from szbiz import dates
-from szbiz.errors import LoadError, Problem, SzbizError, UsageError
+from szbiz.errors import LoadError, Message, Problem, SzbizError, UsageError
+from szbiz.i18n import N_, _, strerror
 from szbiz.model import Event, History, Kind, Status, Task, TaskList, event_id
 
 if TYPE_CHECKING:
@@ -127,68 +128,81 @@ def _event_schema() -> Record:
 
     return Record(
         (
-            Key("task", Integer(what="task id"), description="the task's id (序号)"),
+            Key("task", Integer(what=N_("task id")), description=N_("the task's id (序号)")),
             Key(
                 "status",
                 OneOf(tuple(s.value for s in Status)),
                 required=False,
-                description="its new status",
+                description=N_("its new status"),
             ),
-            Key("to", Date(), required=False, description="an extension's new deadline"),
+            Key("to", Date(), required=False, description=N_("an extension's new deadline")),
             Key(
                 "undo",
                 Text(),
                 required=False,
-                description="a retraction: the id of the event it withdraws",
+                description=N_("a retraction: the id of the event it withdraws"),
             ),
             Key(
                 "agency",
                 Text(),
                 required=False,
-                description="the agency whose part it records; none: the task itself",
+                description=N_("the agency whose part it records; none: the task itself"),
             ),
-            Key("on", Date(), description="the day it happened"),
-            Key("by", Text(), description="who recorded it"),
-            Key("at", Timestamp(), description="when it was recorded, with its UTC offset"),
-            Key("note", Text(), required=False, description="a remark"),
-            Key("ref", Text(), required=False, description="evidence: a document number or URL"),
+            Key("on", Date(), description=N_("the day it happened")),
+            Key("by", Text(), description=N_("who recorded it")),
+            Key("at", Timestamp(), description=N_("when it was recorded, with its UTC offset")),
+            Key("note", Text(), required=False, description=N_("a remark")),
+            Key(
+                "ref",
+                Text(),
+                required=False,
+                description=N_("evidence: a document number or URL"),
+            ),
         )
     )
 
 
-def _label(node: Node, index: int) -> str:
+def _label(node: Node, index: int) -> Message:
     from szbiz.yamlnode import MAP
 
     task = node.get("task") if node.kind == MAP else None
     if task is not None and task.plain and re.fullmatch(r"[0-9]{1,18}", str(task.value)):
-        return f"task {int(task.value)}"
-    return f"event {index + 1}"
+        return Message(N_("task {id}"), id=int(task.value))
+    return Message(N_("event {number}"), number=index + 1)
 
 
 _EVENT_ID = re.compile(r"[0-9a-f]{16}")
 _KINDS = ("status", "to", "undo")
 
 
-def _kind_problem(raw: dict[str, object]) -> tuple[str, str] | None:
+def _kind_problem(raw: dict[str, object]) -> tuple[str, Message] | None:
     """What makes a valid mapping no event of one kind: (the key to point at, the message)."""
     given = [k for k in _KINDS if k in raw]
     if len(given) > 1:
-        return given[1], (
-            f"{' and '.join(given)} in one event; an event either sets a status, "
-            "extends the deadline (to) or withdraws an event (undo): write one per line"
+        return given[1], Message(
+            N_(
+                "{keys} in one event; an event either sets a status, "
+                "extends the deadline (to) or withdraws an event (undo): write one per line"
+            ),
+            keys=" and ".join(given),
         )
     if not given and not raw.get("note"):
-        return "", (
-            "missing key 'status' (its new status); or note: for a progress note, "
-            "to: for an extension, undo: for a retraction"
+        return "", Message(
+            N_(
+                "missing key 'status' (its new status); or note: for a progress note, "
+                "to: for an extension, undo: for a retraction"
+            )
         )
     undo = raw.get("undo")
     if isinstance(undo, str) and not _EVENT_ID.fullmatch(undo):
         from szbiz.yamlnode import show
 
-        return "undo", (
-            "undo: expected the id of the event it withdraws, 16 lowercase hex digits "
-            f"like '3f9a0c1e2b4d5a6f', got {show(undo)}"
+        return "undo", Message(
+            N_(
+                "undo: expected the id of the event it withdraws, 16 lowercase hex digits "
+                "like '3f9a0c1e2b4d5a6f', got {value}"
+            ),
+            value=show(undo),
         )
     return None
 
@@ -211,8 +225,10 @@ def _parse(data: bytes, name: str) -> tuple[list[tuple[Node, Event]], list[Probl
     if root is None or root.kind == NULL:  # only the header: no events yet
         return [], problems
     if root.kind != SEQ:
-        got = "a mapping" if root.kind == MAP else repr(root.value)
-        message = f"expected a list of events, one '- {{task: …}}' per line; got {got}"
+        got = Message(N_("a mapping")) if root.kind == MAP else repr(root.value)
+        message = Message(
+            N_("expected a list of events, one '- {{task: …}}' per line; got {got}"), got=got
+        )
         return [], [*problems, Problem(name, root.line, root.column, message, "type")]
     ctx = Context()
     events: list[tuple[Node, Event]] = []
@@ -263,7 +279,7 @@ def _read(path: Path) -> bytes | None:
     from szbiz.settings import MAX_BYTES
 
     try:
-        return read_regular(path, MAX_BYTES, "a ledger")
+        return read_regular(path, MAX_BYTES, _("a ledger"))
     except FileNotFoundError:
         return None
     except Refused as exc:
@@ -316,7 +332,7 @@ def _counting(
     nodes = {id(event): node for node, event in events}
     history = History(tuple(event for _, event in events))
     out: dict[int, tuple[Node, Event]] = {}
-    for task_id in dict.fromkeys(event.task for _, event in events):
+    for task_id in dict.fromkeys(event.task for _node, event in events):
         task = tasks.task(task_id)
         last = history.progress(task, dt.date.max).last if task is not None else None
         if last is not None:
@@ -335,22 +351,28 @@ def _check_kinds(
     it; two people who recorded different statuses for one task on one day (as a union
     merge can bring together) are warned of."""
     known: dict[int, set[str]] = {}
-    for _, event in events:
+    for _node, event in events:
         if not event.undo:
             known.setdefault(event.task, set()).add(event_id(event))
     withdrawn = {event.undo for _, event in events if event.undo}
     same_day: dict[tuple[int, str, dt.date], list[tuple[Node, Event]]] = {}
     for node, event in events:
-        trail = (f"task {event.task}",)
+        trail = (Message(N_("task {id}"), id=event.task),)
         task = tasks.task(event.task)
         if event.to is not None and not (event.note.strip() or event.ref.strip()):
-            message = (
-                "an extension needs ref (the document that approved it) or note (why); "
-                f"record it with szbiz extend {event.task} --to {event.to.isoformat()} --ref REF"
+            message = Message(
+                N_(
+                    "an extension needs ref (the document that approved it) or note (why); "
+                    "record it with szbiz extend {id} --to {day} --ref REF"
+                ),
+                id=event.task,
+                day=event.to.isoformat(),
             )
             problem(node, message, "extension-reason", trail)
         if event.undo and event.undo not in known.get(event.task, ()):
-            message = f"undo {event.undo} names no event of task {event.task}"
+            message = Message(
+                N_("undo {event} names no event of task {id}"), event=event.undo, id=event.task
+            )
             problem(node.get("undo") or node, message, "unknown-event", trail)
         if event.agency and task is not None and event.agency not in task.agencies():
             problem(node.get("agency") or node, _not_an_agency(event.agency, task), "agency", trail)
@@ -360,12 +382,21 @@ def _check_kinds(
         first_node, first = group[0]
         for node, event in group[1:]:
             if event.status is not first.status and event.by != first.by:
-                message = (
-                    f"{first.status} by {first.by} (line {first_node.line}) and "
-                    f"{event.status} by {event.by} (line {node.line}) on {event.on.isoformat()}; "
-                    "the one recorded later stands: check which is right"
+                message = Message(
+                    N_(
+                        "{first} by {first_by} (line {first_line}) and {then} by {then_by} "
+                        "(line {then_line}) on {day}; the one recorded later stands: "
+                        "check which is right"
+                    ),
+                    first=first.status,
+                    first_by=first.by,
+                    first_line=first_node.line,
+                    then=event.status,
+                    then_by=event.by,
+                    then_line=node.line,
+                    day=event.on.isoformat(),
                 )
-                warn(node, message, "conflict", (f"task {event.task}",))
+                warn(node, message, "conflict", (Message(N_("task {id}"), id=event.task),))
                 break
 
 
@@ -373,17 +404,24 @@ def _check_kinds(
 _SKEW = dt.timedelta(days=1)
 
 
-def _early(event: Event) -> str:
-    return (
-        f"on {event.on.isoformat()} is before {dates.FIRST_EVENT.isoformat()}, the first day "
-        "progress is recorded on; give the day it happened"
+def _early(event: Event) -> Message:
+    return Message(
+        N_(
+            "on {day} is before {first}, the first day progress is recorded on; "
+            "give the day it happened"
+        ),
+        day=event.on.isoformat(),
+        first=dates.FIRST_EVENT.isoformat(),
     )
 
 
-def _ahead(event: Event) -> str:
-    return (
-        f"at {event.at.isoformat()} is more than a day in the future; an event is recorded "
-        "when it happens, so the clock that recorded it was wrong"
+def _ahead(event: Event) -> Message:
+    return Message(
+        N_(
+            "at {time} is more than a day in the future; an event is recorded "
+            "when it happens, so the clock that recorded it was wrong"
+        ),
+        time=event.at.isoformat(),
     )
 
 
@@ -411,18 +449,25 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
         problems.append(Problem(name, where.line, where.column, message, rule, "warning", trail))
 
     ids = tasks.ids
-    valid = f"ids are {_ranges(ids)}" if ids else "the task list has no tasks"
+    if ids:
+        valid = Message(N_("ids are {span}"), span=_ranges(ids))
+    else:
+        valid = Message(N_("the task list has no tasks"))
     ahead = dates.now() + _SKEW
     for node, event in events:
-        trail = (f"task {event.task}",)
+        trail = (Message(N_("task {id}"), id=event.task),)
         if tasks.task(event.task) is None:
-            message = f"task {event.task} does not exist; {valid}"
+            message = Message(N_("task {id} does not exist; {valid}"), id=event.task, valid=valid)
             problem(node.get("task") or node, message, "unknown-task")
         recorded = _recorded_on(event)
         if event.on > recorded:
-            message = (
-                f"on {event.on.isoformat()} is after the day it was recorded "
-                f"({recorded.isoformat()} in Asia/Shanghai); an event cannot be in the future"
+            message = Message(
+                N_(
+                    "on {day} is after the day it was recorded "
+                    "({recorded} in Asia/Shanghai); an event cannot be in the future"
+                ),
+                day=event.on.isoformat(),
+                recorded=recorded.isoformat(),
             )
             problem(node.get("on") or node, message, "future-date", trail)
         if event.on < dates.FIRST_EVENT:
@@ -433,8 +478,11 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
     if require_ref:
         for node, event in _counting(events, tasks).values():
             if event.status is Status.DONE and not event.ref:
-                message = f"done without evidence; record it with szbiz done {event.task} --ref REF"
-                problem(node, message, "missing-ref", (f"task {event.task}",))
+                message = Message(
+                    N_("done without evidence; record it with szbiz done {id} --ref REF"),
+                    id=event.task,
+                )
+                problem(node, message, "missing-ref", (Message(N_("task {id}"), id=event.task),))
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 
@@ -449,11 +497,11 @@ def lock_path(path: Path) -> Path:
 
 def _os_error(path: Path, exc: OSError) -> SzbizError:
     if isinstance(exc, PermissionError):
-        why = "permission denied"
+        why = _("permission denied")
     else:
-        why = exc.strerror or str(exc)
+        why = strerror(exc)
         why = why[:1].lower() + why[1:]
-    return SzbizError(f"cannot write {path}: {why}")
+    return SzbizError(_("cannot write {path}: {why}").format(path=path, why=why))
 
 
 # A ledger every line of which is blank, a comment, or one ``- {…}`` item at the
@@ -523,7 +571,11 @@ def _writing(path: Path, timeout: float) -> Iterator[_Writer]:
 
     directory = path.parent
     if not directory.is_dir():
-        raise SzbizError(f"cannot write {path}: directory {directory} does not exist")
+        raise SzbizError(
+            _("cannot write {path}: directory {directory} does not exist").format(
+                path=path, directory=directory
+            )
+        )
     # Only a regular file the user could write; one reached through a symlink
     # is replaced where it really is, and locked there, so the link stays a link.
     try:
@@ -533,14 +585,18 @@ def _writing(path: Path, timeout: float) -> Iterator[_Writer]:
     lock_file = lock_path(real)
     odd = what_is(lock_file)
     if odd is not None:
-        why = f"its lock file {lock_file} is {odd}, not a regular file"
-        raise SzbizError(f"cannot write {path}: {why}")
+        why = _("its lock file {lock} is {what}, not a regular file").format(
+            lock=lock_file, what=_(odd)
+        )
+        raise SzbizError(_("cannot write {path}: {why}").format(path=path, why=why))
 
     lock = ExitStack()
     try:
         lock.enter_context(held(lock_file, timeout))
     except LockTimeout:
-        raise SzbizError(f"another szbiz is writing {path}; try again") from None
+        raise SzbizError(
+            _("another szbiz is writing {path}; try again").format(path=path)
+        ) from None
     except OSError as exc:
         raise _os_error(path, exc) from exc
     with lock:
@@ -597,14 +653,20 @@ def _fresh(history: History, events: Iterable[Event]) -> list[Event]:
 def _check_new(events: Sequence[Event]) -> None:
     """Refuse an event that lint would reject, before anything is written."""
     for event in events:
-        at = f"cannot record the event: task {event.task} →"
+        at = _("cannot record the event: task {id} →").format(id=event.task)
         if event.task < 1:
-            raise SzbizError(f"{at} task: expected a task id of at least 1, got {event.task}")
+            raise SzbizError(
+                at
+                + " "
+                + _("task: expected a task id of at least 1, got {id}").format(id=event.task)
+            )
         if not event.by.strip():
-            raise SzbizError(f"{at} by: must not be empty")
+            raise SzbizError(at + " " + _("by: must not be empty"))
         text = event.by + event.note + event.ref + event.agency
         if any("\ud800" <= c <= "\udfff" for c in text):
-            raise SzbizError(f"{at} its text holds a lone surrogate, which no file can hold")
+            raise SzbizError(
+                at + " " + _("its text holds a lone surrogate, which no file can hold")
+            )
         kinds = [
             k
             for k, given in (
@@ -615,37 +677,58 @@ def _check_new(events: Sequence[Event]) -> None:
             if given
         ]
         if len(kinds) > 1:
-            raise SzbizError(f"{at} {' and '.join(kinds)}: an event is of one kind")
+            raise SzbizError(
+                at + " " + _("{keys}: an event is of one kind").format(keys=" and ".join(kinds))
+            )
         if not kinds and not event.note.strip():
-            raise SzbizError(f"{at} note: a progress note must not be empty")
+            raise SzbizError(at + " " + _("note: a progress note must not be empty"))
         if event.to is not None:
             if not (event.note.strip() or event.ref.strip()):
-                raise SzbizError(f"{at} an extension needs a ref or a note")
+                raise SzbizError(at + " " + _("an extension needs a ref or a note"))
             if not dates.FIRST <= event.to <= dates.LAST:
                 raise SzbizError(
-                    f"{at} to: expected a day in the years {dates.YEARS}, "
-                    f"got {event.to.isoformat()}"
+                    at
+                    + " "
+                    + _("to: expected a day in the years {years}, got {day}").format(
+                        years=dates.YEARS, day=event.to.isoformat()
+                    )
                 )
         if event.undo and not _EVENT_ID.fullmatch(event.undo):
-            raise SzbizError(f"{at} undo: expected 16 lowercase hex digits, got {event.undo!r}")
+            raise SzbizError(
+                at
+                + " "
+                + _("undo: expected 16 lowercase hex digits, got {value!r}").format(
+                    value=event.undo
+                )
+            )
         if event.at.utcoffset() is None:
             raise SzbizError(
-                f"{at} at: expected a time with its UTC offset like "
-                f"'2026-11-27T18:00:00+08:00', got '{event.at.isoformat()}'"
+                at
+                + " "
+                + _(
+                    "at: expected a time with its UTC offset like "
+                    "'2026-11-27T18:00:00+08:00', got '{time}'"
+                ).format(time=event.at.isoformat())
             )
         recorded = _recorded_on(event)
         if event.on > recorded:
             raise SzbizError(
-                f"cannot record task {event.task} on {event.on.isoformat()}: that is after "
-                f"today ({recorded.isoformat()} in Asia/Shanghai)"
+                _(
+                    "cannot record task {id} on {day}: that is after "
+                    "today ({today} in Asia/Shanghai)"
+                ).format(id=event.task, day=event.on.isoformat(), today=recorded.isoformat())
             )
         if event.on < dates.FIRST_EVENT:
-            raise SzbizError(f"{at} {_early(event)}")
+            raise SzbizError(at + " " + _early(event).localized())
         if event.at > dates.now() + _SKEW:
-            raise SzbizError(f"{at} {_ahead(event)}")
+            raise SzbizError(at + " " + _ahead(event).localized())
         if not dates.supported(event.at.date()):
             raise SzbizError(
-                f"{at} at: expected a time in the years {dates.YEARS}, got '{event.at.isoformat()}'"
+                at
+                + " "
+                + _("at: expected a time in the years {years}, got '{time}'").format(
+                    years=dates.YEARS, time=event.at.isoformat()
+                )
             )
 
 
@@ -656,8 +739,9 @@ def _check_whole(data: bytes, path: Path) -> History:
     if errors:
         p = errors[0]
         raise SzbizError(
-            f"cannot append to {path}: its end does not continue a list of events "
-            f"({p.location()}: {p.text})"
+            _(
+                "cannot append to {path}: its end does not continue a list of events ({problem})"
+            ).format(path=path, problem=p.shown())
         )
     return History(tuple(event for _, event in parsed))
 
@@ -699,8 +783,10 @@ def _readable(options: Iterable[tuple[str, str]]) -> None:
         bad = next((c for c in text if "\udc80" <= c <= "\udcff"), None)
         if bad is not None:
             raise UsageError(
-                f"{option} holds the byte 0x{ord(bad) - 0xDC00:02x}, which is not UTF-8; "
-                "set the terminal to UTF-8, or type the text again"
+                _(
+                    "{option} holds the byte 0x{byte}, which is not UTF-8; "
+                    "set the terminal to UTF-8, or type the text again"
+                ).format(option=option, byte=f"{ord(bad) - 0xDC00:02x}")
             )
 
 
@@ -711,12 +797,17 @@ def _check_agency(agency: str, ids: Iterable[int], tasks: TaskList | None) -> No
     for task_id in dict.fromkeys(ids):
         task = tasks.task(task_id)
         if task is not None and agency not in task.agencies():
-            raise UsageError(_not_an_agency(agency, task))
+            raise UsageError(_not_an_agency(agency, task).localized())
 
 
-def _not_an_agency(agency: str, task: Task) -> str:
-    names = "、".join(dict.fromkeys(task.agencies())) or "none"
-    return f"{agency} is not an agency of task {task.id}; its agencies are {names}"
+def _not_an_agency(agency: str, task: Task) -> Message:
+    names = "、".join(dict.fromkeys(task.agencies())) or Message(N_("none"))
+    return Message(
+        N_("{agency} is not an agency of task {id}; its agencies are {names}"),
+        agency=agency,
+        id=task.id,
+        names=names,
+    )
 
 
 def _judged(day: dt.date, as_of: dt.date | None) -> dt.date:
@@ -785,7 +876,7 @@ def record(
     _readable((("--note", note), ("--ref", ref), ("--by", by), ("--agency", agency)))
     if status in (Status.BLOCKED, Status.DROPPED) and not note:
         verb = "block" if status is Status.BLOCKED else "drop"
-        raise UsageError(f"szbiz {verb} needs --note saying why")
+        raise UsageError(_("szbiz {command} needs --note saying why").format(command=verb))
     _check_agency(agency, ids, tasks)
     judged = _judged(day, as_of)
     with _writing(path, timeout) as ledger:
@@ -806,7 +897,7 @@ def record(
         outcomes = []
         for task, before, made, since in planned:
             if made is not None:
-                now, _, since = _standing_status(after, task, judged, agency, tasks)
+                now, _was, since = _standing_status(after, task, judged, agency, tasks)
             else:
                 now = before
             outcomes.append(Outcome(task, before, now, made, since, agency))
@@ -835,14 +926,14 @@ def add_notes(
     text, ref, agency = text.strip(), ref.strip(), agency.strip()
     _readable((("TEXT", text), ("--ref", ref), ("--by", by), ("--agency", agency)))
     if not text:
-        raise UsageError("szbiz note needs TEXT: what progress was made")
+        raise UsageError(_("szbiz note needs TEXT: what progress was made"))
     _check_agency(agency, ids, tasks)
     judged = _judged(day, as_of)
     with _writing(path, timeout) as ledger:
         history = ledger.history
         outcomes = []
         for task in dict.fromkeys(ids):
-            status, _, since = _standing_status(history, task, judged, agency, tasks)
+            status, _was, since = _standing_status(history, task, judged, agency, tasks)
             held = any(
                 e.kind is Kind.NOTE and (e.agency, e.note, e.ref) == (agency, text, ref)
                 for e in history.standing(task, judged)
@@ -880,15 +971,21 @@ def extend(
     note, ref = note.strip(), ref.strip()
     _readable((("--note", note), ("--ref", ref), ("--by", by)))
     if not (note or ref):
-        raise UsageError("szbiz extend needs --ref (the document that approved it) or --note (why)")
+        raise UsageError(
+            _("szbiz extend needs --ref (the document that approved it) or --note (why)")
+        )
     if not dates.FIRST <= to <= dates.LAST:
-        raise UsageError(f"--to {to.isoformat()}: expected a day in the years {dates.YEARS}")
+        raise UsageError(
+            _("--to {day}: expected a day in the years {years}").format(
+                day=to.isoformat(), years=dates.YEARS
+            )
+        )
     judged = _judged(day, as_of)
     with _writing(path, timeout) as ledger:
         outcomes = []
         for task_id in dict.fromkeys(ids):
             task = tasks.task(task_id) if tasks is not None else None
-            status, _, since = _standing_status(ledger.history, task_id, judged, "", tasks)
+            status, _was, since = _standing_status(ledger.history, task_id, judged, "", tasks)
             # Extensions standing as of the judged day: the last, and those in force on day.
             standing = [e for e in ledger.history.standing(task_id, judged) if e.to]
             in_force = [e for e in standing if e.on <= day]
@@ -940,21 +1037,26 @@ def undo(
         history = ledger.history
         standing = history.standing(task)
         if not standing:
-            raise SzbizError(f"task {task} has no event to withdraw")
+            raise SzbizError(_("task {id} has no event to withdraw").format(id=task))
         order = {id(e): i for i, e in enumerate(history.events)}
         target = max(standing, key=lambda e: (e.at, order.get(id(e), -1)))
         if day < target.on:
             raise UsageError(
-                f"cannot withdraw {event_id(target)[:8]} ({target.on.isoformat()} "
-                f"{target.status or target.kind}) on {day.isoformat()}, before the day it "
-                "happened; "
-                f"give --on {target.on.isoformat()} or later"
+                _(
+                    "cannot withdraw {id} ({on} {what}) on {day}, before the day it happened; "
+                    "give --on {on} or later"
+                ).format(
+                    id=event_id(target)[:8],
+                    on=target.on.isoformat(),
+                    what=target.status or target.kind,
+                    day=day.isoformat(),
+                )
             )
-        before, _, _ = _standing_status(history, task, day, target.agency, tasks)
+        before, *_rest = _standing_status(history, task, day, target.agency, tasks)
         (event,) = _fresh(
             history, [Event(task, None, day, by.strip(), dates.now(), note, undo=event_id(target))]
         )
-        after, _, since = _standing_status(
+        after, _was, since = _standing_status(
             History((*history.events, event)), task, day, target.agency, tasks
         )
         outcome = Outcome(task, before, after, event, since, target.agency, withdrawn=target)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from szbiz.errors import LoadError, Problem
+from szbiz.errors import LoadError, Message, Problem
 from szbiz.files import Refused, read_regular
+from szbiz.i18n import N_, _
 from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
 from szbiz.schema import SCHEMA_VERSION, TASKLIST, Context, Invalid
 from szbiz.settings import MAX_BYTES
@@ -36,7 +37,7 @@ class Loaded:
     warnings: tuple[Problem, ...] = ()
 
 
-EXPECTED = "expected a task list: a mapping with schema, document, areas, agencies and tasks"
+EXPECTED = N_("expected a task list: a mapping with schema, document, areas, agencies and tasks")
 
 _UTF16_32 = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
@@ -57,28 +58,56 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(name, line, col, message, rule)]
 
     if not data:
-        return fail(1, 1, f"the file is empty; {EXPECTED}", "empty")
+        message = Message(N_("the file is empty; {expected}"), expected=Message(EXPECTED))
+        return fail(1, 1, message, "empty")
     if not data.strip():
-        return fail(1, 1, f"the file holds only blank space; {EXPECTED}", "empty")
+        message = Message(
+            N_("the file holds only blank space; {expected}"), expected=Message(EXPECTED)
+        )
+        return fail(1, 1, message, "empty")
     for bom, encoding in _UTF16_32:
         if data.startswith(bom):
-            message = f"the file is {encoding} (it starts with a {encoding} byte order mark)"
-            return fail(1, 1, f"{message}; save it as UTF-8", "encoding")
+            message = Message(
+                N_(
+                    "the file is {encoding} (it starts with a {encoding} byte order mark); "
+                    "save it as UTF-8"
+                ),
+                encoding=encoding,
+            )
+            return fail(1, 1, message, "encoding")
     if b"\0" in data:
         line, col = _byte_position(data, data.index(b"\0"))
-        message = "a NUL byte: the file is binary or corrupt, not UTF-8 text"
+        message = Message(N_("a NUL byte: the file is binary or corrupt, not UTF-8 text"))
         if data.count(b"\0") * 4 >= len(data):  # ASCII as UTF-16 is half NULs
-            message += "; it may be UTF-16 or UTF-32: save it as UTF-8"
+            message = Message(
+                N_(
+                    "a NUL byte: the file is binary or corrupt, not UTF-8 text; "
+                    "it may be UTF-16 or UTF-32: save it as UTF-8"
+                )
+            )
         return fail(line, col, message, "nul")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(data, exc.start)
-        fix = "save it as UTF-8"
+        byte = f"{data[exc.start]:02x}"
         if _looks_like_gbk(data):
-            fix = f"it looks like GBK/GB18030: {fix} (iconv -f GB18030 -t UTF-8 converts it)"
-        message = f"the file is not UTF-8: byte 0x{data[exc.start]:02x} here is not valid UTF-8"
-        return fail(line, col, f"{message}; {fix}", "encoding")
+            message = Message(
+                N_(
+                    "the file is not UTF-8: byte 0x{byte} here is not valid UTF-8; "
+                    "it looks like GBK/GB18030: save it as UTF-8 "
+                    "(iconv -f GB18030 -t UTF-8 converts it)"
+                ),
+                byte=byte,
+            )
+        else:
+            message = Message(
+                N_(
+                    "the file is not UTF-8: byte 0x{byte} here is not valid UTF-8; save it as UTF-8"
+                ),
+                byte=byte,
+            )
+        return fail(line, col, message, "encoding")
     return text, []
 
 
@@ -113,12 +142,17 @@ def _parse(data: bytes, name: str) -> tuple[TaskList | None, list[Problem]]:
         return None, [Problem(name, f.line, f.column, f.message, f.rule)]
     problems = [Problem(name, f.line, f.column, f.message, f.rule) for f in flaws]
     if root is None:
-        message = f"the file holds no YAML document, only comments or blank lines; {EXPECTED}"
+        message = Message(
+            N_("the file holds no YAML document, only comments or blank lines; {expected}"),
+            expected=Message(EXPECTED),
+        )
         problems.append(Problem(name, 1, 1, message, "empty"))
         return None, problems
     if root.kind not in (MAP, REPORTED):
-        got = {SEQ: "a list", NULL: "nothing"}.get(root.kind, show(str(root.value)))
-        problems.append(Problem(name, root.line, root.column, f"{EXPECTED}; got {got}", "type"))
+        names = {SEQ: N_("a list"), NULL: N_("nothing")}
+        got = Message(names[root.kind]) if root.kind in names else show(str(root.value))
+        message = Message(N_("{expected}; got {got}"), expected=Message(EXPECTED), got=got)
+        problems.append(Problem(name, root.line, root.column, message, "type"))
         return None, problems
     ctx = Context()
     raw = TASKLIST.check(root, ctx)
@@ -146,9 +180,9 @@ def _read(path: Path) -> tuple[TaskList | None, list[Problem]]:
         return None, [Problem(name, 0, 0, message, "io")]
 
     try:
-        data = read_regular(path, MAX_BYTES, "a YAML file")
+        data = read_regular(path, MAX_BYTES, _("a YAML file"))
     except FileNotFoundError:
-        return fail("no such file")
+        return fail(Message(N_("no such file")))
     except Refused as exc:  # not a regular file, too large, or unreadable
         return fail(exc.reason)
     try:
@@ -186,24 +220,33 @@ def _entries(root: Node, raw: dict[str, Any], key: str) -> Iterator[tuple[Node, 
         yield from zip(node.items, raw[key], strict=False)
 
 
-def _declared(numbers: list[int]) -> str:
+def _declared(numbers: list[int]) -> Message:
     """``the areas are 1–14``, or a list when the numbers have gaps."""
     if len(numbers) == 1:
-        return f"the only area is {numbers[0]}"
+        return Message(N_("the only area is {number}"), number=numbers[0])
     if numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"the areas are {numbers[0]}–{numbers[-1]}"
-    return "the areas are " + ", ".join(map(str, numbers))
+        return Message(N_("the areas are {numbers}"), numbers=f"{numbers[0]}–{numbers[-1]}")
+    return Message(N_("the areas are {numbers}"), numbers=", ".join(map(str, numbers)))
 
 
-# An entry declared again: what it is told after its value, the fix, and the rule.
+# An entry declared again: the message (its value, the line of the first), and the rule.
 _TWICE = {
-    "number": ("area {} is declared twice", "give each area its own number", "duplicate-area"),
-    "name": ("agency {!r} is declared twice", "merge the two entries into one", "duplicate-agency"),
-    "id": ("duplicate id {}", "give each task its own id", "duplicate-id"),
+    "number": (
+        N_("area {value} is declared twice (first at line {line}); give each area its own number"),
+        "duplicate-area",
+    ),
+    "name": (
+        N_(
+            "agency {value!r} is declared twice (first at line {line}); "
+            "merge the two entries into one"
+        ),
+        "duplicate-agency",
+    ),
+    "id": (
+        N_("duplicate id {value} (first at line {line}); give each task its own id"),
+        "duplicate-id",
+    ),
 }
-
-
-_ONCE = "list each agency once"
 
 
 def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None, list[Problem]]:
@@ -229,27 +272,31 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
         """Whether an earlier entry has this ``value`` of ``key``; reported if so."""
         first = firsts.setdefault((key, value), node)
         if first is not node:
-            twice, fix, rule = _TWICE[key]
-            message = f"{twice.format(value)} (first at line {first.line}); {fix}"
+            twice, rule = _TWICE[key]
+            message = Message(twice, value=value, line=first.line)
             report(node.get(key) or node, trail, message, rule)
         return first is not node
 
     version = raw.get("schema")
     if _valid(version) and version != SCHEMA_VERSION:
-        message = f"unsupported schema version {version}; expected {SCHEMA_VERSION}"
+        message = Message(
+            N_("unsupported schema version {version}; expected {expected}"),
+            version=version,
+            expected=SCHEMA_VERSION,
+        )
         report(root.get("schema") or root, ("schema",), message, "schema")
 
     areas: dict[int, Area] = {}
     for node, item in declared("areas", "number"):
         number = item["number"]
-        if not again(node, "number", number, (f"area {number}",)):
+        if not again(node, "number", number, (Message(N_("area {value}"), value=number),)):
             areas[number] = Area(number, item["name"])
 
     agencies: dict[str, Agency] = {}
     spelling: dict[str, tuple[str, Node]] = {}  # every name and alias → its agency
     for node, item in declared("agencies", "name"):
         agency_name = item["name"]
-        trail: tuple[str, ...] = (f"agency {agency_name}",)
+        trail: tuple[str, ...] = (Message(N_("agency {value}"), value=agency_name),)
         if again(node, "name", agency_name, trail):
             continue
         aliases = tuple(item.get("aliases") or ())
@@ -261,11 +308,17 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             where = name_at if i == 0 or alias_nodes is None else alias_nodes.items[i - 1]
             other, first = spelling.setdefault(spelled, (agency_name, where))
             if other != agency_name:
-                what = "name" if i == 0 else "alias"
-                message = (
-                    f"{what} {spelled!r} is already claimed by agency {other!r} "
-                    f"(line {first.line}); a spelling names one agency only"
-                )
+                if i == 0:
+                    text = N_(
+                        "name {spelled!r} is already claimed by agency {other!r} "
+                        "(line {line}); a spelling names one agency only"
+                    )
+                else:
+                    text = N_(
+                        "alias {spelled!r} is already claimed by agency {other!r} "
+                        "(line {line}); a spelling names one agency only"
+                    )
+                message = Message(text, spelled=spelled, other=other, line=first.line)
                 report(where, trail, message, "duplicate-alias")
         agencies[agency_name] = Agency(
             agency_name,
@@ -280,7 +333,7 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
         if not isinstance(item, dict):
             continue
         task_id: Any = item["id"]
-        trail = (f"task {task_id}",) if _valid(task_id) else ()
+        trail = (Message(N_("task {value}"), value=task_id),) if _valid(task_id) else ()
         ok = _complete(item)
         if _valid(task_id) and again(node, "id", task_id, trail):
             ok = False
@@ -288,7 +341,11 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
         if area in broken:
             ok = False
         elif _valid(area) and area not in areas and areas:
-            message = f"area {area} is not declared under areas; {_declared(sorted(areas))}"
+            message = Message(
+                N_("area {area} is not declared under areas; {declared}"),
+                area=area,
+                declared=_declared(sorted(areas)),
+            )
             report(node.get("area") or node, (*trail, "area"), message, "undeclared-area")
             ok = False
         resolved: dict[str, tuple[str, ...]] = {}
@@ -306,8 +363,23 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                 earlier = spelled_as.get(canonical)
                 if earlier is not None and canonical in agencies:
                     # Counted once whatever the spelling: twice is a slip, or a merge gone wrong.
-                    how = "" if earlier == agency_name else f" (as {earlier} and {agency_name})"
-                    message = f"agency {canonical} is listed twice in {role}{how}; {_ONCE}"
+                    if earlier == agency_name:
+                        message = Message(
+                            N_("agency {agency} is listed twice in {role}; list each agency once"),
+                            agency=canonical,
+                            role=role,
+                        )
+                    else:
+                        message = Message(
+                            N_(
+                                "agency {agency} is listed twice in {role} (as {first} and "
+                                "{then}); list each agency once"
+                            ),
+                            agency=canonical,
+                            role=role,
+                            first=earlier,
+                            then=agency_name,
+                        )
                     report(name_node, (*trail, role), message, "duplicate-agency-in-task")
                     ok = False
                     continue
@@ -317,13 +389,29 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
                 elif agency_name in broken:
                     ok = False
                 elif agency_name in spelling:
-                    message = f"{agency_name!r} is an alias of {canonical!r}; write {canonical}"
+                    message = Message(
+                        N_("{alias!r} is an alias of {canonical!r}; write {canonical}"),
+                        alias=agency_name,
+                        canonical=canonical,
+                    )
                     report(name_node, (*trail, role), message, "alias-name", "warning")
                     out.append(canonical)
                 else:
                     close = difflib.get_close_matches(agency_name, spelling, n=1)
-                    hint = f"; did you mean {spelling[close[0]][0]!r}?" if close else ""
-                    message = f"agency {show(agency_name)} is not declared under agencies{hint}"
+                    if close:
+                        message = Message(
+                            N_(
+                                "agency {agency} is not declared under agencies; "
+                                "did you mean {close!r}?"
+                            ),
+                            agency=show(agency_name),
+                            close=spelling[close[0]][0],
+                        )
+                    else:
+                        message = Message(
+                            N_("agency {agency} is not declared under agencies"),
+                            agency=show(agency_name),
+                        )
                     report(name_node, (*trail, role), message, "undeclared-agency")
                     ok = False
             resolved[role] = tuple(out)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import partial
 
+from szbiz.i18n import N_
+
 
 class AgencyKind(StrEnum):
     MUNICIPAL = "municipal"  # a bureau, commission or office of the city government
@@ -81,16 +83,16 @@ class Task:
     """One task of the list. Its fields are declared here once, in the order of the
     list file's keys: the schema, the file, the cache and the JSON follow them."""
 
-    id: int = field(metadata=_about("the official 序号"))
-    area: int = field(metadata=_about("所属领域, by number"))
-    title: str = field(metadata=_about("the measure up to its first 。"))
-    description: str = field(metadata=_about("the rest of the measure"))
-    lead: tuple[str, ...] = field(metadata=_about("牵头单位"))
-    lead_note: str = field(metadata=_about("qualifier, e.g. 按职责分工负责", optional=True))
-    support: tuple[str, ...] = field(metadata=_about("责任单位"))
-    support_note: str = field(metadata=_about("qualifier, e.g. 等", optional=True))
-    deadline: dt.date = field(metadata=_about("完成时限 as a date (last day of the month)"))
-    deadline_text: str = field(metadata=_about("完成时限 as written"))
+    id: int = field(metadata=_about(N_("the official 序号")))
+    area: int = field(metadata=_about(N_("所属领域, by number")))
+    title: str = field(metadata=_about(N_("the measure up to its first 。")))
+    description: str = field(metadata=_about(N_("the rest of the measure")))
+    lead: tuple[str, ...] = field(metadata=_about(N_("牵头单位")))
+    lead_note: str = field(metadata=_about(N_("qualifier, e.g. 按职责分工负责"), optional=True))
+    support: tuple[str, ...] = field(metadata=_about(N_("责任单位")))
+    support_note: str = field(metadata=_about(N_("qualifier, e.g. 等"), optional=True))
+    deadline: dt.date = field(metadata=_about(N_("完成时限 as a date (last day of the month)")))
+    deadline_text: str = field(metadata=_about(N_("完成时限 as written")))
 
     @property
     def measure(self) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from szbiz.errors import UsageError
+from szbiz.i18n import _
 from szbiz.model import Event, History, Part, Progress, Role, Status, Task, TaskList
 
 OVERDUE = "overdue"
@@ -131,7 +132,7 @@ def find(tasks: TaskList, history: History, as_of: dt.date, condition: Filter) -
 
 
 def _span(valid: Sequence[int]) -> str:
-    return f"{min(valid)}–{max(valid)}" if valid else "none"
+    return f"{min(valid)}–{max(valid)}" if valid else _("none")
 
 
 _MAX_DIGITS = 18  # longer than any id, area or count, and short of int()'s limit
@@ -148,17 +149,33 @@ def parse_ids(text: str, valid: Sequence[int]) -> list[int]:
         part = part.strip()
         m = re.fullmatch(r"(\d+)\s*(?:[-–~]\s*(\d+))?", part)
         if not m:
-            raise UsageError(f"cannot read {shown(part)!r}; write ids and ranges like 1-16,42")
+            raise UsageError(
+                _("cannot read {text!r}; write ids and ranges like 1-16,42").format(
+                    text=shown(part)
+                )
+            )
         for digits in m.groups():
             if digits is not None and len(digits) > _MAX_DIGITS:
-                raise UsageError(f"task {shown(digits)} does not exist; ids are {_span(valid)}")
+                raise UsageError(
+                    _("task {id} does not exist; ids are {span}").format(
+                        id=shown(digits), span=_span(valid)
+                    )
+                )
         start = int(m.group(1))
         end = int(m.group(2)) if m.group(2) else start
         if end < start:
-            raise UsageError(f"the range {part!r} runs backwards; write {end}-{start}")
+            raise UsageError(
+                _("the range {text!r} runs backwards; write {end}-{start}").format(
+                    text=part, end=end, start=start
+                )
+            )
         for task_id in (start, end):
             if task_id not in known:
-                raise UsageError(f"task {task_id} does not exist; ids are {_span(valid)}")
+                raise UsageError(
+                    _("task {id} does not exist; ids are {span}").format(
+                        id=task_id, span=_span(valid)
+                    )
+                )
         ids.update(dict.fromkeys(ordered[bisect_left(ordered, start) : bisect_right(ordered, end)]))
     return list(ids)
 
@@ -167,7 +184,9 @@ def parse_id(text: str, valid: Sequence[int]) -> int:
     """One id, in plain digits (``42``), that exists."""
     value = text.strip()
     if not (value.isascii() and value.isdigit()):
-        raise UsageError(f"{text!r} is not a task id; ids are {_span(valid)}")
+        raise UsageError(
+            _("{text!r} is not a task id; ids are {span}").format(text=text, span=_span(valid))
+        )
     return parse_ids(value, valid)[0]
 
 
@@ -276,15 +295,27 @@ def resolve_area(query: str, tasks: TaskList) -> int:
     number = int(text) if text.isdecimal() and not long else chinese_numeral(text)
     if number is not None or long:
         if long or tasks.area(number or 0) is None:
-            raise UsageError(f"area {shown(text)} does not exist; areas are {span}")
+            raise UsageError(
+                _("area {area} does not exist; areas are {span}").format(
+                    area=shown(text), span=span
+                )
+            )
         return number or 0
     matches = [a for a in tasks.areas if text and text in a.name]
     if len(matches) == 1:
         return matches[0].number
     if matches:
         names = "、".join(f"{a.number} {a.name}" for a in matches)
-        raise UsageError(f"{query!r} matches {len(matches)} areas: {names}; give more of the name")
-    raise UsageError(f"unknown area {query!r}; give a number {span} or part of a name")
+        raise UsageError(
+            _("{text!r} matches {count} areas: {names}; give more of the name").format(
+                text=query, count=len(matches), names=names
+            )
+        )
+    raise UsageError(
+        _("unknown area {text!r}; give a number {span} or part of a name").format(
+            text=query, span=span
+        )
+    )
 
 
 DEFAULT_DUE_DAYS = 30  # szbiz.report.WARN_DAYS, which imports this module: keep them equal
@@ -324,7 +355,7 @@ def due_window(
     from szbiz.dates import LAST, OutOfRange, parse_date, shown
 
     if within is not None and overdue:
-        raise UsageError("--within and --overdue exclude each other: one looks ahead, one back")
+        raise UsageError(_("--within and --overdue exclude each other: one looks ahead, one back"))
 
     def shift(days: int) -> dt.date:
         ordinal = as_of.toordinal() + days
@@ -338,8 +369,9 @@ def due_window(
             end = date_value(span if span[:1] in "+-" else "+" + span, as_of, "--within")
         elif len(m.group(1)) > _MAX_DIGITS:
             raise UsageError(
-                f"--within {shown(span)}: a span of {len(m.group(1))} digits; "
-                "write a span such as 30d, 2w or 1m"
+                _(
+                    "--within {text}: a span of {digits} digits; write a span such as 30d, 2w or 1m"
+                ).format(text=shown(span), digits=len(m.group(1)))
             )
         else:
             try:
@@ -347,7 +379,11 @@ def due_window(
             except OutOfRange:  # ahead, past the last day szbiz supports: up to it
                 end = max(LAST, as_of)
         if end < as_of:
-            raise UsageError(f"--within {within!r} lies in the past; write a span such as 30d")
+            raise UsageError(
+                _("--within {text!r} lies in the past; write a span such as 30d").format(
+                    text=within
+                )
+            )
     latest = date_value(before, as_of, "--before") if before is not None else None
     earliest = date_value(after, as_of, "--after") if after is not None else None
     if end is not None:

@@ -15,6 +15,8 @@ from dataclasses import Field, dataclass, field
 from typing import Any
 
 from szbiz.dates import FIRST, LAST, YEARS
+from szbiz.errors import Message
+from szbiz.i18n import N_
 from szbiz.model import TASK_FIELDS, AgencyKind
 from szbiz.yamlnode import BOOL, FLOAT, INT, MAP, NULL, REPORTED, SEQ, STR, TIMESTAMP, Node, show
 
@@ -50,22 +52,35 @@ class Context:
 
 
 _YAML11 = {
-    BOOL: "which YAML reads as a boolean",
-    INT: "which YAML reads as a number",
-    FLOAT: "which YAML reads as a number",
-    TIMESTAMP: "which YAML reads as a date",
-    NULL: "which YAML reads as nothing (null)",
+    BOOL: N_("which YAML reads as a boolean"),
+    INT: N_("which YAML reads as a number"),
+    FLOAT: N_("which YAML reads as a number"),
+    TIMESTAMP: N_("which YAML reads as a date"),
+    NULL: N_("which YAML reads as nothing (null)"),
+}
+# What a number is (Integer's ``what``), with its article: ``expected an id like 42``.
+_A = {
+    "number": N_("a number"),
+    "id": N_("an id"),
+    "task id": N_("a task id"),
+    "year": N_("a year"),
+    "area number": N_("an area number"),
+    "schema version": N_("a schema version"),
 }
 
 
-def _a(what: str) -> str:
-    return ("an " if what[:1] in "aeiou" else "a ") + what
+def _a(what: str) -> Message:
+    return Message(_A.get(what) or ("an " if what[:1] in "aeiou" else "a ") + what)
 
 
 def _got(node: Node) -> str:
     if node.kind == NULL and node.value in ("", "~"):
-        return "nothing"
-    return {MAP: "a mapping", SEQ: "a list"}.get(node.kind) or show(str(node.value))
+        return Message(N_("nothing"))
+    if node.kind == MAP:
+        return Message(N_("a mapping"))
+    if node.kind == SEQ:
+        return Message(N_("a list"))
+    return show(str(node.value))
 
 
 class Validator:
@@ -84,12 +99,21 @@ class Text(Validator):
         if node.kind != STR:
             if node.kind in _YAML11 and node.value not in ("", "~"):
                 value = show(node.value)[1:-1]
-                message = f"expected text, got {value}, {_YAML11[node.kind]}; quote it: '{value}'"
+                message = Message(
+                    N_("expected text, got {value}, {why}; quote it: '{value}'"),
+                    value=value,
+                    why=Message(_YAML11[node.kind]),
+                )
                 return ctx.report(node, message, "yaml11-type")
-            hint = "; write '' for no text" if self.allow_empty and node.kind == NULL else ""
-            return ctx.report(node, f"expected text, got {_got(node)}{hint}", "type")
+            if self.allow_empty and node.kind == NULL:
+                message = Message(
+                    N_("expected text, got {got}; write '' for no text"), got=_got(node)
+                )
+            else:
+                message = Message(N_("expected text, got {got}"), got=_got(node))
+            return ctx.report(node, message, "type")
         if not node.value.strip() and not self.allow_empty:
-            return ctx.report(node, "must not be empty", "empty-value")
+            return ctx.report(node, Message(N_("must not be empty")), "empty-value")
         if not node.value.isprintable():
             _controls(node, ctx)
         return node.value
@@ -105,12 +129,15 @@ def _controls(node: Node, ctx: Context) -> None:
 
     found = unsafe(node.value, allowed="\t\n")
     if len(found) == 1:
-        ctx.warn(node, f"holds the {describe(found[0])}; remove it", "control-character")
+        message = Message(N_("holds the {char}; remove it"), char=describe(found[0]))
+        ctx.warn(node, message, "control-character")
     elif found:
-        message = (
-            f"holds {len(found)} control or bidi characters, the first the {describe(found[0])}"
+        message = Message(
+            N_("holds {count} control or bidi characters, the first the {char}; remove them"),
+            count=len(found),
+            char=describe(found[0]),
         )
-        ctx.warn(node, f"{message}; remove them", "control-character")
+        ctx.warn(node, message, "control-character")
 
 
 _DECIMAL = re.compile(r"^[1-9][0-9]*$|^0$")
@@ -136,37 +163,62 @@ class Integer(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
         text = node.value if isinstance(node.value, str) else ""
         digits = text.lstrip("+-")
-        expected = f"expected {_a(self.what)} like {self.example}"
+        what, example = _a(self.what), self.example
+
+        def expected(got: Message) -> Message:
+            return Message(
+                N_("expected {what} like {example}, got {got}"), what=what, example=example, got=got
+            )
+
         if node.kind == INT and not _DECIMAL.match(digits):
-            why, rule = "not a plain decimal number", "type"
+            why, rule = Message(N_("not a plain decimal number")), "type"
             short = len(text) <= _MAX_DIGITS
             if short and ":" in text:
-                why, rule = f"a base-60 number in YAML 1.1 ({_base60(text)})", "yaml11-sexagesimal"
+                why = Message(N_("a base-60 number in YAML 1.1 ({value})"), value=_base60(text))
+                rule = "yaml11-sexagesimal"
             elif short and re.match(r"^[-+]?0[0-7_]+$", text):
                 octal, decimal = int(text.replace("_", ""), 8), int(text.replace("_", ""))
-                why, rule = (
-                    f"an octal number in YAML 1.1 ({octal}); write {decimal}",
-                    "yaml11-octal",
+                why = Message(
+                    N_("an octal number in YAML 1.1 ({octal}); write {decimal}"),
+                    octal=octal,
+                    decimal=decimal,
                 )
-            return ctx.report(node, f"{expected}, got {show(text)[1:-1]}, {why}", rule)
+                rule = "yaml11-octal"
+            got = Message(N_("{value}, {why}"), value=show(text)[1:-1], why=why)
+            return ctx.report(node, expected(got), rule)
         if node.kind == STR and _DIGITS.match(text) and len(digits) <= _MAX_DIGITS:
             number = int(text)
             if node.plain and digits.startswith("0"):  # 08, 09: not octal, so text
-                why = f"{text}, which YAML reads as text for its leading zero; write {number}"
+                got = Message(
+                    N_("{value}, which YAML reads as text for its leading zero; write {number}"),
+                    value=text,
+                    number=number,
+                )
             elif node.plain:  # a tag made it text; the tag is reported on its own
-                why = f"{show(text)}, which is text; write {number}"
+                got = Message(
+                    N_("{value}, which is text; write {number}"), value=show(text), number=number
+                )
             else:
-                why = f"{show(text)}, which is text; write {number} without quotes"
-            return ctx.report(node, f"{expected}, got {why}", "type")
+                got = Message(
+                    N_("{value}, which is text; write {number} without quotes"),
+                    value=show(text),
+                    number=number,
+                )
+            return ctx.report(node, expected(got), "type")
         if node.kind != INT:
-            return ctx.report(node, f"{expected}, got {_got(node)}", "type")
+            return ctx.report(node, expected(Message(_got(node))), "type")
         if len(digits) > _MAX_DIGITS:
-            return ctx.report(node, f"{expected}, got a number of {len(digits)} digits", "range")
+            got = Message(N_("a number of {count} digits"), count=len(digits))
+            return ctx.report(node, expected(got), "range")
         value = int(text)
         if value < self.minimum:
-            return ctx.report(
-                node, f"expected {_a(self.what)} of at least {self.minimum}, got {value}", "range"
+            message = Message(
+                N_("expected {what} of at least {minimum}, got {value}"),
+                what=what,
+                minimum=self.minimum,
+                value=value,
             )
+            return ctx.report(node, message, "range")
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -190,15 +242,22 @@ def _outside(node: Node, ctx: Context, day: dt.date, what: str) -> Invalid | Non
     """Reported if ``day`` lies outside the years szbiz supports (dates.FIRST to dates.LAST)."""
     if FIRST <= day <= LAST:
         return None
-    return ctx.report(node, f"expected {what} in the years {YEARS}, got {_got(node)}", "date-range")
+    message = Message(
+        N_("expected {what} in the years {years}, got {got}"),
+        what=Message(what),
+        years=YEARS,
+        got=_got(node),
+    )
+    return ctx.report(node, message, "date-range")
 
 
 class Date(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
         value = _iso(node, _ISO_DATE, dt.date.fromisoformat)
         if value is not None:
-            return _outside(node, ctx, value, "a date") or value
-        return ctx.report(node, f"expected a date like 2020-06-30, got {_got(node)}", "date")
+            return _outside(node, ctx, value, N_("a date")) or value
+        message = Message(N_("expected a date like 2020-06-30, got {got}"), got=_got(node))
+        return ctx.report(node, message, "date")
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}
@@ -210,9 +269,12 @@ class Timestamp(Validator):
     def check(self, node: Node, ctx: Context) -> Any:
         value = _iso(node, _ISO_TIME, dt.datetime.fromisoformat)
         if value is not None:
-            return _outside(node, ctx, value.date(), "a time") or value
-        expected = "expected a time with its UTC offset like '2026-11-27T18:00:00+08:00'"
-        return ctx.report(node, f"{expected}, got {_got(node)}", "datetime")
+            return _outside(node, ctx, value.date(), N_("a time")) or value
+        message = Message(
+            N_("expected a time with its UTC offset like '2026-11-27T18:00:00+08:00', got {got}"),
+            got=_got(node),
+        )
+        return ctx.report(node, message, "datetime")
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date-time", "pattern": _ISO_TIME.pattern}
@@ -226,8 +288,18 @@ class OneOf(Validator):
         if node.kind == STR and node.value in self.values:
             return node.value
         close = difflib.get_close_matches(str(node.value), self.values, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close and node.kind not in (MAP, SEQ) else ""
-        message = f"expected one of {', '.join(self.values)}, got {_got(node)}{hint}"
+        values = ", ".join(self.values)
+        if close and node.kind not in (MAP, SEQ):
+            message = Message(
+                N_("expected one of {values}, got {got}; did you mean {close!r}?"),
+                values=values,
+                got=_got(node),
+                close=close[0],
+            )
+        else:
+            message = Message(
+                N_("expected one of {values}, got {got}"), values=values, got=_got(node)
+            )
         return ctx.report(node, message, "enum")
 
     def json_schema(self) -> dict[str, Any]:
@@ -242,11 +314,18 @@ class ListOf(Validator):
 
     def check(self, node: Node, ctx: Context) -> Any:
         if node.kind != SEQ:
-            return ctx.report(node, f"expected a list, got {_got(node)}", "type")
+            return ctx.report(
+                node, Message(N_("expected a list, got {got}"), got=_got(node)), "type"
+            )
         if len(node.items) < self.min_items:
-            items = "one item" if self.min_items == 1 else f"{self.min_items} items"
-            got = "an empty list" if not node.items else f"{len(node.items)}"
-            return ctx.report(node, f"expected at least {items}, got {got}", "empty-value")
+            got = Message(N_("an empty list")) if not node.items else f"{len(node.items)}"
+            if self.min_items == 1:
+                message = Message(N_("expected at least one item, got {got}"), got=got)
+            else:
+                message = Message(
+                    N_("expected at least {count} items, got {got}"), count=self.min_items, got=got
+                )
+            return ctx.report(node, message, "empty-value")
         out = []
         for index, item in enumerate(node.items):
             if self.label is not None:
@@ -254,7 +333,7 @@ class ListOf(Validator):
                     ctx.problems, (*ctx.trail[:-1], self.label(item, index)), ctx.warnings
                 )
             else:
-                sub = ctx.at(f"item {index + 1}")
+                sub = ctx.at(Message(N_("item {number}"), number=index + 1))
             out.append(self.item.check(item, sub))
         return out
 
@@ -279,7 +358,9 @@ class Record(Validator):
 
     def check(self, node: Node, ctx: Context) -> Any:
         if node.kind != MAP:
-            return ctx.report(node, f"expected a mapping, got {_got(node)}", "type")
+            return ctx.report(
+                node, Message(N_("expected a mapping, got {got}"), got=_got(node)), "type"
+            )
         known = {k.name: k for k in self.keys}
         out: dict[str, Any] = {}
         meant: set[str] = set()  # keys an unknown key was taken for: not missing twice
@@ -291,9 +372,20 @@ class Record(Validator):
             key = known.get(name)
             if key is None:
                 close = difflib.get_close_matches(name, [k for k in known if k not in present], n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
                 meant.update(close)
-                message = f"unknown key {show(name)}; {hint}expected one of {', '.join(known)}"
+                if close:
+                    message = Message(
+                        N_("unknown key {key}; did you mean {close!r}? expected one of {keys}"),
+                        key=show(name),
+                        close=close[0],
+                        keys=", ".join(known),
+                    )
+                else:
+                    message = Message(
+                        N_("unknown key {key}; expected one of {keys}"),
+                        key=show(name),
+                        keys=", ".join(known),
+                    )
                 ctx.report(key_node, message, "unknown-key")
                 continue
             if name in out:
@@ -302,8 +394,15 @@ class Record(Validator):
         for key in self.keys:
             if key.required and key.name not in out:
                 if key.name not in meant:
-                    what = f" ({key.description})" if key.description else ""
-                    ctx.report(node, f"missing key {key.name!r}{what}", "missing-key")
+                    if key.description:
+                        message = Message(
+                            N_("missing key {key!r} ({about})"),
+                            key=key.name,
+                            about=Message(key.description),
+                        )
+                    else:
+                        message = Message(N_("missing key {key!r}"), key=key.name)
+                    ctx.report(node, message, "missing-key")
                 out[key.name] = INVALID
         return out
 
@@ -320,12 +419,15 @@ class Record(Validator):
         }
 
 
-def _label(prefix: str, key: str) -> Callable[[Node, int], str]:
+def _label(named: str, counted: str, key: str) -> Callable[[Node, int], str]:
+    """A trail segment per item: ``named`` with the item's ``key`` (``area 3``), else
+    ``counted`` with its place (``area #3``); both message ids with a field of their own."""
+
     def label(node: Node, index: int) -> str:
         value = node.get(key) if node.kind == MAP else None
         if value is not None and value.kind in (STR, INT) and value.value:
-            return f"{prefix} {show(value.value)[1:-1]}"
-        return f"{prefix} #{index + 1}"
+            return Message(named, value=show(value.value)[1:-1])
+        return Message(counted, number=index + 1)
 
     return label
 
@@ -334,15 +436,15 @@ AGENCY_NAME = Text()
 
 DOCUMENT = Record(
     (
-        Key("title", Text(), description="the document's title"),
-        Key("issuer", Text(), description="who issued it"),
+        Key("title", Text(), description=N_("the document's title")),
+        Key("issuer", Text(), description=N_("who issued it")),
         Key(
             "year",
             Integer(minimum=1900, what="year", example=2020),
-            description="the year it covers",
+            description=N_("the year it covers"),
         ),
-        Key("source", Text(), description="the source file it was imported from"),
-        Key("principles", ListOf(Text()), required=False, description="the preamble"),
+        Key("source", Text(), description=N_("the source file it was imported from")),
+        Key("principles", ListOf(Text()), required=False, description=N_("the preamble")),
     )
 )
 
@@ -351,15 +453,15 @@ AREA = Record((Key("number", AREA_NUMBER), Key("name", Text())))
 
 AGENCY = Record(
     (
-        Key("name", AGENCY_NAME, description="canonical name"),
+        Key("name", AGENCY_NAME, description=N_("canonical name")),
         Key("kind", OneOf(tuple(k.value for k in AgencyKind))),
-        Key("code", Text(), required=False, description="short pinyin code, e.g. swj"),
-        Key("aliases", ListOf(AGENCY_NAME), required=False, description="other spellings"),
+        Key("code", Text(), required=False, description=N_("short pinyin code, e.g. swj")),
+        Key("aliases", ListOf(AGENCY_NAME), required=False, description=N_("other spellings")),
         Key(
             "alias_codes",
             ListOf(Text()),
             required=False,
-            description="pinyin initials of other spellings, e.g. zjj for 市住建局",
+            description=N_("pinyin initials of other spellings, e.g. zjj for 市住建局"),
         ),
     )
 )
@@ -391,9 +493,17 @@ TASKLIST = Record(
     (
         Key("schema", Integer(what="schema version", example=SCHEMA_VERSION)),
         Key("document", DOCUMENT),
-        Key("areas", ListOf(AREA, min_items=1, label=_label("area", "number"))),
-        Key("agencies", ListOf(AGENCY, label=_label("agency", "name"))),
-        Key("tasks", ListOf(TASK, label=_label("task", "id"))),
+        Key(
+            "areas",
+            ListOf(
+                AREA, min_items=1, label=_label(N_("area {value}"), N_("area #{number}"), "number")
+            ),
+        ),
+        Key(
+            "agencies",
+            ListOf(AGENCY, label=_label(N_("agency {value}"), N_("agency #{number}"), "name")),
+        ),
+        Key("tasks", ListOf(TASK, label=_label(N_("task {value}"), N_("task #{number}"), "id"))),
     )
 )
 

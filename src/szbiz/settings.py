@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from szbiz.errors import SzbizError, UsageError
+from szbiz.i18n import N_, _, strerror
 
 CONFIG_NAME = "szbiz.toml"
 LEDGER_NAME = "progress.yaml"
@@ -46,9 +47,10 @@ class Settings:
             try:
                 self.ledger.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                why = exc.strerror or str(exc)
                 raise SzbizError(
-                    f"cannot create {self.ledger.parent} for the ledger: {why}"
+                    _("cannot create {path} for the ledger: {why}").format(
+                        path=self.ledger.parent, why=strerror(exc)
+                    )
                 ) from exc
         return self.ledger
 
@@ -57,8 +59,10 @@ class Settings:
         (reading nothing from a mistyped path would show every task as todo)."""
         if self.explicit and not self.ledger.parent.is_dir():
             raise UsageError(
-                f"the ledger {self.ledger} ({self.ledger_reason}) is in a directory that "
-                "does not exist; check the path"
+                _(
+                    "the ledger {path} ({why}) is in a directory that does not exist; "
+                    "check the path"
+                ).format(path=self.ledger, why=self.ledger_reason)
             )
         return self.ledger
 
@@ -134,9 +138,15 @@ def read_config(path: Path) -> dict[str, Path]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SzbizError(f"{path}: not UTF-8 at byte {exc.start}; save it as UTF-8") from exc
+        raise SzbizError(
+            _("{path}: not UTF-8 at byte {byte}; save it as UTF-8").format(
+                path=path, byte=exc.start
+            )
+        ) from exc
     except OSError as exc:
-        raise SzbizError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise SzbizError(
+            _("{path}: cannot read: {why}").format(path=path, why=strerror(exc))
+        ) from exc
     import tomllib  # only when there is a szbiz.toml to read
 
     try:
@@ -149,21 +159,30 @@ def read_config(path: Path) -> dict[str, Path]:
             message = message[: m.start()]
         elif m := re.search(_TOML_END, message):
             where = f"{path}:{text.count(chr(10)) + 1}"
-            message = message[: m.start()] + " at the end of the file"
+            message = message[: m.start()] + _(" at the end of the file")
         raise SzbizError(
-            f"{where}: invalid TOML: {message[:1].lower()}{message[1:]}; "
-            'expected lines like progress = "progress.yaml"'
+            _(
+                '{where}: invalid TOML: {message}; expected lines like progress = "progress.yaml"'
+            ).format(where=where, message=message[:1].lower() + message[1:])
         ) from exc
     out: dict[str, Path] = {}
     for key, value in data.items():
         where = _where(path, text, key)
         if key not in _KEYS:
             close = difflib.get_close_matches(key, _KEYS, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise SzbizError(f"{where}: unknown key {key!r}; {hint}expected {' or '.join(_KEYS)}")
+            hint = _("did you mean {key!r}? ").format(key=close[0]) if close else ""
+            raise SzbizError(
+                _("{where}: unknown key {key!r}; {hint}expected {keys}").format(
+                    where=where, key=key, hint=hint, keys=_(" or ").join(_KEYS)
+                )
+            )
         if not isinstance(value, str) or not value.strip():
             example = LEDGER_NAME if key == "progress" else "tasks.yaml"
-            raise SzbizError(f'{where}: {key} must be a path in quotes, like {key} = "{example}"')
+            raise SzbizError(
+                _('{where}: {key} must be a path in quotes, like {key} = "{example}"').format(
+                    where=where, key=key, example=example
+                )
+            )
         out[key] = path.parent / Path(value).expanduser()
     return out
 
@@ -197,15 +216,15 @@ def resolve(
         if (path := _env_path(env, here)) is not None:
             return path, env
         if (path := from_config(key)) is not None:
-            return path, f"{CONFIG_NAME} at {config_path}"
+            return path, _("{config} at {path}").format(config=CONFIG_NAME, path=config_path)
         return None
 
     tasks, tasks_reason = choose(tasks_option, "--tasks", "SZBIZ_TASKS", "tasks") or (
         bundled_tasks(),
-        "bundled list",
+        _("bundled list"),
     )
     named = choose(progress_option, "--progress", "SZBIZ_PROGRESS", "progress")
-    ledger, ledger_reason = named or (default_ledger(), "per-user default")
+    ledger, ledger_reason = named or (default_ledger(), _("per-user default"))
     return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit=named is not None)
 
 
@@ -238,18 +257,21 @@ def who(by: str | None) -> str:
     if by is not None:
         if not by.strip():
             raise UsageError(
-                "--by is empty; give a name, or leave it out to use SZBIZ_USER or git's user.name"
+                _(
+                    "--by is empty; give a name, or leave it out to use SZBIZ_USER "
+                    "or git's user.name"
+                )
             )
         return _plain(by.strip(), "--by")
     sources: tuple[tuple[str, Callable[[], str]], ...] = (
         ("SZBIZ_USER", lambda: os.environ.get("SZBIZ_USER", "").strip()),
-        ("git's user.name", _git_user),
-        ("the login name", _login),
+        (N_("git's user.name"), _git_user),
+        (N_("the login name"), _login),
     )
     for source, name in sources:
         found = name()
         if found:
-            return _plain(found, source)
+            return _plain(found, _(source))
     return "unknown"
 
 
@@ -258,8 +280,12 @@ def _plain(name: str, source: str) -> str:
 
     bad = unsafe(name)
     if bad:
-        fix = "" if source == "--by" else ": give --by NAME, or set SZBIZ_USER to a plain name"
-        raise UsageError(
-            f"{source} holds the {describe(bad[0])}; a name needs no control or bidi character{fix}"
-        )
+        if source == "--by":
+            text = _("{source} holds the {char}; a name needs no control or bidi character")
+        else:
+            text = _(
+                "{source} holds the {char}; a name needs no control or bidi character: "
+                "give --by NAME, or set SZBIZ_USER to a plain name"
+            )
+        raise UsageError(text.format(source=source, char=describe(bad[0])))
     return name

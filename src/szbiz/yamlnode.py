@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from szbiz.errors import Message
+from szbiz.i18n import N_
+
 # PyYAML is imported when a text is composed, not with this module: a command
 # that reads its list from the cache never pays for it.
 if TYPE_CHECKING:
@@ -119,15 +122,16 @@ def show(value: str) -> str:
 
 
 _SYNTAX_HINTS = (
-    ("tab", "indent with spaces, not tabs"),
-    ("mapping values are not allowed", "quote a value that holds ': '"),
+    ("tab", N_("indent with spaces, not tabs")),
+    ("mapping values are not allowed", N_("quote a value that holds ': '")),
 )
 
 
 def _syntax_flaw(exc: yaml.MarkedYAMLError) -> Flaw:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    message = f"invalid YAML: {exc.problem or exc.context or 'cannot parse'}"
+    # PyYAML's own words (``mapping values are not allowed here``) are English.
+    message = exc.problem or exc.context or "cannot parse"
     context = exc.context_mark
     if (
         exc.problem
@@ -141,7 +145,11 @@ def _syntax_flaw(exc: yaml.MarkedYAMLError) -> Flaw:
             f" ({exc.context} that starts at line {context.line + 1}, column {context.column + 1})"
         )
     hint = next((hint for needle, hint in _SYNTAX_HINTS if needle in message), "")
-    return Flaw(line, col, f"{message}; {hint}" if hint else message, "syntax")
+    if hint:
+        said = Message(N_("invalid YAML: {message}; {hint}"), message=message, hint=Message(hint))
+    else:
+        said = Message(N_("invalid YAML: {message}"), message=message)
+    return Flaw(line, col, said, "syntax")
 
 
 def compose(text: str) -> tuple[Node | None, list[Flaw]]:
@@ -157,7 +165,10 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
         line, col = position(text, bad.start())
-        message = f"control character U+{ord(bad.group()):04X} is not allowed in YAML; remove it"
+        message = Message(
+            N_("control character U+{code} is not allowed in YAML; remove it"),
+            code=f"{ord(bad.group()):04X}",
+        )
         raise ComposeError(Flaw(line, col, message, "character"))
     flaws: list[Flaw] = []
     stack: list[Node] = []
@@ -185,14 +196,21 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
         else:
             pending_key[-1] = None
             if key.kind in (MAP, SEQ):
-                got = "a mapping" if key.kind == MAP else "a list"
-                flaw(key.line, key.column, f"a mapping key must be text, got {got}", "type")
+                got = Message(N_("a mapping") if key.kind == MAP else N_("a list"))
+                message = Message(N_("a mapping key must be text, got {got}"), got=got)
+                flaw(key.line, key.column, message, "type")
             elif key.kind != REPORTED and isinstance(key.value, str):
                 first = keys_seen[-1].setdefault(key.value, key)
                 if first is not key:
-                    message = f"duplicate key {show(key.value)} (first at line {first.line})"
-                    fix = "keep one: YAML would silently drop all but the last"
-                    flaw(key.line, key.column, f"{message}; {fix}", "duplicate-key")
+                    message = Message(
+                        N_(
+                            "duplicate key {key} (first at line {line}); "
+                            "keep one: YAML would silently drop all but the last"
+                        ),
+                        key=show(key.value),
+                        line=first.line,
+                    )
+                    flaw(key.line, key.column, message, "duplicate-key")
             parent.pairs.append((key, node))
 
     try:
@@ -216,35 +234,49 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
                 documents += 1
                 if documents == 1:
                     continue
-                message = "a second YAML document starts here; the file holds exactly one"
-                flaw(
-                    line, col, f"{message}: remove this one or merge it into the first", "document"
+                message = Message(
+                    N_(
+                        "a second YAML document starts here; the file holds exactly one: "
+                        "remove this one or merge it into the first"
+                    )
                 )
+                flaw(line, col, message, "document")
                 break
             if not isinstance(event, yaml.NodeEvent):
                 continue  # the ends of the stream and of the document
             if isinstance(event, yaml.AliasEvent):
                 where = anchors.get(event.anchor or "")
-                target = "no anchor of that name comes before it"
+                target = Message(N_("no anchor of that name comes before it"))
                 if where is not None:
-                    target = f"the anchor is at line {where}"
-                message = f"alias *{event.anchor} is not allowed ({target}); write the value out"
+                    target = Message(N_("the anchor is at line {line}"), line=where)
+                message = Message(
+                    N_("alias *{anchor} is not allowed ({why}); write the value out"),
+                    anchor=event.anchor,
+                    why=target,
+                )
                 flaw(line, col, message, "anchor")
                 attach(Node(REPORTED, line, col, f"*{event.anchor}"))
                 continue
             if event.anchor is not None:
                 anchors.setdefault(event.anchor, line)
-                message = f"anchor &{event.anchor} is not allowed"
-                flaw(line, col, f"{message}; a canonical list writes every value out", "anchor")
+                message = Message(
+                    N_("anchor &{anchor} is not allowed; a canonical list writes every value out"),
+                    anchor=event.anchor,
+                )
+                flaw(line, col, message, "anchor")
             assert isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
             if event.tag is not None:
                 tag = str(event.tag)
                 if tag.startswith(_CORE):
                     tag = "!!" + tag[len(_CORE) :]
-                remedy = "remove it"
                 if isinstance(event, yaml.ScalarEvent):
-                    remedy += ", and quote the value if it must be text"
-                flaw(line, col, f"tag {tag} is not allowed; {remedy}", "tag")
+                    text = N_(
+                        "tag {tag} is not allowed; remove it, "
+                        "and quote the value if it must be text"
+                    )
+                else:
+                    text = N_("tag {tag} is not allowed; remove it")
+                flaw(line, col, Message(text, tag=tag), "tag")
             if isinstance(event, yaml.ScalarEvent):
                 plain = not event.style
                 # An explicit tag (even a bare !) stops YAML guessing a type; of the
@@ -254,8 +286,11 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
                 attach(Node(kind, line, col, event.value, plain))
                 continue
             if len(stack) >= MAX_DEPTH:
-                message = f"nested more than {MAX_DEPTH} levels deep"
-                flaw(line, col, f"{message}; no valid list nests more than 4", "nesting")
+                message = Message(
+                    N_("nested more than {depth} levels deep; no valid list nests more than 4"),
+                    depth=MAX_DEPTH,
+                )
+                flaw(line, col, message, "nesting")
                 attach(Node(REPORTED, line, col, "…"))
                 skipping = 1
                 continue
@@ -268,6 +303,7 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
     except yaml.MarkedYAMLError as exc:
         raise ComposeError(_syntax_flaw(exc)) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - every parser error is one of the above
-        message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        raise ComposeError(Flaw(1, 1, f"invalid YAML: {message}", "syntax")) from exc
+        text = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        said = Message(N_("invalid YAML: {message}"), message=text)
+        raise ComposeError(Flaw(1, 1, said, "syntax")) from exc
     return root, flaws

@@ -39,10 +39,15 @@ COMMANDS = {command: module for module, commands in MODULES.items() for command 
 
 def load_commands(modules: list[str] | None = None) -> typer.Typer:
     """The app, with the commands of ``modules`` (default: every module) registered."""
-    from szbiz.cli.root import app
+    from typer.core import TyperCommand
+
+    from szbiz.cli.root import SzbizCommand, app
 
     for module in modules or sorted(MODULES):
         importlib.import_module(f"szbiz.cli.{module}")
+    for info in app.registered_commands:  # their usage and help speak the language chosen
+        if info.cls is None or info.cls is TyperCommand:
+            info.cls = SzbizCommand
     return app
 
 

@@ -14,6 +14,7 @@ from szbiz.cli.errors import exit_code
 from szbiz.cli.options import option_groups, style
 from szbiz.cli.root import app, say, write
 from szbiz.errors import ExitCode, SzbizError
+from szbiz.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from szbiz.collect import Returned, Step
@@ -25,19 +26,21 @@ def collect(
     files: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE...",
+            metavar=N_("FILE..."),
             readable=False,  # szbiz says what is wrong with a file it cannot read (exit 1)
-            help="Returned forms: .xlsx as szbiz sheet -o wrote them, or their sheet as .csv.",
+            help=N_("Returned forms: .xlsx as szbiz sheet -o wrote them, or their sheet as .csv."),
         ),
     ],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Record without asking.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Record without asking."))] = False,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Print the plan as JSON and record nothing."),
+        typer.Option("--dry-run", help=N_("Print the plan as JSON and record nothing.")),
     ] = False,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Who records it (default: the agency that returned the form)."),
+        typer.Option(
+            "--by", help=N_("Who records it (default: the agency that returned the form).")
+        ),
     ] = None,
     *,
     scope: Scope,
@@ -83,12 +86,12 @@ def collect(
         write(_json(plans))
         _finish(refused)
         return
-    for returned, _, steps in plans:
+    for returned, _recorder, steps in plans:
         if steps:
             write(_table(returned, steps))
         else:
-            say(f"nothing new in {returned.path}")
-    count = sum(len(steps) for _, _, steps in plans)
+            say(_("nothing new in {path}").format(path=returned.path))
+    count = sum(len(steps) for *_head, steps in plans)
     if count and not _confirmed(yes, count):
         _finish(refused)
         return
@@ -100,15 +103,20 @@ def collect(
 def _confirmed(yes: bool, count: int) -> bool:
     if yes:
         return True
-    events = f"{count} event{'' if count == 1 else 's'}"
     if not sys.stdin.isatty():
         raise SzbizError(
-            f"nothing recorded: {events} planned, and no terminal to confirm on; "
-            "run again with --yes to record them (--dry-run prints the plan as JSON)"
+            ngettext(
+                "nothing recorded: {count} event planned, and no terminal to confirm on; "
+                "run again with --yes to record them (--dry-run prints the plan as JSON)",
+                "nothing recorded: {count} events planned, and no terminal to confirm on; "
+                "run again with --yes to record them (--dry-run prints the plan as JSON)",
+                count,
+            ).format(count=count)
         )
-    if typer.confirm(f"record {events}?", default=False, err=True):
+    question = ngettext("record {count} event?", "record {count} events?", count)
+    if typer.confirm(question.format(count=count), default=False, err=True):
         return True
-    say("nothing recorded")
+    say(_("nothing recorded"))
     return False
 
 
@@ -132,11 +140,14 @@ def _record(session: Session, plans: list[tuple[Returned, str, tuple[Step, ...]]
         count = len(made)
         if count:
             say(
-                f"recorded {count} event{'s' if count != 1 else ''} from {returned.path} "
-                f"in {_shown(ledger)}"
+                ngettext(
+                    "recorded {count} event from {path} in {ledger}",
+                    "recorded {count} events from {path} in {ledger}",
+                    count,
+                ).format(count=count, path=returned.path, ledger=_shown(ledger))
             )
         else:
-            say(f"nothing new in {returned.path}: recorded meanwhile")
+            say(_("nothing new in {path}: recorded meanwhile").format(path=returned.path))
     return refused
 
 

@@ -13,6 +13,7 @@ import typer
 from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice, as_of_callback
 from szbiz.cli.root import ProgressOption, TasksOption
 from szbiz.errors import UsageError
+from szbiz.i18n import N_, _
 from szbiz.model import History, Role, TaskList
 from szbiz.query import Filter, SortKey, TaskView, date_value, find, parse_ids, resolve_area, sort
 
@@ -51,8 +52,10 @@ class Scope:
             "--as-of",
             envvar="SZBIZ_TODAY",
             callback=as_of_callback,
-            help="Show the list as it stood on this day (default: today in Asia/Shanghai; "
-            "env SZBIZ_TODAY).",
+            help=N_(
+                "Show the list as it stood on this day (default: today in Asia/Shanghai; "
+                "env SZBIZ_TODAY)."
+            ),
         ),
     ] = None
     tasks: TasksOption = None
@@ -70,21 +73,51 @@ class Scope:
         return session
 
 
-def resolve_agencies(session: Session, names: list[str] | None) -> tuple[str, ...]:
-    """Canonical names for what was typed; an error says where to see them all."""
-    from szbiz.agencies import AgencyError, resolve
+def resolve_agencies(
+    session: Session, names: list[str] | None, one: bool = False
+) -> tuple[str, ...]:
+    """Canonical names for what was typed; an error says where to see them all.
 
+    A pinyin code that several agencies share (``zjj``) names them all, and a note on
+    stderr says so; with ``one`` (a command about one agency) it is ambiguous instead."""
+    from szbiz.agencies import AgencyError, resolve, resolve_all
+
+    found: list[str] = []
     try:
-        return tuple(dict.fromkeys(resolve(n, session.tasks).name for n in names or ()))
+        for name in names or ():
+            if one:
+                found.append(resolve(name, session.tasks).name)
+                continue
+            agencies = [a.name for a in resolve_all(name, session.tasks)]
+            if len(agencies) > 1:
+                _note_shared(name, agencies)
+            found += agencies
     except AgencyError as exc:
-        raise UsageError(f"{exc.message} (szbiz agencies lists them all)") from exc
+        raise UsageError(
+            _("{message} (szbiz agencies lists them all)").format(message=exc.message)
+        ) from exc
+    return tuple(dict.fromkeys(found))
+
+
+def _note_shared(code: str, agencies: list[str]) -> None:
+    """``note: zjj names 市住房建设局 and 深圳证监局; listing both``."""
+    from szbiz.cli.root import say
+
+    if len(agencies) == 2:
+        text = _("note: {code} names {first} and {second}; listing both")
+        say(text.format(code=code, first=agencies[0], second=agencies[1]))
+    else:
+        text = _("note: {code} names {count} agencies, {names}; listing them all")
+        say(text.format(code=code, count=len(agencies), names="、".join(agencies)))
 
 
 def resolve_areas(session: Session, areas: list[str] | None) -> tuple[int, ...]:
     try:
         return tuple(resolve_area(a, session.tasks) for a in areas or ())
     except UsageError as exc:
-        raise UsageError(f"{exc.message} (szbiz areas lists them)") from exc
+        raise UsageError(
+            _("{message} (szbiz areas lists them)").format(message=exc.message)
+        ) from exc
 
 
 def _ids(text: str, session: Session) -> frozenset[int]:
@@ -104,20 +137,23 @@ class Listing:
     role: RoleOption = Role.ANY
     area: AreaOption = None
     status: Annotated[
-        list[StateChoice] | None, typer.Option("--status", "-s", help="Repeatable: any of them.")
+        list[StateChoice] | None,
+        typer.Option("--status", "-s", help=N_("Repeatable: any of them.")),
     ] = None
     search: Annotated[
         str | None,
-        typer.Option("--search", "-q", help="Words that must all appear in the measure."),
+        typer.Option("--search", "-q", help=N_("Words that must all appear in the measure.")),
     ] = None
-    ids: Annotated[str | None, typer.Option("--ids", help="Ids and ranges, e.g. 1-16,42.")] = None
+    ids: Annotated[str | None, typer.Option("--ids", help=N_("Ids and ranges, e.g. 1-16,42."))] = (
+        None
+    )
     due_before: Annotated[
-        str | None, typer.Option("--due-before", help="Deadline on or before this day.")
+        str | None, typer.Option("--due-before", help=N_("Deadline on or before this day."))
     ] = None
     due_after: Annotated[
-        str | None, typer.Option("--due-after", help="Deadline on or after this day.")
+        str | None, typer.Option("--due-after", help=N_("Deadline on or after this day."))
     ] = None
-    sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = SortKey.ID
+    sort: Annotated[SortKey, typer.Option("--sort", help=N_("Order of the rows."))] = SortKey.ID
 
     def filter(self, session: Session) -> Filter:
         day = session.as_of

@@ -19,12 +19,14 @@ from szbiz.cli.root import (
     write_file,
 )
 from szbiz.errors import ExitCode, LoadError, Problem, SzbizError, UsageError
+from szbiz.i18n import N_, _
 
 
 @app.command("import")
 def import_(
     source: Annotated[
-        Path, typer.Argument(help="The table text: tab-separated rows, as extracted from the PDF.")
+        Path,
+        typer.Argument(help=N_("The table text: tab-separated rows, as extracted from the PDF.")),
     ],
     output: Annotated[
         Path | None,
@@ -32,10 +34,10 @@ def import_(
             "-o",
             "--output",
             readable=False,  # szbiz.files says what is wrong with a file it cannot write
-            help="Write the YAML here (atomically); default stdout.",
+            help=N_("Write the YAML here (atomically); default stdout."),
         ),
     ] = None,
-    issuer: Annotated[str, typer.Option(help="Who issued the document.")] = "深圳市人民政府",
+    issuer: Annotated[str, typer.Option(help=N_("Who issued the document."))] = "深圳市人民政府",
 ) -> None:
     """Turn the source table into the canonical YAML list.
 
@@ -47,19 +49,20 @@ def import_(
     from szbiz.dump import dump_tasklist
     from szbiz.files import not_regular, what_is
     from szbiz.importer import read_source
+    from szbiz.render.problems import level
 
     odd = what_is(source)
     if odd is not None:
-        raise UsageError(f"{source}: {not_regular(odd, 'the table text')}")
+        raise UsageError(f"{source}: {not_regular(odd, _('the table text'))}")
     if not source.is_file():
-        raise UsageError(f"{source}: no such file")
+        raise UsageError(_("{path}: no such file").format(path=source))
     if output is not None:
-        check_output(output, (("the source being imported", source), *_ledger_in_use()))
+        check_output(output, ((_("the source being imported"), source), *_ledger_in_use()))
     try:
         tasks = read_source(source, issuer)
     except LoadError as exc:  # every row that cannot be read, a line each
         for problem in exc.problems:
-            say(f"{problem.level}: {problem}")
+            say(f"{level(problem.level)}: {problem.shown()}")
         raise typer.Exit(int(ExitCode.PROBLEMS)) from None
     text = dump_tasklist(tasks)
     if output is None:
@@ -67,8 +70,12 @@ def import_(
         return
     write_file(output, text.encode("utf-8"))
     say(
-        f"wrote {len(tasks.tasks)} tasks, {len(tasks.areas)} areas and "
-        f"{len(tasks.agencies)} agencies to {output}"
+        _("wrote {tasks} tasks, {areas} areas and {agencies} agencies to {path}").format(
+            tasks=len(tasks.tasks),
+            areas=len(tasks.areas),
+            agencies=len(tasks.agencies),
+            path=output,
+        )
     )
 
 
@@ -79,7 +86,7 @@ def _ledger_in_use() -> tuple[tuple[str, Path], ...]:
     from szbiz.settings import resolve
 
     try:
-        return (("the progress ledger in use", resolve().ledger),)
+        return ((_("the progress ledger in use"), resolve().ledger),)
     except SzbizError:
         return ()
 
@@ -92,7 +99,7 @@ def lint(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Task lists to check; default the list in use.",
+            help=N_("Task lists to check; default the list in use."),
             readable=False,  # the loader says what is wrong with a file it cannot read
         ),
     ] = None,
@@ -101,13 +108,16 @@ def lint(
         typer.Option(
             "--format",
             "-f",
-            help="text: file:line:col: level: message [rule]; json; github: workflow "
-            "commands; auto: github under GITHUB_ACTIONS, else text.",
+            help=N_(
+                "text: file:line:col: level: message [rule]; json; github: workflow "
+                "commands; auto: github under GITHUB_ACTIONS, else text."
+            ),
         ),
     ] = "text",
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=N_("Fail on warnings too."))] = False,
     require_ref: Annotated[
-        bool, typer.Option("--require-ref", help="In the ledger, a done without --ref is an error.")
+        bool,
+        typer.Option("--require-ref", help=N_("In the ledger, a done without --ref is an error.")),
     ] = False,
     tasks: TasksOption = None,
     progress: ProgressOption = None,
@@ -135,9 +145,9 @@ def lint(
 
         odd = what_is(ledger)
         if odd is not None:
-            raise UsageError(f"{ledger}: {not_regular(odd, 'a ledger')}")
+            raise UsageError(f"{ledger}: {not_regular(odd, _('a ledger'))}")
         if not ledger.is_file():
-            raise UsageError(f"{ledger}: no such file")
+            raise UsageError(_("{path}: no such file").format(path=ledger))
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     found: list[Problem] = []
@@ -147,7 +157,7 @@ def lint(
         if problems and all(p.rule == "io" for p in problems):
             unreadable = True
             for p in problems:
-                say(f"error: {p}")
+                say(f"{_('error')}: {p.shown()}")
         else:
             found += problems
     if ledger is not None:
@@ -158,7 +168,7 @@ def lint(
             if problems and all(p.rule == "io" for p in problems):  # as for a list
                 unreadable = True
                 for p in problems:
-                    say(f"error: {p}")
+                    say(f"{_('error')}: {p.shown()}")
             else:
                 found += problems
     out = PROBLEM_FORMATS[fmt](found)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import typer
 
 from szbiz.errors import ExitCode, SzbizError
+from szbiz.i18n import N_, _, lang, strerror
 
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
@@ -39,26 +40,77 @@ def exit_code(exc: BaseException, command: str = "szbiz") -> int:
     if isinstance(exc, SzbizError):
         message, code = exc.message, int(exc.exit_code)
     elif isinstance(exc, KeyboardInterrupt | typer.Abort):
-        message, code = "interrupted", INTERRUPTED
+        message, code = _("interrupted"), INTERRUPTED
     elif isinstance(exc, typer.TyperException):  # click's usage errors among them
         ctx = getattr(exc, "ctx", None)
         where = getattr(ctx, "command_path", None) or command
-        message = f"{exc.format_message()} (see '{where} --help')"
+        message = _("{message} (see '{command} --help')").format(
+            message=usage_message(exc.format_message()), command=where
+        )
         code = exc.exit_code
     elif isinstance(exc, OSError):
-        message = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+        message = strerror(exc) + (f": {exc.filename}" if exc.filename else "")
     else:
-        message = (
-            f"internal error ({type(exc).__name__}: {exc}); "
-            "run again with --debug for the traceback, and please report it"
-        )
+        message = _(
+            "internal error ({error}); run again with --debug for the traceback, "
+            "and please report it"
+        ).format(error=f"{type(exc).__name__}: {exc}")
     from szbiz.render.safe import terminal
 
     # The message may quote what was typed or read (a name, a path, a title): one line,
     # and nothing in it drives the terminal.
-    sys.stderr.write(f"error: {terminal(message)}\n")
+    sys.stderr.write(_("error: {message}").format(message=terminal(message)) + "\n")
     sys.stderr.flush()
     return code
+
+
+# click's own usage errors, which it writes in English without gettext: each as a pattern of
+# its text and the message id it is said with (typer's, such as ``No such command``, are
+# translated by gettext already, before the suggestion typer adds).
+CLICK_MESSAGES = (
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
+        N_("No such option: {name} (possible options: {options})"),
+    ),
+    (r"No such option: (?P<name>.*)", N_("No such option: {name}")),
+    (
+        r"(?P<message>.*?)[.。] Did you mean (?P<matches>.*)\?",
+        N_("{message}. Did you mean {matches}?"),
+    ),
+    (r"Missing argument (?P<name>.*)\.", N_("Missing argument {name}.")),
+    (r"Missing option (?P<name>.*)\.", N_("Missing option {name}.")),
+    (
+        r"Invalid value for (?P<name>.*?): (?P<value>'.*') is not one of (?P<choices>.*)\.",
+        N_("Invalid value for {name}: {value} is not one of {choices}."),
+    ),
+    (r"Invalid value for (?P<name>.*?): (?P<reason>.*)", N_("Invalid value for {name}: {reason}")),
+    (r"Option (?P<name>.*) requires an argument\.", N_("Option {name} requires an argument.")),
+    (
+        r"Option (?P<name>.*) requires (?P<count>\d+) arguments\.",
+        N_("Option {name} requires {count} arguments."),
+    ),
+    (r"Option (?P<name>.*) does not take a value\.", N_("Option {name} does not take a value.")),
+    (
+        r"Got unexpected extra argument\(s\) \((?P<args>.*)\)",
+        N_("Got unexpected extra argument(s) ({args})"),
+    ),
+)
+
+
+def usage_message(text: str) -> str:
+    """click's usage error ``text`` in the language chosen (click's English when none fits)."""
+    if lang() == "en":
+        return text
+    import re
+
+    for pattern, message in CLICK_MESSAGES:
+        found = re.fullmatch(pattern, text, re.DOTALL)
+        if found:
+            fields = found.groupdict()
+            if "message" in fields:  # typer's message, already translated, ends in its own stop
+                fields["message"] = fields["message"].rstrip(".。")
+            return _(message).format(**fields)
+    return text
 
 
 def _reader_gone(exc: BaseException) -> bool:

@@ -12,6 +12,7 @@ from szbiz.cli.context import Listing, Scope
 from szbiz.cli.options import is_terminal, option_groups
 from szbiz.cli.root import app, check_output, say, write_file
 from szbiz.errors import SzbizError, UsageError
+from szbiz.i18n import N_, _, ngettext
 
 ExportFormat = Literal["csv", "xlsx", "json", "md", "ics", "html"]
 SUFFIXES: dict[str, ExportFormat] = {f".{f}": f for f in get_args(ExportFormat)} | {".htm": "html"}
@@ -23,7 +24,9 @@ def export(
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
-            "--format", "-f", help="File format. Default: from the extension of the -o file."
+            "--format",
+            "-f",
+            help=N_("File format. Default: from the extension of the -o file."),
         ),
     ] = None,
     output: Annotated[
@@ -32,8 +35,10 @@ def export(
             "--output",
             "-o",
             readable=False,  # szbiz.files says what is wrong with a file it cannot write
-            help="Write here, atomically (the old file stays whole on failure); "
-            "default or '-': stdout.",
+            help=N_(
+                "Write here, atomically (the old file stays whole on failure); "
+                "default or '-': stdout."
+            ),
         ),
     ] = None,
     *,
@@ -55,10 +60,14 @@ def export(
     kind = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None)
     if kind is None:
         names = "|".join(get_args(ExportFormat))
-        raise UsageError(f"give --format {names}, or -o FILE ending in one of those extensions")
+        raise UsageError(
+            _("give --format {names}, or -o FILE ending in one of those extensions").format(
+                names=names
+            )
+        )
     if output is None and kind == "xlsx" and is_terminal():
         raise UsageError(
-            "xlsx is binary and would garble the terminal; write it to a file with -o FILE.xlsx"
+            _("xlsx is binary and would garble the terminal; write it to a file with -o FILE.xlsx")
         )
     # Fail before any work if the file could not be written where asked, or is
     # the list or the ledger the export is read from.
@@ -69,8 +78,8 @@ def export(
         check_output(
             output,
             (
-                ("the task list in use", in_use.tasks),
-                ("the progress ledger in use", in_use.ledger),
+                (_("the task list in use"), in_use.tasks),
+                (_("the progress ledger in use"), in_use.ledger),
             ),
         )
 
@@ -85,14 +94,23 @@ def export(
         module, extra = NEEDS.get(kind, ("", ""))
         if exc.name != module:
             raise
-        raise SzbizError(f'{kind} export needs {module}: pip install "szbiz[{extra}]"') from None
+        raise SzbizError(
+            _('{format} export needs {module}: pip install "szbiz[{extra}]"').format(
+                format=kind, module=module, extra=extra
+            )
+        ) from None
 
     if output is None:
         if not found:
-            say("no tasks match")
+            say(_("no tasks match"))
         sys.stdout.flush()
         sys.stdout.buffer.write(rendered)
         sys.stdout.buffer.flush()
         return
     write_file(output, rendered)
-    say(f"wrote {len(found)} task{'' if len(found) == 1 else 's'} to {output}")
+    count = len(found)
+    say(
+        ngettext("wrote {count} task to {path}", "wrote {count} tasks to {path}", count).format(
+            count=count, path=output
+        )
+    )

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 
 import typer
 
-from szbiz.cli.root import say, write
+from szbiz.cli.root import completing, say, unicode_output, write
+from szbiz.i18n import N_, _
 from szbiz.model import Role
 from szbiz.query import STATUS_CHOICES
 
@@ -37,23 +38,66 @@ assert tuple(StateChoice) == STATUS_CHOICES
 
 OutputFormat = Literal["table", "tsv", "json", "csv", "md", "ids"]
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("Same as --format json."))]
+
+
+def _task_list() -> Any:
+    """The list in use, for completion: None if it cannot be read (a completion says nothing)."""
+    from szbiz import cache
+    from szbiz.settings import resolve
+
+    try:
+        return cache.tasks(resolve(None, None).tasks)
+    except Exception:  # a shell asking for candidates gets none, not a traceback
+        return None
+
+
+def complete_agency(incomplete: str) -> list[str]:
+    """Candidates for --agency: the canonical names and pinyin codes starting with what was
+    typed."""
+    tasks = _task_list()
+    if tasks is None:
+        return []
+    names = [a.name for a in tasks.agencies] + sorted({a.code for a in tasks.agencies if a.code})
+    return [name for name in names if name.startswith(incomplete)]
+
+
+def complete_area(incomplete: str) -> list[tuple[str, str]]:
+    """Candidates for --area: the area numbers starting with what was typed, each with its
+    name as the help a shell shows beside it."""
+    tasks = _task_list()
+    if tasks is None:
+        return []
+    return [(str(a.number), a.name) for a in tasks.areas if str(a.number).startswith(incomplete)]
+
+
+def when_completing(function: Callable[[str], Any]) -> Callable[[str], Any] | None:
+    """``function`` when this run answers a completion request, else None: typer inspects
+    each completion function as it builds the command, at a cost to every start."""
+    return function if completing() else None
+
+
 AgencyOption = Annotated[
     list[str] | None,
     typer.Option(
         "--agency",
         "-a",
-        help="An agency: name, alias, part of the name (税务) or pinyin code (swj). Repeatable: "
-        "any of them.",
+        autocompletion=when_completing(complete_agency),
+        help=N_(
+            "An agency: name, alias, part of the name (税务) or pinyin code (swj). Repeatable: "
+            "any of them."
+        ),
     ),
 ]
 RoleOption = Annotated[
-    Role, typer.Option("--role", help="With --agency: as lead, as support, or any.")
+    Role, typer.Option("--role", help=N_("With --agency: as lead, as support, or any."))
 ]
 AreaOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--area", help="An area by number or a unique part of its name. Repeatable: any of them."
+        "--area",
+        autocompletion=when_completing(complete_area),
+        help=N_("An area by number or a unique part of its name. Repeatable: any of them."),
     ),
 ]
 
@@ -85,11 +129,20 @@ def count(option: str, unit: str) -> Callable[[str | int], int]:
             return text
         value = text.strip()
         if not (value.isascii() and value.isdigit()):
-            raise UsageError(f"{option} {shown(text)!r} is not a number of {unit}; give 0 or more")
+            raise UsageError(
+                _("{option} {value!r} is not a number of {unit}; give 0 or more").format(
+                    option=option, value=shown(text), unit=_(unit)
+                )
+            )
         if len(value) > len(str(MAX_COUNT)):
             raise UsageError(
-                f"{option} {shown(value)}: a number of {len(value)} digits; "
-                f"give 0 to {MAX_COUNT} {unit}"
+                _("{option} {value}: a number of {digits} digits; give 0 to {most} {unit}").format(
+                    option=option,
+                    value=shown(value),
+                    digits=len(value),
+                    most=MAX_COUNT,
+                    unit=_(unit),
+                )
             )
         return int(value)
 
@@ -101,8 +154,9 @@ def is_terminal() -> bool:
 
 
 def colour() -> bool:
-    """Colour only on a terminal that shows it, and never with NO_COLOR set."""
-    if not is_terminal() or "NO_COLOR" in os.environ:
+    """Colour only on a terminal that shows it: never with NO_COLOR set to anything but
+    the empty string (no-color.org), nor on a dumb one (TERM=dumb, as Emacs's shell sets)."""
+    if not is_terminal() or os.environ.get("NO_COLOR", "") or os.environ.get("TERM") == "dumb":
         return False
     if sys.platform != "win32":
         return True
@@ -118,11 +172,12 @@ def colour() -> bool:
 
 
 def style() -> Style:
-    """How output looks here: the terminal's width (or COLUMNS), colour where it shows."""
+    """How output looks here: the terminal's width (or COLUMNS), colour where it shows, and
+    plain rules, bars and lights where stdout's encoding is not Unicode (GBK)."""
     from szbiz.render.sheet import Style
 
     width = shutil.get_terminal_size((100, 24)).columns
-    return Style(width=width, color=colour())
+    return Style(width=width, color=colour(), plain=not unicode_output())
 
 
 @dataclass
@@ -134,19 +189,22 @@ class Output:
         typer.Option(
             "--format",
             "-f",
-            help="Output format. Default: table on a terminal, tsv (with a header row) in a pipe.",
+            help=N_(
+                "Output format. Default: table on a terminal, tsv (with a header row) in a pipe."
+            ),
         ),
     ] = None
     as_json: JsonOption = False
 
-    def emit(self, sheet: Sheet, empty: str = "no tasks match") -> None:
-        """Print ``sheet`` in the chosen format; say ``empty`` on stderr when it has no rows."""
+    def emit(self, sheet: Sheet, empty: str = N_("no tasks match")) -> None:
+        """Print ``sheet`` in the chosen format; say ``empty`` (a message id) on stderr when it
+        has no rows."""
         from szbiz.render.sheet import render
 
         default = "table" if is_terminal() else "tsv"
         name = "json" if self.as_json else (self.fmt or default)
         if not sheet.rows:
-            say(empty)
+            say(_(empty))
             if name == "json":
                 write("[]\n")
             return

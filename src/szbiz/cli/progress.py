@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from szbiz.cli.context import Scope, Session, resolve_agencies
-from szbiz.cli.options import Output, option_groups
+from szbiz.cli.options import Output, complete_agency, option_groups, when_completing
 from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
+from szbiz.i18n import N_, _, lang, ngettext
 from szbiz.model import Kind, Status
 from szbiz.query import date_value, events_between, parse_id, parse_ids
 
@@ -24,23 +25,25 @@ if TYPE_CHECKING:
 IdsArgument = Annotated[
     list[str],
     typer.Argument(
-        metavar="ID...",
-        help="Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all.",
+        metavar=N_("ID..."),
+        help=N_("Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all."),
     ),
 ]
 OnOption = Annotated[
     str | None,
-    typer.Option("--on", help="The day it happened (default: the as-of day, i.e. today)."),
+    typer.Option("--on", help=N_("The day it happened (default: the as-of day, i.e. today).")),
 ]
-NoteOption = Annotated[str | None, typer.Option("--note", "-m", help="A note.")]
+NoteOption = Annotated[str | None, typer.Option("--note", "-m", help=N_("A note."))]
 RefOption = Annotated[
     str | None,
-    typer.Option("--ref", help="Evidence: a document number such as 深府办〔2020〕18号, or a URL."),
+    typer.Option(
+        "--ref", help=N_("Evidence: a document number such as 深府办〔2020〕18号, or a URL.")
+    ),
 ]
 ByOption = Annotated[
     str | None,
     typer.Option(
-        "--by", help="Who records it (default: SZBIZ_USER, git's user.name, the login name)."
+        "--by", help=N_("Who records it (default: SZBIZ_USER, git's user.name, the login name).")
     ),
 ]
 PartOption = Annotated[
@@ -48,8 +51,11 @@ PartOption = Annotated[
     typer.Option(
         "--agency",
         "-a",
-        help="Record this agency's part of the task (an agency it names as lead or support): "
-        "name, alias, part of the name (税务) or pinyin code (swj).",
+        autocompletion=when_completing(complete_agency),
+        help=N_(
+            "Record this agency's part of the task (an agency it names as lead or support): "
+            "name, alias, part of the name (税务) or pinyin code (swj)."
+        ),
     ),
 ]
 
@@ -66,13 +72,17 @@ def _day(on: str | None, session: Session) -> dt.date:
     for limit in (session.as_of, today()):
         if day > limit:
             raise UsageError(
-                f"{what} {text} is after today ({limit.isoformat()}); "
-                "record progress on or after the day it happens"
+                _(
+                    "{option} {day} is after today ({today}); "
+                    "record progress on or after the day it happens"
+                ).format(option=what, day=text, today=limit.isoformat())
             )
     if day < FIRST_EVENT:  # as szbiz lint would reject it in the ledger
         raise UsageError(
-            f"{what} {text} is before {FIRST_EVENT.isoformat()}, the first day progress is "
-            "recorded on; give the day it happened"
+            _(
+                "{option} {day} is before {first}, the first day progress is "
+                "recorded on; give the day it happened"
+            ).format(option=what, day=text, first=FIRST_EVENT.isoformat())
         )
     return day
 
@@ -82,13 +92,14 @@ def _part(session: Session, name: str | None) -> str:
     names it as lead or support); "" without --agency: the task's own status."""
     if name is None:
         return ""
-    (agency,) = resolve_agencies(session, [name])
+    (agency,) = resolve_agencies(session, [name], one=True)
     return agency
 
 
 def _who(outcome: Outcome, agency: str) -> str:
     """``task 42``, or ``task 42 · 市税务局`` for an agency's part."""
-    return f"task {outcome.task} · {agency}" if agency else f"task {outcome.task}"
+    task = _("task {id}").format(id=outcome.task)
+    return f"{task} · {agency}" if agency else task
 
 
 def _told(text: str) -> None:
@@ -101,7 +112,11 @@ def _told(text: str) -> None:
 def _recorded(done: Recorded, ledger: Path) -> None:
     count = len(done.events)
     if count:
-        say(f"recorded {count} event{'s' if count != 1 else ''} in {_shown(ledger)}")
+        say(
+            ngettext(
+                "recorded {count} event in {path}", "recorded {count} events in {path}", count
+            ).format(count=count, path=_shown(ledger))
+        )
 
 
 @dataclass
@@ -138,18 +153,37 @@ class Mark:
             tasks=tasks,
             as_of=session.as_of,
         )
+        now = status_text(status)
         for outcome in done.outcomes:
-            since = f"since {outcome.since.isoformat()}" if outcome.since else ""
+            since = outcome.since.isoformat() if outcome.since else ""
+            whom = _who(outcome, part)
             if outcome.event is None:
-                standing = f"{status.value} ({since})" if since else status.value
-                say(f"{_who(outcome, part)} is already {standing}; nothing to record")
+                if since:
+                    text = _("{who} is already {status} (since {day}); nothing to record")
+                else:
+                    text = _("{who} is already {status}; nothing to record")
+                say(text.format(who=whom, status=now, day=since))
             elif outcome.before is status:
-                added = "evidence" if ref else "note"
-                what = f"{status.value} {since}" if since else status.value
-                _told(f"{_who(outcome, part)}: {added} added ({what})")
+                if since:
+                    text = (
+                        _("{who}: evidence added ({status} since {day})")
+                        if ref
+                        else _("{who}: note added ({status} since {day})")
+                    )
+                else:
+                    text = (
+                        _("{who}: evidence added ({status})")
+                        if ref
+                        else _("{who}: note added ({status})")
+                    )
+                _told(text.format(who=whom, status=now, day=since))
             else:
-                before = outcome.before.value if outcome.before else Status.TODO.value
-                _told(f"{_who(outcome, part)}: {before} → {status.value} on {on}")
+                before = status_text(outcome.before or Status.TODO)
+                _told(
+                    _("{who}: {before} → {status} on {day}").format(
+                        who=whom, before=before, status=now, day=on
+                    )
+                )
         _recorded(done, ledger)
 
 
@@ -162,14 +196,27 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
+def status_text(status: Status) -> str:
+    """A status as a person reads it: its code in English (``done``), its label in Chinese."""
+    if lang() == "en":  # without the renderers' import
+        return status.value
+    from szbiz.render.views import status_label
+
+    return status_label(status.value)
+
+
 # The five commands that mark progress differ only in the status they record; the first
 # three may record one agency's part of a task.
 MARKS = (
-    ("done", Status.DONE, "Mark tasks done. Writes only the progress ledger, never the task list."),
-    ("start", Status.DOING, "Mark tasks as being worked on (doing)."),
-    ("block", Status.BLOCKED, "Mark tasks blocked; --note says why."),
-    ("drop", Status.DROPPED, "Mark tasks dropped; --note says why."),
-    ("reopen", Status.TODO, "Put tasks back to todo."),
+    (
+        "done",
+        Status.DONE,
+        N_("Mark tasks done. Writes only the progress ledger, never the task list."),
+    ),
+    ("start", Status.DOING, N_("Mark tasks as being worked on (doing).")),
+    ("block", Status.BLOCKED, N_("Mark tasks blocked; --note says why.")),
+    ("drop", Status.DROPPED, N_("Mark tasks dropped; --note says why.")),
+    ("reopen", Status.TODO, N_("Put tasks back to todo.")),
 )
 PARTS = (Status.DONE, Status.DOING, Status.BLOCKED)
 
@@ -202,13 +249,13 @@ def note(
     ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ID...",
-            help="Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all.",
+            metavar=N_("ID..."),
+            help=N_("Task ids (序号) and ranges, e.g. 5-9,12; recorded together or not at all."),
             show_default=False,
         ),
     ] = None,
     text: Annotated[
-        str | None, typer.Argument(metavar="TEXT", help="The progress note (进展情况).")
+        str | None, typer.Argument(metavar=N_("TEXT"), help=N_("The progress note (进展情况)."))
     ] = None,
     ref: RefOption = None,
     on: OnOption = None,
@@ -222,14 +269,16 @@ def note(
     from szbiz.settings import who
 
     if text is None:
-        raise UsageError("szbiz note needs ID... TEXT: the tasks, then the note's text")
+        raise UsageError(_("szbiz note needs ID... TEXT: the tasks, then the note's text"))
     if not ids:  # one argument: the ids, or the text, but not both
-        raise UsageError(f"the note's text is missing: szbiz note {text} TEXT")
+        raise UsageError(_("the note's text is missing: szbiz note {ids} TEXT").format(ids=text))
     if _IDS.fullmatch(text):  # `szbiz note 42 43 44`: the last id taken for the text
         given = " ".join([*ids, text])
         raise UsageError(
-            f"the note {text!r} reads as a task id; give the note's text last: "
-            f"szbiz note {given} TEXT"
+            _(
+                "the note {text!r} reads as a task id; give the note's text last: "
+                "szbiz note {given} TEXT"
+            ).format(text=text, given=given)
         )
     session = scope.open()
     numbers = parse_ids(",".join(ids), session.tasks.ids)
@@ -249,9 +298,11 @@ def note(
     )
     for outcome in done.outcomes:
         if outcome.event is None:
-            say(f"{_who(outcome, part)} already has this note; nothing to record")
+            say(_("{who} already has this note; nothing to record").format(who=_who(outcome, part)))
         else:
-            _told(f"{_who(outcome, part)}: note added on {day.isoformat()}")
+            _told(
+                _("{who}: note added on {day}").format(who=_who(outcome, part), day=day.isoformat())
+            )
     _recorded(done, ledger)
 
 
@@ -259,13 +310,17 @@ def note(
 @option_groups
 def extend(
     ids: IdsArgument,
-    to: Annotated[str, typer.Option("--to", help="The new deadline (延期至), e.g. 2020-09-30.")],
+    to: Annotated[
+        str, typer.Option("--to", help=N_("The new deadline (延期至), e.g. 2020-09-30."))
+    ],
     ref: Annotated[
         str | None,
-        typer.Option("--ref", help="The approval: a document number such as 深府办函〔2020〕5号."),
+        typer.Option(
+            "--ref", help=N_("The approval: a document number such as 深府办函〔2020〕5号.")
+        ),
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", "-m", help="Why, when there is no document.")
+        str | None, typer.Option("--note", "-m", help=N_("Why, when there is no document."))
     ] = None,
     on: OnOption = None,
     by: ByOption = None,
@@ -284,7 +339,7 @@ def extend(
     new = date_value(to, session.as_of, "--to")
     day = _day(on, session)
     if not (ref or "").strip() and not (note or "").strip():
-        raise UsageError("szbiz extend needs --ref (the approval) or --note saying why")
+        raise UsageError(_("szbiz extend needs --ref (the approval) or --note saying why"))
     ledger = session.settings.ledger_for_writing()
     done = extend_deadline(
         ledger,
@@ -299,36 +354,41 @@ def extend(
     )
     for outcome in done.outcomes:
         if outcome.event is None:
-            say(f"task {outcome.task}: the deadline is already {new}; nothing to record")
+            say(
+                _("task {id}: the deadline is already {day}; nothing to record").format(
+                    id=outcome.task, day=new
+                )
+            )
             continue
-        was = f" (was {outcome.was})" if outcome.was is not None else ""
-        _told(f"task {outcome.task}: deadline extended to {new}{was} from {day}")
+        if outcome.was is not None:
+            text = _("task {id}: deadline extended to {to} (was {was}) from {day}")
+        else:
+            text = _("task {id}: deadline extended to {to} from {day}")
+        _told(text.format(id=outcome.task, to=new, was=outcome.was, day=day))
     _recorded(done, ledger)
 
 
 def _described(event: Event) -> str:
     """``2020-05-20 done by 张三``, ``2020-06-15 extend to 2020-09-30 by 张三``."""
-    from szbiz.model import Kind
 
-    kind = event.kind
-    if kind is Kind.STATUS and event.status is not None:
-        what = event.status.value
-    elif kind is Kind.EXTEND and event.to is not None:
-        what = f"extend to {event.to.isoformat()}"
-    else:
-        what = kind.value
+    from szbiz.render.views import event_what
+
     part = f" ({event.agency})" if event.agency else ""
-    return f"{event.on.isoformat()} {what}{part} by {event.by}"
+    return _("{day} {what}{part} by {who}").format(
+        day=event.on.isoformat(), what=event_what(event), part=part, who=event.by
+    )
 
 
 @app.command()
 @option_groups
 def undo(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help="The task's 序号.")],
-    note: Annotated[str | None, typer.Option("--note", "-m", help="Why it is withdrawn.")] = None,
+    task_id: Annotated[str, typer.Argument(metavar=N_("ID"), help=N_("The task's 序号."))],
+    note: Annotated[
+        str | None, typer.Option("--note", "-m", help=N_("Why it is withdrawn."))
+    ] = None,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="The day of the retraction (default: the as-of day)."),
+        typer.Option("--on", help=N_("The day of the retraction (default: the as-of day).")),
     ] = None,
     by: ByOption = None,
     *,
@@ -350,16 +410,22 @@ def undo(
     for outcome in done.outcomes:
         gone = outcome.withdrawn
         if gone is not None and outcome.event is not None:
-            _told(f"task {outcome.task}: withdrew {outcome.event.undo[:8]} ({_described(gone)})")
+            _told(
+                _("task {id}: withdrew {event} ({what})").format(
+                    id=outcome.task, event=outcome.event.undo[:8], what=_described(gone)
+                )
+            )
     _recorded(done, ledger)
 
 
 @app.command()
 @option_groups
 def log(
-    task_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this task.")] = None,
+    task_id: Annotated[
+        str | None, typer.Argument(metavar=N_("[ID]"), help=N_("Only this task."))
+    ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only events on or after this day.")
+        str | None, typer.Option("--since", help=N_("Only events on or after this day."))
     ] = None,
     *,
     out: Output,
@@ -376,13 +442,13 @@ def log(
     events = events_between(history, wanted, first, day)
     # Withdrawn as of the day: named by a retraction recorded by then (before --since, too).
     withdrawn = {e.undo for e in history.events if e.kind is Kind.UNDO and e.on <= day}
-    out.emit(events_sheet(events, session.tasks, withdrawn), empty="no progress recorded")
+    out.emit(events_sheet(events, session.tasks, withdrawn), empty=N_("no progress recorded"))
 
 
 @app.command()
 def init(
     directory: Annotated[
-        Path, typer.Argument(help="The team repository to set up.", show_default=False)
+        Path, typer.Argument(help=N_("The team repository to set up."), show_default=False)
     ] = Path("."),
 ) -> None:
     """Set up a team repository: szbiz.toml, an empty ledger, and merge=union for it.
@@ -392,9 +458,9 @@ def init(
     from szbiz.init import init_project
 
     if not directory.is_dir():
-        raise UsageError(f"{directory} is not a directory")
+        raise UsageError(_("{path} is not a directory").format(path=directory))
     for path in init_project(directory):
-        write(f"wrote {path}\n")
+        write(_("wrote {path}").format(path=path) + "\n")
 
 
 @app.command()
@@ -407,16 +473,16 @@ def where(tasks: TasksOption = None, progress: ProgressOption = None) -> None:
     from szbiz.settings import resolve
 
     chosen = resolve(progress, tasks)
-    state = "exists" if chosen.ledger.is_file() else "not created yet"
+    state = _("exists") if chosen.ledger.is_file() else _("not created yet")
     cache_dir, cache_state = cache.state()
-    named = "SZBIZ_CACHE_DIR" if os.environ.get("SZBIZ_CACHE_DIR") else "per-user default"
-    write(
-        "".join(
-            terminal(line) + "\n"
-            for line in (
-                f"tasks     {chosen.tasks}  ({chosen.tasks_reason})",
-                f"progress  {chosen.ledger}  ({chosen.ledger_reason}; {state})",
-                f"cache     {cache_dir}  ({named}; {cache_state})",
-            )
-        )
+    named = "SZBIZ_CACHE_DIR" if os.environ.get("SZBIZ_CACHE_DIR") else _("per-user default")
+    lines = (
+        _("tasks     {path}  ({why})").format(path=chosen.tasks, why=chosen.tasks_reason),
+        _("progress  {path}  ({why}; {state})").format(
+            path=chosen.ledger, why=chosen.ledger_reason, state=state
+        ),
+        _("cache     {path}  ({why}; {state})").format(
+            path=cache_dir, why=named, state=cache_state
+        ),
     )
+    write("".join(terminal(line) + "\n" for line in lines))

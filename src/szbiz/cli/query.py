@@ -18,6 +18,7 @@ from szbiz.cli.options import (
     style,
 )
 from szbiz.cli.root import app, write
+from szbiz.i18n import N_
 from szbiz.model import AgencyKind, Role
 from szbiz.query import Filter, SortKey, due_window, events_between, parse_id, views
 
@@ -46,19 +47,20 @@ def list_(listing: Listing, out: Output, scope: Scope) -> None:
 @option_groups
 def due(
     before: Annotated[
-        str | None, typer.Option("--before", help="Deadline on or before this day.")
+        str | None, typer.Option("--before", help=N_("Deadline on or before this day."))
     ] = None,
     after: Annotated[
-        str | None, typer.Option("--after", help="Deadline on or after this day.")
+        str | None, typer.Option("--after", help=N_("Deadline on or after this day."))
     ] = None,
     within: Annotated[
         str | None,
         typer.Option(
-            "--within", help="Deadline within this long from the as-of day, e.g. 30d, 2w, 1m."
+            "--within",
+            help=N_("Deadline within this long from the as-of day, e.g. 30d, 2w, 1m."),
         ),
     ] = None,
     overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only tasks past their deadline.")
+        bool, typer.Option("--overdue", help=N_("Only tasks past their deadline."))
     ] = False,
     agency: AgencyOption = None,
     role: RoleOption = Role.ANY,
@@ -83,7 +85,7 @@ def due(
 @app.command()
 @option_groups
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help="The task's 序号.")],
+    task_id: Annotated[str, typer.Argument(metavar=N_("ID"), help=N_("The task's 序号."))],
     as_json: JsonOption = False,
     *,
     scope: Scope,
@@ -108,7 +110,7 @@ def show(
 def agencies(
     kind: Annotated[
         list[AgencyKind] | None,
-        typer.Option("--kind", help="Only agencies of this kind. Repeatable."),
+        typer.Option("--kind", help=N_("Only agencies of this kind. Repeatable.")),
     ] = None,
     *,
     out: Output,
@@ -120,7 +122,7 @@ def agencies(
 
     session = scope.open()
     stats = agency_stats(session.tasks, session.history, session.as_of, tuple(kind or ()))
-    out.emit(agencies_sheet(stats), empty="no agencies match")
+    out.emit(agencies_sheet(stats), empty=N_("no agencies match"))
 
 
 @app.command()
@@ -132,4 +134,4 @@ def areas(out: Output, scope: Scope) -> None:
 
     session = scope.open()
     stats = area_stats(session.tasks, session.history, session.as_of)
-    out.emit(areas_sheet(stats), empty="no areas")
+    out.emit(areas_sheet(stats), empty=N_("no areas"))

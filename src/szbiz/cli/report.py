@@ -13,12 +13,15 @@ from szbiz.cli.options import (
     AgencyOption,
     AreaOption,
     JsonOption,
+    complete_agency,
     count,
     option_groups,
     style,
+    when_completing,
 )
 from szbiz.cli.root import app, check_output, say, write, write_file
 from szbiz.errors import SzbizError, UsageError
+from szbiz.i18n import N_, _, ngettext, strerror
 from szbiz.model import Role
 from szbiz.query import agency_tasks
 from szbiz.report import DEFAULT_LIMIT, WARN_DAYS
@@ -38,28 +41,31 @@ def report(
     area: AreaOption = None,
     role: Annotated[
         Role,
-        typer.Option("--role", help="Whom the agency table counts: lead agencies, or any role."),
+        typer.Option(
+            "--role", help=N_("Whom the agency table counts: lead agencies, or any role.")
+        ),
     ] = Role.LEAD,
     warn_days: Annotated[
         int,
         typer.Option(
             "--warn-days",
-            parser=count("--warn-days", "days"),
-            metavar="DAYS",
-            help="Days before a deadline from which a task shows 🟡 (临期).",
+            parser=count("--warn-days", N_("days")),
+            metavar=N_("DAYS"),
+            help=N_("Days before a deadline from which a task shows 🟡 (临期)."),
         ),
     ] = WARN_DAYS,
     limit: Annotated[
         int,
         typer.Option(
             "--limit",
-            parser=count("--limit", "tasks"),
+            parser=count("--limit", N_("tasks")),
             metavar="N",
-            help="List at most this many overdue tasks, the most overdue first; 0 lists all.",
+            help=N_("List at most this many overdue tasks, the most overdue first; 0 lists all."),
         ),
     ] = DEFAULT_LIMIT,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="table, json (for dashboards) or md.")
+        ReportFormat,
+        typer.Option("--format", "-f", help=N_("table, json (for dashboards) or md.")),
     ] = "table",
     as_json: JsonOption = False,
     *,
@@ -95,12 +101,19 @@ def report(
 def sheet(
     agency: Annotated[
         str | None,
-        typer.Option("--agency", "-a", help="The agency: name, alias, unique part or pinyin code."),
+        typer.Option(
+            "--agency",
+            "-a",
+            autocompletion=when_completing(complete_agency),
+            help=N_("The agency: name, alias, unique part or pinyin code."),
+        ),
     ] = None,
     fmt: Annotated[
         ChaseFormat | None,
         typer.Option(
-            "--format", "-f", help="table, md, or html for printing (default: table, or by -o)."
+            "--format",
+            "-f",
+            help=N_("table, md, or html for printing (default: table, or by -o)."),
         ),
     ] = None,
     output: Annotated[
@@ -109,14 +122,16 @@ def sheet(
             "--output",
             "-o",
             readable=False,  # szbiz.files says what is wrong with a file it cannot write
-            help="Write here instead of stdout; FILE.xlsx is the fill-in form for szbiz collect. "
-            "With --all: a directory, one form per agency.",
+            help=N_(
+                "Write here instead of stdout; FILE.xlsx is the fill-in form for szbiz collect. "
+                "With --all: a directory, one form per agency."
+            ),
         ),
     ] = None,
     every: Annotated[
         bool,
         typer.Option(
-            "--all", help="One fill-in form per agency, named by it, into the -o directory."
+            "--all", help=N_("One fill-in form per agency, named by it, into the -o directory.")
         ),
     ] = False,
     *,
@@ -131,13 +146,13 @@ def sheet(
     """
     if every:
         if agency is not None:
-            raise UsageError("give --agency NAME or --all, not both")
+            raise UsageError(_("give --agency NAME or --all, not both"))
         if output is None or fmt is not None:
-            raise UsageError("--all writes one fill-in form per agency: give -o DIRECTORY")
+            raise UsageError(_("--all writes one fill-in form per agency: give -o DIRECTORY"))
         _all_forms(output, scope)
         return
     if agency is None:
-        raise UsageError("give --agency NAME (or --all -o DIRECTORY for every agency's form)")
+        raise UsageError(_("give --agency NAME (or --all -o DIRECTORY for every agency's form)"))
     kind: ChaseFormat = fmt or "table"
     form = False
     if output is not None:
@@ -147,13 +162,15 @@ def sheet(
             if suffix not in SHEET_SUFFIXES:
                 # A terminal table in f.csv or f.xlsm would open as garbage.
                 raise UsageError(
-                    f"-o {output}: sheet writes .xlsx (the fill-in form), .md or .html; "
-                    "or give --format"
+                    _(
+                        "-o {path}: sheet writes .xlsx (the fill-in form), .md or .html; "
+                        "or give --format"
+                    ).format(path=output)
                 )
             kind = SHEET_SUFFIXES[suffix]
         _check_output(output, scope)
     session = scope.open()
-    (name,) = resolve_agencies(session, [agency])
+    (name,) = resolve_agencies(session, [agency], one=True)
     if form:
         from szbiz.collect import check_form_day, list_identity, make_form
         from szbiz.render.export.form import render
@@ -169,7 +186,13 @@ def sheet(
         assert output is not None
         write_file(output, _xlsx(render, made))
         count = len(made.rows)
-        say(f"wrote the form for {name} ({count} task{'' if count == 1 else 's'}) to {output}")
+        say(
+            ngettext(
+                "wrote the form for {agency} ({count} task) to {path}",
+                "wrote the form for {agency} ({count} tasks) to {path}",
+                count,
+            ).format(agency=name, count=count, path=output)
+        )
         return
     from szbiz.render.chase import CHASE_FORMATS, ChaseSheet
 
@@ -188,7 +211,7 @@ def sheet(
         write(text)
     else:
         write_file(output, text.encode("utf-8"))
-        say(f"wrote the 督办单 of {name} to {output}")
+        say(_("wrote the 督办单 of {agency} to {path}").format(agency=name, path=output))
 
 
 def _check_output(output: Path, scope: Scope) -> None:
@@ -198,7 +221,10 @@ def _check_output(output: Path, scope: Scope) -> None:
     in_use = resolve(scope.progress, scope.tasks)
     check_output(
         output,
-        (("the task list in use", in_use.tasks), ("the progress ledger in use", in_use.ledger)),
+        (
+            (_("the task list in use"), in_use.tasks),
+            (_("the progress ledger in use"), in_use.ledger),
+        ),
     )
 
 
@@ -208,7 +234,7 @@ def _xlsx(render: Callable[[Form], bytes], form: Form) -> bytes:
     except ModuleNotFoundError as exc:
         if exc.name != "openpyxl":
             raise
-        raise SzbizError('the xlsx form needs openpyxl: pip install "szbiz[xlsx]"') from None
+        raise SzbizError(_('the xlsx form needs openpyxl: pip install "szbiz[xlsx]"')) from None
 
 
 def _all_forms(directory: Path, scope: Scope) -> None:
@@ -223,16 +249,26 @@ def _all_forms(directory: Path, scope: Scope) -> None:
     from szbiz.render.export.form import render
 
     if directory.exists() and not directory.is_dir():
-        raise UsageError(f"-o {directory} is not a directory; --all writes one form per agency")
+        raise UsageError(
+            _("-o {path} is not a directory; --all writes one form per agency").format(
+                path=directory
+            )
+        )
     if not directory.exists() and not directory.parent.is_dir():
-        raise UsageError(f"-o {directory}: the directory {directory.parent} does not exist")
+        raise UsageError(
+            _("-o {path}: the directory {parent} does not exist").format(
+                path=directory, parent=directory.parent
+            )
+        )
     session = scope.open()
     check_form_day(session.as_of)
     if not directory.exists():
         try:
             directory.mkdir()
         except OSError as exc:
-            raise SzbizError(f"cannot create {directory}: {exc.strerror or exc}") from None
+            raise SzbizError(
+                _("cannot create {path}: {why}").format(path=directory, why=strerror(exc))
+            ) from None
     identity = list_identity(session.settings.tasks)
     names = agencies_with_tasks(session.tasks)
     targets = [directory / f"{file_name(name)}.xlsx" for name in names]
@@ -241,4 +277,6 @@ def _all_forms(directory: Path, scope: Scope) -> None:
     for name, target in zip(names, targets, strict=True):
         made = make_form(session.tasks, session.history, session.as_of, name, identity)
         write_file(target, _xlsx(render, made))
-    say(f"wrote {len(names)} forms, one per agency, to {directory}")
+    say(
+        _("wrote {count} forms, one per agency, to {path}").format(count=len(names), path=directory)
+    )

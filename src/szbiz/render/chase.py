@@ -122,7 +122,8 @@ def table(sheet: ChaseSheet, style: Style) -> str:
         if views:
             rows = [_cells(view, agency, brief=True) for view in views]
             cells = [list(column) for column in zip(*rows, strict=True)]
-            out += draw(COLUMNS, cells, style.width, style.color, title=caption) + "\n"
+            out += draw(COLUMNS, cells, style.width, style.color, title=caption, plain=style.plain)
+            out += "\n"
         else:
             out += line(f"{caption}：无") + "\n"
     return out

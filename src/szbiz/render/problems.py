@@ -6,17 +6,24 @@ import json
 from collections.abc import Callable, Sequence
 
 from szbiz.errors import Problem
+from szbiz.i18n import _
 from szbiz.render import Registry, safe
 
 ProblemRenderer = Callable[[Sequence[Problem]], str]
 PROBLEM_FORMATS: Registry[ProblemRenderer] = Registry()
 
 
+def level(name: str) -> str:
+    """A problem's level (``error``, ``warning``) as a person reads it."""
+    return _("warning") if name == "warning" else _("error")
+
+
 @PROBLEM_FORMATS.register("text")
 def text(problems: Sequence[Problem]) -> str:
     """``file:line:col: error: message [rule]``, a line each, safe for the terminal."""
     return "".join(
-        safe.terminal(f"{p.location()}: {p.level}: {p.text} [{p.rule}]") + "\n" for p in problems
+        safe.terminal(f"{p.location()}: {level(p.level)}: {p.said()} [{p.rule}]") + "\n"
+        for p in problems
     )
 
 
@@ -55,5 +62,5 @@ def github(problems: Sequence[Problem]) -> str:
         if p.line > 0:
             props += [f"line={p.line}", f"col={p.column}"]
         props.append(f"title={_escape_property('szbiz ' + p.rule)}")
-        lines.append(f"::{p.level} {','.join(props)}::{_escape_data(p.text)}\n")
+        lines.append(f"::{p.level} {','.join(props)}::{_escape_data(p.said())}\n")
     return "".join(lines)

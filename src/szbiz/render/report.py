@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from szbiz.i18n import _
 from szbiz.model import Role, Status
 from szbiz.render import Registry
 from szbiz.render.safe import terminal
 from szbiz.render.sheet import MD_ALIGN, Style, md_row, percent, to_json
-from szbiz.render.table import Col, bar, draw, line
+from szbiz.render.table import Col, bar, draw, glyph, line
 from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
 
@@ -51,19 +52,20 @@ AREA = (Col("序号", "right"), Col("领域", flexible=True), Col("灯", "center
 STATUS_HEADERS = [STATE_LABELS[s.value] for s in STATUSES]
 
 
-def _progress(report: Report) -> Section:
+def _progress(report: Report, plain: bool) -> Section:
     """The terminal's areas: a bar of each area's progress, and its tasks by status."""
     columns = (*AREA, Col("进度"), *_right("完成", *STATUS_HEADERS))
     rows = [
-        [str(a.number), a.name, t.light.symbol, bar(t.done, t.total, 12), _done(t)]
+        [str(a.number), a.name, glyph(t.light.symbol, plain), bar(t.done, t.total, 12, plain)]
+        + [_done(t)]
         + [str(t.statuses[s]) for s in STATUSES]
         for a, t in report.areas
     ]
     return Section("按领域", columns, rows, "按领域：无")
 
 
-def _lights(report: Report) -> Section:
-    columns = (*AREA[:2], *_right(*(k.symbol for k in LIGHTS), "按时率"))
+def _lights(report: Report, plain: bool) -> Section:
+    columns = (*AREA[:2], *_right(*(glyph(k.symbol, plain) for k in LIGHTS), "按时率"))
     rows = [
         [str(a.number), a.name, *(str(t.lights[k]) for k in LIGHTS), _rate(t)]
         for a, t in report.areas
@@ -71,12 +73,12 @@ def _lights(report: Report) -> Section:
     return Section("按领域 · 红黄绿灯", columns, rows, "")
 
 
-def _areas(report: Report) -> Section:
+def _areas(report: Report, plain: bool) -> Section:
     """Markdown's areas: one table of their tasks by status and by light."""
-    lights = (f"{k.symbol} {k.label}" for k in LIGHTS)
+    lights = (f"{glyph(k.symbol, plain)} {k.label}" for k in LIGHTS)
     columns = (*AREA, *_right("完成", *STATUS_HEADERS, *lights, "按时率"))
     rows = [
-        [str(a.number), a.name, t.light.symbol, _done(t)]
+        [str(a.number), a.name, glyph(t.light.symbol, plain), _done(t)]
         + [str(t.statuses[s]) for s in STATUSES]
         + [str(t.lights[k]) for k in LIGHTS]
         + [_rate(t)]
@@ -85,11 +87,16 @@ def _areas(report: Report) -> Section:
     return Section("按领域", columns, rows, "")
 
 
-def _agencies(report: Report) -> Section:
+def _late(tally: Tally) -> tuple[str, str]:
+    """An agency's overdue tasks and its on-time rate."""
+    return str(tally.lights[Light.OVERDUE]), _rate(tally)
+
+
+def _agencies(report: Report, plain: bool) -> Section:
     title = f"按{ROLE_UNITS[report.scope.role]}（逾期多者在前）"
     columns = (Col("单位"), Col("灯", "center"), *_right("任务", "完成", "逾期", "按时率"))
     rows = [
-        [a.name, t.light.symbol, str(t.total), str(t.done), str(t.lights[Light.OVERDUE]), _rate(t)]
+        [a.name, glyph(t.light.symbol, plain), str(t.total), str(t.done), *_late(t)]
         for a, t in report.agencies
     ]
     return Section(title, columns, rows, f"{title}：无")
@@ -131,7 +138,7 @@ def scope_text(report: Report) -> str:
     if scope.areas:
         parts.append("领域 " + "、".join(f"{a.number} {a.name}" for a in scope.areas))
     text = "范围：" + (" · ".join(parts) if parts else "全部任务")
-    return text + " · no tasks match" if report.empty else text
+    return text + " · " + _("no tasks match") if report.empty else text
 
 
 # The lights of the headline, and of the page's bars and legend: done, then not done, then dropped.
@@ -147,13 +154,14 @@ def shown_lights(tally: Tally) -> list[Light]:
     return [k for k in ORDER if k is not Light.DROPPED or tally.lights.get(k, 0)]
 
 
-def _headline(report: Report) -> list[str]:
+def _headline(report: Report, plain: bool = False) -> list[str]:
     o = report.overall
     labels = light_labels(report.warn_days)
+    lights = (f"{glyph(k.symbol, plain)} {labels[k]} {o.lights[k]}" for k in shown_lights(o))
     lines = [
         f"完成 {_done(o)} ({percent(o.done, o.total)})",
         " · ".join(f"{STATE_LABELS[s.value]} {o.statuses[s]}" for s in Status),
-        " · ".join(f"{k.symbol} {labels[k]} {o.lights[k]}" for k in shown_lights(o)),
+        " · ".join(lights),
     ]
     if report.extended or report.parts_open:  # said only when there is something to say
         lines.append(f"延期 {report.extended} 项 · 已完成但有单位分工未完成 {report.parts_open} 项")
@@ -216,14 +224,17 @@ def as_json(report: Report, title: str, style: Style) -> str:
 @REPORT_FORMATS.register("table")
 def table(report: Report, title: str, style: Style) -> str:
     o = report.overall
-    first, *rest = _headline(report)
+    plain = style.plain
+    first, *rest = _headline(report, plain)
     out = line(heading(report, title), style.color, bold=True) + line(scope_text(report))
-    out += line(f"{first} {bar(o.done, o.total, 30)}") + "".join(map(line, rest)) + "\n"
+    out += line(f"{first} {bar(o.done, o.total, 30, plain)}") + "".join(map(line, rest)) + "\n"
     drawn = []
-    for s in (_progress(report), _lights(report), _agencies(report), _overdue(report)):
+    sections = (_progress(report, plain), _lights(report, plain), _agencies(report, plain))
+    for s in (*sections, _overdue(report)):
         if s.rows:
             cells = [list(column) for column in zip(*s.rows, strict=True)]
-            drawn.append(draw(s.columns, cells, style.width, style.color, title=s.title))
+            width, color = style.width, style.color
+            drawn.append(draw(s.columns, cells, width, color, title=s.title, plain=plain))
         elif s.empty:
             drawn.append(line(s.empty))
     out += "\n".join(drawn)  # a blank line between tables, none after the last
@@ -233,8 +244,8 @@ def table(report: Report, title: str, style: Style) -> str:
 @REPORT_FORMATS.register("md")
 def markdown(report: Report, title: str, style: Style) -> str:
     lines = [f"# {terminal(heading(report, title))}", "", terminal(scope_text(report)), ""]
-    lines += [f"- {line}" for line in _headline(report)]
-    for s in (_areas(report), _agencies(report), _overdue(report)):
+    lines += [f"- {line}" for line in _headline(report, style.plain)]
+    for s in (_areas(report, style.plain), _agencies(report, style.plain), _overdue(report)):
         lines += ["", f"## {s.title}", ""]
         if not s.rows:
             lines.append("无")

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+from szbiz.i18n import _
+
 _CONTROL = "\x00-\x1f\x7f-\x9f"
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _BROKEN = "\ud800-\udfff\ufffe\uffff"
@@ -56,10 +58,12 @@ def describe(char: str) -> str:
     """``control character \\x1b (U+001B)``, ``bidi control <U+202E>``: for messages."""
     code = ord(char)
     if code < 0xA0:
-        return f"control character {escaped(char)} (U+{code:04X})"
+        return _("control character {char} (U+{code})").format(
+            char=escaped(char), code=f"{code:04X}"
+        )
     if re.match(_BIDI_CHAR, char):
-        return f"bidi control {escaped(char)}"
-    return f"{escaped(char)}, which is not a character"
+        return _("bidi control {char}").format(char=escaped(char))
+    return _("{char}, which is not a character").format(char=escaped(char))
 
 
 def _terminal_char(match: re.Match[str]) -> str:

@@ -47,6 +47,9 @@ def rows_of(columns: Sequence[Column], items: Iterable[Any]) -> tuple[dict[str, 
 class Style:
     width: int = 100
     color: bool = False
+    # Rules, bars and lights in characters every console shows (``szbiz.render.table.PLAIN``):
+    # for one whose encoding is not Unicode, such as GBK (code page 936).
+    plain: bool = False
 
 
 Renderer = Callable[[Sheet, Style], str]
@@ -104,7 +107,7 @@ def table(sheet: Sheet, style: Style) -> str:
     shown = [c for c in sheet.columns if c.table]
     cells = [[cell(row.get(c.key)) for row in sheet.rows] for c in shown]
     columns = [Col(c.header, c.justify, flexible=c.flexible) for c in shown]
-    return draw(columns, cells, style.width, style.color, footer=sheet.footer)
+    return draw(columns, cells, style.width, style.color, footer=sheet.footer, plain=style.plain)
 
 
 def _text_rows(sheet: Sheet) -> list[list[str]]:

@@ -31,6 +31,10 @@ The rules, all of them:
   they are measured, cut and folded like any text.
 - Colour only when asked: a bold header row and bold columns, a dim footer.
   Without colour there is not one escape code.
+- Plain glyphs when asked (``plain``, for a console whose encoding is not
+  Unicode, such as GBK): the rule is drawn with ``-``, a bar with ``#`` and
+  ``.``, and a light is its colour in Chinese (``红``), each as wide as what it
+  stands for (``PLAIN``).
 
 Measuring, cutting and justifying are done once per distinct value in a
 column: a long table repeats a few deadlines and agencies many times.
@@ -49,6 +53,24 @@ if TYPE_CHECKING:
 GAP = "   "  # between two columns
 FLOOR = 4  # the fewest cells a column gives up width down to, header permitting
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+# What stands for each glyph on a console that cannot show it, in as many terminal cells.
+PLAIN = {
+    "─": "-",
+    "█": "#",
+    "░": ".",
+    "🔴": "红",
+    "🟡": "黄",
+    "🟢": "绿",
+    "🔵": "蓝",
+    "⚪": "白",
+    "⚫": "黑",
+}
+
+
+def glyph(char: str, plain: bool = False) -> str:
+    """``char`` as drawn: itself, or with ``plain`` what ``PLAIN`` has for it."""
+    return PLAIN.get(char, char) if plain else char
 
 
 class Col(NamedTuple):  # a NamedTuple costs a quarter of what a dataclass does at start-up
@@ -122,6 +144,7 @@ def draw(
     *,
     title: str = "",
     footer: str = "",
+    plain: bool = False,
 ) -> str:
     """The table of ``columns`` holding ``cells`` (a list of each column's, one per row),
     set in ``width`` terminal cells by the rules above, each line ending in a line break."""
@@ -168,7 +191,8 @@ def draw(
             fit(h, w, room, Col(justify=c.justify))
             for h, w, room, c in zip(headers, header_widths, widths, columns, strict=True)
         ).rstrip()
-        lines += [BOLD + head + RESET if color else head, "─" * (sum(widths) + 3 * (count - 1))]
+        rule = glyph("─", plain) * (sum(widths) + len(GAP) * (count - 1))
+        lines += [BOLD + head + RESET if color else head, rule]
     set_cells: list[list[str]] = []
     folded: dict[int, list[list[str]]] = {}
     for j, (column, values, length, room) in enumerate(
@@ -201,10 +225,11 @@ def draw(
     return "".join(f"{line}\n" for line in lines)
 
 
-def bar(done: int, total: int, width: int) -> str:
-    """``████░░░░``: ``done`` of ``total`` in ``width`` cells, halves rounded up."""
+def bar(done: int, total: int, width: int, plain: bool = False) -> str:
+    """``████░░░░`` (plain ``####....``): ``done`` of ``total`` in ``width`` cells, halves
+    rounded up."""
     filled = (2 * width * done + total) // (2 * total) if total > 0 else 0
-    return "█" * filled + "░" * (width - filled)
+    return glyph("█", plain) * filled + glyph("░", plain) * (width - filled)
 
 
 def line(text: str, color: bool = False, bold: bool = False) -> str:

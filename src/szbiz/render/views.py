@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
+from szbiz.i18n import _, lang, ngettext
 from szbiz.model import Event, Kind, Part, Role, Status, TaskList, event_id
 from szbiz.query import OVERDUE, TaskView, role_counts
 from szbiz.render.sheet import Column, Sheet, Style, rows_of, to_json
@@ -20,6 +21,12 @@ STATE_LABELS = {
     Status.DROPPED.value: "已取消",
     OVERDUE: "逾期",
 }
+
+
+def status_label(code: str) -> str:
+    """A status (``done``) as a person reads it in a line of text: its code in English, its
+    label (已完成) in Chinese. Tables show the label in both."""
+    return code if lang() == "en" else STATE_LABELS.get(code, code)
 
 
 def state_label(view: TaskView) -> str:
@@ -58,19 +65,20 @@ TASK_COLUMNS = (
 )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def tasks_footer(items: Sequence[TaskView], agencies: Sequence[str] = ()) -> str:
     """``19 tasks · 市税务局 (lead 13, support 6)``."""
-    parts = [_plural(len(items), "task")]
+    count = len(items)
+    parts = [ngettext("{count} task", "{count} tasks", count).format(count=count)]
     for name in agencies:
         lead, support = role_counts(items, name)
-        parts.append(f"{name} (lead {lead}, support {support})")
+        parts.append(
+            _("{agency} (lead {lead}, support {support})").format(
+                agency=name, lead=lead, support=support
+            )
+        )
     overdue = sum(v.overdue for v in items)
     if overdue:
-        parts.append(f"{overdue} overdue")
+        parts.append(_("{count} overdue").format(count=overdue))
     return " · ".join(parts)
 
 
@@ -92,7 +100,8 @@ AGENCY_COLUMNS = (
 
 
 def agencies_sheet(stats: Sequence[AgencyStats]) -> Sheet:
-    footer = _plural(len(stats), "agency").replace("agencys", "agencies")
+    count = len(stats)
+    footer = ngettext("{count} agency", "{count} agencies", count).format(count=count)
     return Sheet(AGENCY_COLUMNS, rows_of(AGENCY_COLUMNS, stats), footer, id_key="name")
 
 
@@ -113,21 +122,27 @@ AREA_COLUMNS = (
 
 
 def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
-    footer = f"{len(stats)} areas · {sum(s.total for s in stats)} tasks"
+    footer = _("{areas} areas · {tasks} tasks").format(
+        areas=len(stats), tasks=sum(s.total for s in stats)
+    )
     return Sheet(AREA_COLUMNS, rows_of(AREA_COLUMNS, stats), footer, id_key="number")
 
 
 def _days(view: TaskView) -> str:
     if view.status is Status.DONE and view.done_on is not None:
         late = (view.done_on - view.done_deadline).days
-        when = f"done on {view.done_on.isoformat()}"
-        return f"{when}, {_plural(late, 'day')} late" if late > 0 else f"{when}, on time"
+        day = view.done_on.isoformat()
+        if late > 0:
+            return ngettext(
+                "done on {day}, {count} day late", "done on {day}, {count} days late", late
+            ).format(day=day, count=late)
+        return _("done on {day}, on time").format(day=day)
     days = view.days_left
     if days > 0:
-        return f"{_plural(days, 'day')} left"
+        return ngettext("{count} day left", "{count} days left", days).format(count=days)
     if days == 0:
-        return "due today"
-    return f"{_plural(-days, 'day')} late"
+        return _("due today")
+    return ngettext("{count} day late", "{count} days late", -days).format(count=-days)
 
 
 def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: Style) -> str:
@@ -152,14 +167,21 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
         rows.append(("", task.description))
     if view.extended:
         original = f"{task.deadline_text} {task.deadline.isoformat()}"
-        deadline = f"{view.deadline.isoformat()} (延期; 原 {original})"
+        deadline = _("{day} (延期; 原 {original})").format(
+            day=view.deadline.isoformat(), original=original
+        )
     else:
         deadline = f"{task.deadline_text} ({task.deadline.isoformat()})"
     rows += [
         ("牵头单位", agencies(task.lead, task.lead_note)),
         ("责任单位", agencies(task.support, task.support_note)),
         ("完成时限", f"{deadline} · {_days(view)}"),
-        ("状态", f"{state_label(view)} ({view.state}) as of {view.as_of.isoformat()}"),
+        (
+            "状态",
+            _("{label} ({state}) as of {day}").format(
+                label=state_label(view), state=view.state, day=view.as_of.isoformat()
+            ),
+        ),
     ]
     latest = latest_note(view)
     if latest is not None:
@@ -171,10 +193,10 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
     for i, event in enumerate(history):
         line = event_line(event)
         if event_id(event) in withdrawn:
-            line += " (已撤回 withdrawn)"
+            line += _(" (已撤回 withdrawn)")
         rows.append(("历史" if i == 0 else "", line))
     columns = (Col(bold=True), Col(wrap=True))
-    return draw(columns, list(zip(*rows, strict=True)), style.width, style.color)
+    return draw(columns, list(zip(*rows, strict=True)), style.width, style.color, plain=style.plain)
 
 
 ROLE_LABELS = {Role.LEAD: "牵头", Role.SUPPORT: "配合"}
@@ -182,7 +204,8 @@ ROLE_LABELS = {Role.LEAD: "牵头", Role.SUPPORT: "配合"}
 
 def part_text(part: Part) -> str:
     """``市税务局 牵头 done 2020-05-20``; ``市财政局 配合 todo`` when nothing is recorded."""
-    text = f"{part.agency} {ROLE_LABELS.get(part.role, part.role.value)} {part.status.value}"
+    role = ROLE_LABELS.get(part.role, part.role.value)
+    text = f"{part.agency} {role} {status_label(part.status.value)}"
     return f"{text} {part.on.isoformat()}" if part.on is not None else text
 
 
@@ -207,21 +230,27 @@ def _noted(event: Event) -> str:
     return " · ".join(p for p in (f"{event.on.isoformat()} {event.note}{part}", event.ref) if p)
 
 
-def _what(e: Event) -> str:
-    """``done``, ``note``, ``extend to 2020-09-30``, ``undo 3f9a0c1e``."""
+KIND_LABELS = {Kind.NOTE.value: "进展", Kind.EXTEND.value: "延期", Kind.UNDO.value: "撤回"}
+
+
+def event_what(e: Event) -> str:
+    """``done``, ``note``, ``extend to 2020-09-30``, ``undo 3f9a0c1e``: what an event did, as
+    a person reads it (``已完成``, ``延期至 2020-09-30`` in Chinese)."""
     if e.status is not None:
-        return e.status.value
+        return status_label(e.status.value)
     if e.to is not None:
-        return f"extend to {e.to.isoformat()}"
+        return _("extend to {day}").format(day=e.to.isoformat())
     if e.kind is Kind.UNDO:
-        return f"undo {e.undo[:8]}"
-    return e.kind.value
+        return _("undo {event}").format(event=e.undo[:8])
+    return e.kind.value if lang() == "en" else KIND_LABELS.get(e.kind.value, e.kind.value)
 
 
 def event_line(e: Event) -> str:
     """One line of ``show``'s history: ``3f9a0c1e 2020-05-20 done by 张三 · note · ref``."""
     part = f" ({e.agency})" if e.agency else ""
-    what = f"{event_id(e)[:8]} {e.on.isoformat()} {_what(e)}{part} by {e.by}"
+    what = _("{event} {day} {what}{part} by {who}").format(
+        event=event_id(e)[:8], day=e.on.isoformat(), what=event_what(e), part=part, who=e.by
+    )
     return " · ".join(part for part in (what, e.note, e.ref) if part)
 
 
@@ -290,7 +319,9 @@ def events_sheet(events: Sequence[Event], tasks: TaskList, withdrawn: Collection
     for e in events:
         row = {"task": e.task, "title": titles.get(e.task, ""), **_event(e, withdrawn)}
         row["short_id"] = row["id"][:8]
-        parts = (_what(e), e.agency, "已撤回" if row["withdrawn"] else "")
+        parts = (event_what(e), e.agency, "已撤回" if row["withdrawn"] else "")
         row["event"] = " · ".join(p for p in parts if p)
         rows.append(row)
-    return Sheet(EVENT_COLUMNS, tuple(rows), _plural(len(rows), "event"), id_key="task")
+    count = len(rows)
+    footer = ngettext("{count} event", "{count} events", count).format(count=count)
+    return Sheet(EVENT_COLUMNS, tuple(rows), footer, id_key="task")
