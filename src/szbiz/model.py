@@ -296,6 +296,7 @@ class History:
     events: tuple[Event, ...] = ()
     _by_task: dict[int, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
     _ids: dict[str, Event] = field(init=False, repr=False, compare=False)
+    _parted: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_task: dict[int, list[Event]] = {}
@@ -310,11 +311,17 @@ class History:
             {k: tuple(sorted(v, key=lambda e: (e.on, e.at))) for k, v in by_task.items()},
         )
         object.__setattr__(self, "_ids", {})
+        object.__setattr__(self, "_parted", frozenset(e.task for e in self.events if e.agency))
 
     @property
     def tracked(self) -> Container[int]:
         """The ids of the tasks that have events."""
         return self._by_task.keys()
+
+    @property
+    def parted(self) -> Container[int]:
+        """The ids of the tasks with an event of one agency's part (``--agency``)."""
+        return self._parted
 
     def of(self, task_id: int) -> tuple[Event, ...]:
         """Every event of a task, retractions and withdrawn ones too, by (on, at)."""

@@ -279,7 +279,7 @@ def build_report(
     listed, the most overdue first (0: all of them). Only those are made into
     TaskViews, so that a report over 100,000 tasks stays quick.
     """
-    tracked, progress = history.tracked, history.progress
+    tracked, parted, progress = history.tracked, history.parted, history.progress
     day = as_of.toordinal()
     # One shared pair per (status, light), not one per task: less for the garbage collector.
     late, soon, later = (_PAIRS[Status.TODO, k] for k in (Light.OVERDUE, Light.SOON, Light.LATER))
@@ -294,7 +294,7 @@ def build_report(
             extended += 1
             deadlines[task.id] = p.deadline
         status = p.status
-        if status is Status.DONE and _parts_open(task, p.parts):
+        if status is Status.DONE and task.id in parted and _parts_open(task, p.parts):
             parts_open += 1
         done = p.done_on.toordinal() if p.done_on is not None else 0
         deadline = (p.done_deadline or p.deadline).toordinal()  # a done task's: on its day
