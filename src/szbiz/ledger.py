@@ -889,8 +889,7 @@ def record(
             else:
                 event = Event(task, status, day, by.strip(), dates.now(), note, ref, agency)
                 planned.append((task, before, event, None))
-        made_ = _fresh(ledger.history, (e for _, _, e, _ in planned if e is not None))
-        fresh = iter(made_)
+        fresh = iter(_fresh(ledger.history, (e for _, _, e, _ in planned if e is not None)))
         planned = [(t, b, None if e is None else next(fresh), s) for t, b, e, s in planned]
         new = [event for _, _, event, _ in planned if event is not None]
         after = History(ledger.history.events + tuple(new)) if new else ledger.history
