@@ -906,6 +906,21 @@ def record(
     return done
 
 
+def _append_outcomes(
+    path: Path, plan: Callable[[History], list[Outcome]], timeout: float
+) -> Recorded:
+    """Plan each task's outcome from the ledger as read under its lock, make the events
+    distinct (see :func:`_fresh`), and append them all or none."""
+    with _writing(path, timeout) as ledger:
+        outcomes = plan(ledger.history)
+        fresh = iter(_fresh(ledger.history, (o.event for o in outcomes if o.event is not None)))
+        outcomes = [o if o.event is None else replace(o, event=next(fresh)) for o in outcomes]
+        done = Recorded(path, tuple(outcomes))
+        if done.events:
+            ledger.append(done.events)
+    return done
+
+
 def add_notes(
     path: Path,
     ids: Sequence[int],
@@ -928,8 +943,8 @@ def add_notes(
         raise UsageError(_("szbiz note needs TEXT: what progress was made"))
     _check_agency(agency, ids, tasks)
     judged = _judged(day, as_of)
-    with _writing(path, timeout) as ledger:
-        history = ledger.history
+
+    def plan(history: History) -> list[Outcome]:
         outcomes = []
         for task in dict.fromkeys(ids):
             status, _was, since = _standing_status(history, task, judged, agency, tasks)
@@ -941,12 +956,9 @@ def add_notes(
                 None if held else Event(task, None, day, by.strip(), dates.now(), text, ref, agency)
             )
             outcomes.append(Outcome(task, status, status, event, since, agency))
-        fresh = iter(_fresh(history, (o.event for o in outcomes if o.event is not None)))
-        outcomes = [o if o.event is None else replace(o, event=next(fresh)) for o in outcomes]
-        done = Recorded(path, tuple(outcomes))
-        if done.events:
-            ledger.append(done.events)
-    return done
+        return outcomes
+
+    return _append_outcomes(path, plan, timeout)
 
 
 def extend(
@@ -980,13 +992,14 @@ def extend(
             )
         )
     judged = _judged(day, as_of)
-    with _writing(path, timeout) as ledger:
+
+    def plan(history: History) -> list[Outcome]:
         outcomes = []
         for task_id in dict.fromkeys(ids):
             task = tasks.task(task_id) if tasks is not None else None
-            status, _was, since = _standing_status(ledger.history, task_id, judged, "", tasks)
+            status, _was, since = _standing_status(history, task_id, judged, "", tasks)
             # Extensions standing as of the judged day: the last, and those in force on day.
-            standing = [e for e in ledger.history.standing(task_id, judged) if e.to]
+            standing = [e for e in history.standing(task_id, judged) if e.to]
             in_force = [e for e in standing if e.on <= day]
             was = in_force[-1].to if in_force else task.deadline if task is not None else None
             last = standing[-1] if standing else None
@@ -1000,8 +1013,10 @@ def extend(
             again = bool(in_force) and in_force[-1].to == to
             if not (same or again) and was is not None and to <= was:
                 raise UsageError(
-                    f"--to {to.isoformat()} is not after task {task_id}'s deadline in "
-                    f"force, {was.isoformat()}; an extension moves the deadline later"
+                    _(
+                        "--to {day} is not after task {id}'s deadline in force, {was}; "
+                        "an extension moves the deadline later"
+                    ).format(day=to.isoformat(), id=task_id, was=was.isoformat())
                 )
             event = (
                 None
@@ -1009,12 +1024,9 @@ def extend(
                 else Event(task_id, None, day, by.strip(), dates.now(), note, ref, to=to)
             )
             outcomes.append(Outcome(task_id, status, status, event, since, was=was))
-        fresh = iter(_fresh(ledger.history, (o.event for o in outcomes if o.event is not None)))
-        outcomes = [o if o.event is None else replace(o, event=next(fresh)) for o in outcomes]
-        done = Recorded(path, tuple(outcomes))
-        if done.events:
-            ledger.append(done.events)
-    return done
+        return outcomes
+
+    return _append_outcomes(path, plan, timeout)
 
 
 def undo(
