@@ -18,6 +18,9 @@ class AgencyKind(StrEnum):
     CENTRAL = "central"  # a central (national) agency's branch in Shenzhen
     ENTERPRISE = "enterprise"  # a state-owned enterprise
     COLLECTIVE = "collective"  # a group such as 各相关单位
+    NATIONAL = "national"  # a ministry, commission or administration of the State Council
+    PROVINCIAL = "provincial"  # a department of a provincial government
+    UNKNOWN = "unknown"  # a name that tells nothing of its kind
 
     @property
     def label(self) -> str:
@@ -31,6 +34,9 @@ _KIND_LABELS = {
     AgencyKind.CENTRAL: "驻深单位",
     AgencyKind.ENTERPRISE: "国有企业",
     AgencyKind.COLLECTIVE: "集合",
+    AgencyKind.NATIONAL: "国家部委",
+    AgencyKind.PROVINCIAL: "省直部门",
+    AgencyKind.UNKNOWN: "未分类",
 }
 
 
@@ -91,8 +97,22 @@ class Task:
     lead_note: str = field(metadata=_about(N_("qualifier, e.g. 按职责分工负责"), optional=True))
     support: tuple[str, ...] = field(metadata=_about(N_("责任单位")))
     support_note: str = field(metadata=_about(N_("qualifier, e.g. 等"), optional=True))
-    deadline: dt.date = field(metadata=_about(N_("完成时限 as a date (last day of the month)")))
+    deadline: dt.date | None = field(
+        metadata=_about(
+            N_("完成时限 as a date (last day of the month); left out for an ongoing task"),
+            optional=True,
+        )
+    )
     deadline_text: str = field(metadata=_about(N_("完成时限 as written")))
+    extra: tuple[tuple[str, str], ...] = field(
+        default=(),
+        metadata=_about(N_("the source's other columns, by header, as written"), optional=True),
+    )
+
+    @property
+    def ongoing(self) -> bool:
+        """A task without a date to meet (持续推进, 长期坚持, or none stated)."""
+        return self.deadline is None
 
     @property
     def measure(self) -> str:
