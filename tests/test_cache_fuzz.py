@@ -317,7 +317,8 @@ def _tasks_edits() -> dict[str, Callable[[Any], None]]:
         "indices as a list of numbers": set_(lambda v: column(v, "title"), 1, [0, 0, 0]),
         "an agency past the registry": lead(chr(10**6)),
         "agencies as a list of numbers": set_(lambda v: column(v, "lead")[0], 0, [0]),
-        "day zero": set_(lambda v: column(v, "deadline")[0], 0, 0),
+        # 0 is no day (an ongoing task): a day before the first one is none at all.
+        "day before the first": set_(lambda v: column(v, "deadline")[0], 0, -1),
         "a day past year 9999": set_(lambda v: column(v, "deadline")[0], 0, 10**7),
         "a day as text": set_(lambda v: column(v, "deadline")[0], 0, "2020-06-30"),
         "a duplicate id": set_(lambda v: column(v, "id"), 1, 1),

@@ -21,7 +21,8 @@ from .conftest import ROOT, TEST_DATA, no_traceback, run
 
 TASK_LIST = "expected a task list: a mapping with schema, document, areas, agencies and tasks"
 TASK_KEYS = (
-    "id, area, title, description, lead, lead_note, support, support_note, deadline, deadline_text"
+    "id, area, title, description, lead, lead_note, support, support_note, deadline, "
+    + "deadline_text, extra"
 )
 DROPPED = "keep one: YAML would silently drop all but the last"
 

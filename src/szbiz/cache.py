@@ -64,7 +64,7 @@ from szbiz.model import (
 )
 
 T = TypeVar("T")
-FORMAT = 6  # bump when the model or this layout changes
+FORMAT = 7  # bump when the model or this layout changes
 KEEP = 8  # entries of each kind kept: the most recent few lists, and apart, ledgers
 CHECKSUM = 16  # bytes of xxh3_128 in front of the payload
 
@@ -311,6 +311,9 @@ def _prune(directory: Path, kind: str, keep: Path) -> None:
 # this layout holds: such a list is simply not cached.
 
 
+_PAIRS = "tuple[tuple[str, str], ...]"  # a task's other columns: (header, value) pairs
+
+
 def _list(value: Any, length: int | None = None) -> list[Any]:
     _need(type(value) is list and (length is None or len(value) == length))
     return value  # type: ignore[no-any-return]
@@ -357,6 +360,8 @@ def _pack_column(kind: str, values: Sequence[Any], names: dict[str, int]) -> Any
         keys = [day.toordinal() for day in keys]
     elif kind == "dt.date | None":  # none as 0, which no day's ordinal is
         keys = [day.toordinal() if day is not None else 0 for day in keys]
+    elif kind == _PAIRS:  # header, value, header, value…
+        keys = [[text for pair in key for text in pair] for key in keys]
     elif kind == "Status":
         keys = [status.value for status in keys]
     elif kind == "Status | None":  # none as "", which no status's value is
@@ -377,6 +382,10 @@ def _unpack_column(kind: str, raw: Any, names: Sequence[str]) -> tuple[Iterable[
         table = list(map(dt.date.fromordinal, _ints(table)))  # ValueError out of range
     elif kind == "dt.date | None":
         table = [dt.date.fromordinal(n) if n else None for n in _ints(table)]
+    elif kind == _PAIRS:
+        texts = list(map(_strs, table))
+        _need(not any(len(key) % 2 for key in texts))
+        table = [tuple(zip(key[::2], key[1::2], strict=True)) for key in texts]
     else:
         _need(_all(str, table))
         if kind == "tuple[str, ...]":

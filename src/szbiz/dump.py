@@ -43,7 +43,10 @@ def _entry(item: Any) -> dict[str, Any]:
         value = getattr(item, f.name)
         if f.metadata.get("optional") and not value:
             continue
-        out[f.name] = list(value) if isinstance(value, tuple) else value
+        if f.name == "extra":  # the source's other columns: a mapping, in source order
+            out[f.name] = dict(value)
+        else:
+            out[f.name] = list(value) if isinstance(value, tuple) else value
     return out
 
 

@@ -249,6 +249,11 @@ _TWICE = {
 }
 
 
+# The value of each optional key of a task that the file leaves out: no deadline is an
+# ongoing task.
+_ABSENT: dict[str, Any] = {"lead_note": "", "support_note": "", "deadline": None, "extra": ()}
+
+
 def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None, list[Problem]]:
     """Cross-references the schema cannot see: ids, areas and agencies declared once."""
     problems: list[Problem] = []
@@ -417,8 +422,8 @@ def _build(raw: dict[str, Any], root: Node, name: str) -> tuple[TaskList | None,
             resolved[role] = tuple(out)
         if ok:
             # The task's keys are its fields (the schema follows the model); the
-            # optional notes are left out of the file when they are empty.
-            tasks.append(Task(**{"lead_note": "", "support_note": "", **item, **resolved}))
+            # optional ones are left out of the file when they are empty.
+            tasks.append(Task(**{**_ABSENT, **item, **resolved}))
     doc = raw.get("document")
     if any(p.level == "error" for p in problems) or not _complete(doc):
         return None, problems

@@ -345,6 +345,44 @@ class ListOf(Validator):
 
 
 @dataclass
+class TextMap(Validator):
+    """A mapping of text to text, in the order written: a source's other columns by
+    header (``推广范围: 全国``). A header must not be empty; a value may be."""
+
+    def check(self, node: Node, ctx: Context) -> Any:
+        if node.kind != MAP:
+            message = Message(N_("expected a mapping of text to text, got {got}"), got=_got(node))
+            return ctx.report(node, message, "type")
+        out: dict[str, str] = {}
+        ok = True
+        for key_node, value_node in node.pairs:
+            if key_node.kind in (MAP, SEQ):
+                ok = False
+                continue  # reported by the composer: a key must be text
+            header = _HEADER.check(key_node, ctx)
+            if isinstance(header, Invalid):
+                ok = False
+                continue
+            value = _CELL.check(value_node, ctx.at(header))
+            if isinstance(value, Invalid):
+                ok = False
+            elif header not in out:  # a duplicate key, reported by the composer
+                out[header] = value
+        return tuple(out.items()) if ok else INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "propertyNames": {"minLength": 1},
+            "additionalProperties": {"type": "string"},
+        }
+
+
+_HEADER = Text()
+_CELL = Text(allow_empty=True)
+
+
+@dataclass
 class Key:
     name: str
     validator: Validator
@@ -473,12 +511,16 @@ _BY_TYPE: dict[str, Callable[[], Validator]] = {
     "str": Text,
     "tuple[str, ...]": lambda: ListOf(AGENCY_NAME),
     "dt.date": Date,
+    "dt.date | None": Date,  # optional: an ongoing task has no date
+    "tuple[tuple[str, str], ...]": TextMap,
 }
 _TASK_CHECKS: dict[str, Validator] = {
     "id": Integer(what="id"),
     "area": AREA_NUMBER,
     "description": Text(allow_empty=True),
     "lead": ListOf(AGENCY_NAME, min_items=1),
+    # Empty only for an ongoing task (no deadline) whose source states none: see Task.
+    "deadline_text": Text(allow_empty=True),
 }
 
 
@@ -487,7 +529,32 @@ def _task_key(f: Field[Any]) -> Key:
     return Key(f.name, check, not f.metadata["optional"], str(f.metadata["about"]))
 
 
-TASK = Record(tuple(map(_task_key, TASK_FIELDS)))
+@dataclass
+class TaskRecord(Record):
+    """A task: its keys, and a deadline's text that a dated task must state."""
+
+    def check(self, node: Node, ctx: Context) -> Any:
+        out = super().check(node, ctx)
+        if not isinstance(out, dict):
+            return out
+        text = out.get("deadline_text")
+        dated = isinstance(out.get("deadline"), dt.date)
+        if dated and isinstance(text, str) and not text.strip():
+            where = node.get("deadline_text") or node
+            message = Message(
+                N_("must not be empty for a task with a deadline; write it as the source does")
+            )
+            out["deadline_text"] = ctx.at("deadline_text").report(where, message, "empty-value")
+        return out
+
+    def json_schema(self) -> dict[str, Any]:
+        out = super().json_schema()
+        # A dated task states its deadline in words too; an ongoing one may not.
+        out["dependentSchemas"] = {"deadline": {"properties": {"deadline_text": {"minLength": 1}}}}
+        return out
+
+
+TASK = TaskRecord(tuple(map(_task_key, TASK_FIELDS)))
 
 TASKLIST = Record(
     (
