@@ -73,7 +73,8 @@ def _tally(
         "total": sum(status),
         "done": status[2],
         "status": dict(zip(keys, status, strict=True)),
-        "lights": dict(zip(light_keys, lights, strict=True)),
+        # The 2020 list has no ongoing task (持续推进): none counted.
+        "lights": dict(zip(light_keys, lights, strict=True)) | {"ongoing": 0},
         "light": light,
         "on_time_rate": rate,
     }

@@ -90,6 +90,7 @@ def test_json_carries_the_numbers(tasks: TaskList) -> None:
         "overdue": 1,
         "not_yet_due": 1,
         "dropped": 1,
+        "ongoing": 0,
     }
     assert data["overall"]["on_time_rate"] == 0.5
     assert data["areas"] == [

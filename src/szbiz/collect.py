@@ -112,13 +112,14 @@ def list_identity(path: Path) -> str:
 class FormRow:
     task: Task
     role: Role
-    deadline: dt.date  # in force on the form's day
+    deadline: dt.date | None  # in force on the form's day; None for an ongoing task
     status: Status  # the agency's part (a single lead's is the task's own)
 
 
 @dataclass(frozen=True)
 class Form:
-    """One agency's form: its tasks as lead and as support, soonest deadline first."""
+    """One agency's form: its tasks as lead and as support, soonest deadline first, ongoing
+    tasks (no deadline) last."""
 
     title: str  # the list's
     agency: str
@@ -138,11 +139,11 @@ def make_form(
     tasks: TaskList, history: History, as_of: dt.date, agency: str, list_sha256: str
 ) -> Form:
     """The form for ``agency`` (a canonical name) as of ``as_of``."""
-    from szbiz.query import agency_tasks
+    from szbiz.query import agency_tasks, deadline_order
 
     lead, support = agency_tasks(tasks, history, as_of, agency)
     rows = []
-    for view in sorted([*lead, *support], key=lambda v: (v.deadline, v.task.id)):
+    for view in sorted([*lead, *support], key=deadline_order):
         part = next(p for p in view.parts if p.agency == agency)
         rows.append(FormRow(view.task, part.role, view.deadline, part.status))
     return Form(tasks.document.title, agency, as_of, list_sha256, tuple(rows))

@@ -978,7 +978,8 @@ def extend(
     force is ``to``. It needs the approval (``ref``) or the reason (``note``). A task
     whose last extension (as of the later of ``day`` and ``as_of``) already says so with
     nothing new takes no event. ``to`` must be after the deadline in force on ``day``
-    (UsageError, and nothing recorded): an extension moves the deadline later."""
+    (UsageError, and nothing recorded): an extension moves the deadline later. An ongoing
+    task (持续推进) has no deadline to move: UsageError too."""
     note, ref = note.strip(), ref.strip()
     _readable((("--note", note), ("--ref", ref), ("--by", by)))
     if not (note or ref):
@@ -997,6 +998,12 @@ def extend(
         outcomes = []
         for task_id in dict.fromkeys(ids):
             task = tasks.task(task_id) if tasks is not None else None
+            if task is not None and task.deadline is None:
+                raise UsageError(
+                    _("task {id} is ongoing ({text}); it has no deadline to extend").format(
+                        id=task_id, text=task.deadline_text or _("no deadline")
+                    )
+                )
             status, _was, since = _standing_status(history, task_id, judged, "", tasks)
             # Extensions standing as of the judged day: the last, and those in force on day.
             standing = [e for e in history.standing(task_id, judged) if e.to]

@@ -251,7 +251,7 @@ class Progress:
     status: Status
     last: Event | None  # the standing status event that sets the task's status
     done_on: dt.date | None  # the day of the event that made it done; later evidence keeps it
-    deadline: dt.date  # the deadline in force on that day
+    deadline: dt.date | None  # the deadline in force on that day; None: an ongoing task
     extensions: tuple[Event, ...]  # standing extensions recorded on or before the day
     notes: tuple[Event, ...]  # standing progress notes, by (on, at)
     withdrawn: frozenset[str]  # ids of the events withdrawn as of the day
@@ -435,9 +435,12 @@ class History:
         )
 
 
-def _deadline_on(task: Task, extensions: Sequence[Event], day: dt.date) -> dt.date:
+def _deadline_on(task: Task, extensions: Sequence[Event], day: dt.date) -> dt.date | None:
     """The deadline in force on ``day``: the ``to`` of the last of ``extensions`` (by (on,
-    at)) recorded on or before it, else the task's own."""
+    at)) recorded on or before it, else the task's own. An ongoing task has none to move:
+    an extension written for it (by hand; ``extend`` refuses) does not give it one."""
+    if task.deadline is None:
+        return None
     for extension in reversed(extensions):
         if extension.on <= day and extension.to is not None:
             return extension.to

@@ -50,12 +50,13 @@ class TaskView:
         return self.progress.done_on
 
     @property
-    def deadline(self) -> dt.date:
-        """The deadline in force on as_of: the last extension's, else the document's."""
+    def deadline(self) -> dt.date | None:
+        """The deadline in force on as_of: the last extension's, else the document's; None
+        for an ongoing task (持续推进), which has no date to meet."""
         return self.progress.deadline
 
     @property
-    def deadline_original(self) -> dt.date:
+    def deadline_original(self) -> dt.date | None:
         return self.task.deadline
 
     @property
@@ -78,18 +79,21 @@ class TaskView:
     @property
     def overdue(self) -> bool:
         """Not finished and past the end of its deadline's day."""
-        return self.status not in FINISHED and self.as_of > self.deadline
+        deadline = self.deadline
+        return deadline is not None and self.status not in FINISHED and self.as_of > deadline
 
     @property
-    def done_deadline(self) -> dt.date:
+    def done_deadline(self) -> dt.date | None:
         """The deadline its lateness is judged by: for a done task, the one in force on
         its done day (an extension granted after does not make it on time); else the
         deadline in force."""
         return self.progress.done_deadline or self.progress.deadline
 
-    def deadline_on(self, day: dt.date) -> dt.date:
+    def deadline_on(self, day: dt.date) -> dt.date | None:
         """The deadline in force on ``day`` (not after as_of), by the extensions standing
-        as of as_of."""
+        as of as_of; None for an ongoing task."""
+        if self.task.deadline is None:
+            return None
         for extension in reversed(self.progress.extensions):
             if extension.on <= day and extension.to is not None:
                 return extension.to
@@ -97,12 +101,14 @@ class TaskView:
 
     @property
     def done_late(self) -> bool:
-        return self.done_on is not None and self.done_on > self.done_deadline
+        deadline = self.done_deadline
+        return self.done_on is not None and deadline is not None and self.done_on > deadline
 
     @property
-    def days_left(self) -> int:
-        """Days from as_of to the deadline in force; negative when late."""
-        return (self.deadline - self.as_of).days
+    def days_left(self) -> int | None:
+        """Days from as_of to the deadline in force; negative when late; None when ongoing."""
+        deadline = self.deadline
+        return None if deadline is None else (deadline - self.as_of).days
 
     @property
     def state(self) -> str:
@@ -238,9 +244,9 @@ class Filter:
         if self.agencies and set(self.agencies).isdisjoint(task.agencies(self.role)):
             return False
         due = task.deadline if deadline is None else deadline
-        if self.due_before is not None and due > self.due_before:
-            return False
-        if self.due_after is not None and due < self.due_after:
+        if (self.due_before or self.due_after) and not _within(
+            due, self.due_before, self.due_after
+        ):
             return False
         if not self.words:
             return True
@@ -256,12 +262,21 @@ class Filter:
         )
 
 
+def _within(day: dt.date | None, before: dt.date | None, after: dt.date | None) -> bool:
+    """Whether ``day`` falls in the window (both ends inclusive, None: open); an ongoing
+    task's (None) falls in none."""
+    if day is None:
+        return False
+    return (before is None or day <= before) and (after is None or day >= after)
+
+
 def sort(
     items: Sequence[TaskView], key: SortKey, agency_order: Sequence[str] = ()
 ) -> list[TaskView]:
-    """Sorted by id, or by deadline, area or first lead agency, each then by id."""
+    """Sorted by id, or by deadline (ongoing tasks after every dated one), area or first
+    lead agency, each then by id."""
     if key is SortKey.DEADLINE:
-        return sorted(items, key=lambda v: (v.deadline, v.task.id))
+        return sorted(items, key=deadline_order)
     if key is SortKey.AREA:
         return sorted(items, key=lambda v: (v.task.area, v.task.id))
     if key is SortKey.AGENCY:
@@ -274,6 +289,12 @@ def sort(
             ),
         )
     return sorted(items, key=lambda v: v.task.id)
+
+
+def deadline_order(view: TaskView) -> tuple[dt.date, int, int]:
+    """A view's place by deadline in force: soonest first, ongoing tasks last, then by id."""
+    deadline = view.deadline
+    return (dt.date.max, 1, view.task.id) if deadline is None else (deadline, 0, view.task.id)
 
 
 def role_counts(items: Sequence[TaskView], agency: str) -> tuple[int, int]:

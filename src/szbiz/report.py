@@ -24,6 +24,7 @@ class AgencyStats:
     support: int = 0
     overdue: int = 0
     done: int = 0
+    ongoing: int = 0  # its tasks without a deadline (持续推进)
 
     @property
     def total(self) -> int:
@@ -36,7 +37,8 @@ class AreaStats:
     total: int = 0
     done: int = 0
     overdue: int = 0
-    deadlines: dict[dt.date, int] = field(default_factory=dict)
+    deadlines: dict[dt.date, int] = field(default_factory=dict)  # ongoing tasks left out
+    ongoing: int = 0  # tasks without a deadline (持续推进)
 
 
 def _progress(tasks: TaskList, history: History, as_of: dt.date) -> list[tuple[Status, bool]]:
@@ -47,9 +49,11 @@ def _progress(tasks: TaskList, history: History, as_of: dt.date) -> list[tuple[S
     for task in tasks.tasks:
         if task.id in tracked:
             p = progress(task, as_of)
-            out.append((p.status, p.status not in FINISHED and as_of > p.deadline))
+            deadline = p.deadline
+            late = deadline is not None and p.status not in FINISHED and as_of > deadline
+            out.append((p.status, late))
         else:
-            out.append((todo, as_of > task.deadline))
+            out.append((todo, task.deadline is not None and as_of > task.deadline))
     return out
 
 
@@ -60,15 +64,16 @@ def agency_stats(
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     # Count by the agencies and the state first: many tasks share them.
     shapes = Counter(
-        (task.lead, task.support, status is Status.DONE, late)
+        (task.lead, task.support, status is Status.DONE, late, task.deadline is None)
         for task, (status, late) in zip(tasks.tasks, _progress(tasks, history, as_of), strict=True)
     )
-    for (leads, supports, finished, late), n in shapes.items():
+    for (leads, supports, finished, late, ongoing), n in shapes.items():
         for name in dict.fromkeys(leads + supports):
             count = counts[name]
             count["lead" if name in leads else "support"] += n
             count["overdue"] += n * late
             count["done"] += n * finished
+            count["ongoing"] += n * ongoing
     return [
         AgencyStats(a, **counts[a.name]) for a in tasks.agencies if not kinds or a.kind in kinds
     ]
@@ -79,13 +84,17 @@ def area_stats(tasks: TaskList, history: History, as_of: dt.date) -> list[AreaSt
     total: Counter[int] = Counter()
     done: Counter[int] = Counter()
     overdue: Counter[int] = Counter()
+    ongoing: Counter[int] = Counter()
     spread: dict[int, Counter[dt.date]] = defaultdict(Counter)
     for task, (status, late) in zip(tasks.tasks, _progress(tasks, history, as_of), strict=True):
         number = task.area
         total[number] += 1
         done[number] += status is Status.DONE
         overdue[number] += late
-        spread[number][task.deadline] += 1
+        if task.deadline is None:
+            ongoing[number] += 1
+        else:
+            spread[number][task.deadline] += 1
     return [
         AreaStats(
             area,
@@ -93,6 +102,7 @@ def area_stats(tasks: TaskList, history: History, as_of: dt.date) -> list[AreaSt
             done=done[area.number],
             overdue=overdue[area.number],
             deadlines=dict(sorted(spread[area.number].items())),
+            ongoing=ongoing[area.number],
         )
         for area in tasks.areas
     ]
@@ -107,6 +117,7 @@ class Light(StrEnum):
     OVERDUE = "overdue"  # 🔴 not done, past its deadline
     LATER = "not_yet_due"  # ⚪ not done, due after the warning window
     DROPPED = "dropped"  # ⚫ dropped
+    ONGOING = "ongoing"  # 🟣 not dropped, and without a deadline (持续推进): counted apart
 
     @property
     def symbol(self) -> str:
@@ -124,6 +135,7 @@ _SYMBOLS = {
     Light.OVERDUE: "🔴",
     Light.LATER: "⚪",
     Light.DROPPED: "⚫",
+    Light.ONGOING: "🟣",
 }
 _LABELS = {
     Light.ON_TIME: "按时完成",
@@ -132,20 +144,26 @@ _LABELS = {
     Light.OVERDUE: "逾期未完成",
     Light.LATER: "未到期",
     Light.DROPPED: "已取消",
+    Light.ONGOING: "持续",
 }
 
 
 def light(view: TaskView, warn_days: int) -> Light:
     """The task's light against its deadline in force (a done task's: on its done day)."""
     done = view.done_on.toordinal() if view.done_on is not None else 0
-    deadline = view.done_deadline.toordinal()
-    return _light(view.status, deadline, done, view.as_of.toordinal(), warn_days)
+    deadline = view.done_deadline
+    day = None if deadline is None else deadline.toordinal()
+    return _light(view.status, day, done, view.as_of.toordinal(), warn_days)
 
 
-def _light(status: Status, deadline: int, done: int, as_of: int, warn_days: int) -> Light:
-    """The light from day numbers (proleptic ordinals); ``done`` is the day it was done."""
+def _light(status: Status, deadline: int | None, done: int, as_of: int, warn_days: int) -> Light:
+    """The light from day numbers (proleptic ordinals); ``done`` is the day it was done;
+    ``deadline`` None for an ongoing task, which has its own light, done or not: it is
+    neither on time nor late."""
     if status is Status.DROPPED:
         return Light.DROPPED
+    if deadline is None:
+        return Light.ONGOING
     if status is Status.DONE:
         return Light.LATE if done > deadline else Light.ON_TIME
     days = deadline - as_of  # not finished: overdue when negative
@@ -156,7 +174,8 @@ def _light(status: Status, deadline: int, done: int, as_of: int, warn_days: int)
 
 def worst(lights: Counter[Light]) -> Light:
     """An area's or agency's light: the worst of its tasks'."""
-    for candidate in (Light.OVERDUE, Light.SOON, Light.LATE, Light.LATER, Light.ON_TIME):
+    order = (Light.OVERDUE, Light.SOON, Light.LATE, Light.LATER, Light.ONGOING, Light.ON_TIME)
+    for candidate in order:
         if lights[candidate]:
             return candidate
     return Light.DROPPED if lights[Light.DROPPED] else Light.LATER
@@ -176,7 +195,8 @@ class Tally:
 
     @property
     def due(self) -> int:
-        """The tasks that are done or should be by now: on time, late, or overdue."""
+        """The tasks that are done or should be by now: on time, late, or overdue (an
+        ongoing task is none of them)."""
         return sum(self.lights.get(k, 0) for k in (Light.ON_TIME, Light.LATE, Light.OVERDUE))
 
     @property
@@ -187,6 +207,11 @@ class Tally:
     def on_time_rate(self) -> float | None:
         """Of the tasks that are done or should be by now, the share done on time."""
         return self.on_time / self.due if self.due else None
+
+    @property
+    def ongoing(self) -> int:
+        """The tasks without a deadline (持续推进) that are not dropped."""
+        return self.lights.get(Light.ONGOING, 0)
 
     @property
     def light(self) -> Light:
@@ -282,7 +307,8 @@ def build_report(
     tracked, parted, progress = history.tracked, history.parted, history.progress
     day = as_of.toordinal()
     # One shared pair per (status, light), not one per task: less for the garbage collector.
-    late, soon, later = (_PAIRS[Status.TODO, k] for k in (Light.OVERDUE, Light.SOON, Light.LATER))
+    lights = (Light.OVERDUE, Light.SOON, Light.LATER, Light.ONGOING)
+    late, soon, later, ongoing = (_PAIRS[Status.TODO, k] for k in lights)
     horizon = _last_soon_day(as_of, warn_days)
     deadlines: dict[int, dt.date] = {}  # the deadline in force of each task an extension moved
     extended = parts_open = 0
@@ -292,23 +318,25 @@ def build_report(
         p = progress(task, as_of)
         if p.extensions:
             extended += 1
-            deadlines[task.id] = p.deadline
+            if p.deadline is not None:
+                deadlines[task.id] = p.deadline
         status = p.status
         if status is Status.DONE and task.id in parted and _parts_open(task, p.parts):
             parts_open += 1
         done = p.done_on.toordinal() if p.done_on is not None else 0
-        deadline = (p.done_deadline or p.deadline).toordinal()  # a done task's: on its day
-        return _PAIRS[status, _light(status, deadline, done, day, warn_days)]
+        deadline = p.done_deadline or p.deadline  # a done task's: on its day
+        ordinal = None if deadline is None else deadline.toordinal()
+        return _PAIRS[status, _light(status, ordinal, done, day, warn_days)]
+
+    def untouched(deadline: dt.date | None) -> tuple[Status, Light]:
+        if deadline is None:
+            return ongoing
+        return late if deadline < as_of else soon if deadline <= horizon else later
 
     # Most tasks have no events: their light follows from the deadline alone.
-    keys = [
-        progressed(t)
-        if t.id in tracked
-        else (late if t.deadline < as_of else soon if t.deadline <= horizon else later)
-        for t in chosen
-    ]
+    keys = [progressed(t) if t.id in tracked else untouched(t.deadline) for t in chosen]
     overdue = [
-        (deadlines.get(t.id, t.deadline), t.id, i)
+        (deadlines.get(t.id) or t.deadline or dt.date.max, t.id, i)
         for i, (t, key) in enumerate(zip(chosen, keys, strict=True))
         if key[1] is Light.OVERDUE
     ]

@@ -16,7 +16,13 @@ from szbiz.query import OVERDUE, TaskView
 from szbiz.render import Registry, safe
 from szbiz.render.sheet import MD_ALIGN, Style, md_row
 from szbiz.render.table import Col, draw, line
-from szbiz.render.views import STATE_LABELS, latest_note, parts_text, state_label
+from szbiz.render.views import (
+    STATE_LABELS,
+    deadline_words,
+    latest_note,
+    parts_text,
+    state_label,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ def when(view: TaskView, part: Part | None = None) -> str:
     if status is Status.DROPPED:
         return "已取消"
     days = view.days_left
+    if days is None:  # ongoing: no date to count to
+        return "持续"
     if days > 0:
         return f"还剩 {days} 天"
     return "今日到期" if days == 0 else f"逾期 {-days} 天"
@@ -58,9 +66,11 @@ def own_part(view: TaskView, agency: str) -> Part | None:
 def part_label(view: TaskView, part: Part) -> str:
     """A part's status as the sheets say it, against the task's deadline in force."""
     if part.status is Status.DONE:
-        late = part.on is not None and part.on > view.deadline_on(part.on)
+        due = view.deadline_on(part.on) if part.on is not None else None
+        late = part.on is not None and due is not None and part.on > due
         return "已完成(逾期)" if late else STATE_LABELS[Status.DONE.value]
-    if part.status is not Status.DROPPED and view.as_of > view.deadline:
+    deadline = view.deadline
+    if part.status is not Status.DROPPED and deadline is not None and view.as_of > deadline:
         if part.status is Status.TODO:
             return STATE_LABELS[OVERDUE]
         return f"{STATE_LABELS[part.status.value]}·{STATE_LABELS[OVERDUE]}"
@@ -85,7 +95,11 @@ def _cells(view: TaskView, agency: str = "", brief: bool = False) -> tuple[str, 
     ``brief``: the parts as a count, for the terminal."""
     last, latest = view.last, latest_note(view)
     part = own_part(view, agency) if agency else None
-    deadline = view.deadline.isoformat() + (" 延期" if view.extended else "")
+    day = view.deadline
+    if day is None:  # ongoing: its words (持续推进)
+        deadline = deadline_words(view)
+    else:
+        deadline = day.isoformat() + (" 延期" if view.extended else "")
     return (
         str(view.task.id),
         view.task.title,

@@ -7,9 +7,10 @@ from typing import Any, NamedTuple
 
 from szbiz.i18n import _
 from szbiz.model import Role, Status
+from szbiz.query import TaskView
 from szbiz.render import Registry
 from szbiz.render.safe import terminal
-from szbiz.render.sheet import MD_ALIGN, Style, md_row, percent, to_json
+from szbiz.render.sheet import MD_ALIGN, Style, cell, md_row, percent, to_json
 from szbiz.render.table import Col, bar, draw, glyph, line
 from szbiz.render.views import STATE_LABELS
 from szbiz.report import Light, Report, Tally
@@ -21,6 +22,12 @@ REPORT_FORMATS: Registry[ReportRenderer] = Registry()
 # every light. Each set adds up to the row's total.
 STATUSES = (Status.TODO, Status.DOING, Status.BLOCKED, Status.DROPPED)
 LIGHTS = (Light.ON_TIME, Light.LATE, Light.SOON, Light.OVERDUE, Light.LATER, Light.DROPPED)
+
+
+def _lights_of(report: Report) -> tuple[Light, ...]:
+    """The lights the tables count: ongoing tasks (持续推进) get a column where there are any."""
+    return (*LIGHTS, Light.ONGOING) if report.overall.ongoing else LIGHTS
+
 
 # Whom the agency table counts, by --role.
 ROLE_UNITS = {Role.LEAD: "牵头单位", Role.SUPPORT: "配合单位", Role.ANY: "牵头或配合单位"}
@@ -65,9 +72,10 @@ def _progress(report: Report, plain: bool) -> Section:
 
 
 def _lights(report: Report, plain: bool) -> Section:
-    columns = (*AREA[:2], *_right(*(glyph(k.symbol, plain) for k in LIGHTS), "按时率"))
+    lights = _lights_of(report)
+    columns = (*AREA[:2], *_right(*(glyph(k.symbol, plain) for k in lights), "按时率"))
     rows = [
-        [str(a.number), a.name, *(str(t.lights[k]) for k in LIGHTS), _rate(t)]
+        [str(a.number), a.name, *(str(t.lights[k]) for k in lights), _rate(t)]
         for a, t in report.areas
     ]
     return Section("按领域 · 红黄绿灯", columns, rows, "")
@@ -75,12 +83,13 @@ def _lights(report: Report, plain: bool) -> Section:
 
 def _areas(report: Report, plain: bool) -> Section:
     """Markdown's areas: one table of their tasks by status and by light."""
-    lights = (f"{glyph(k.symbol, plain)} {k.label}" for k in LIGHTS)
+    shown = _lights_of(report)
+    lights = (f"{glyph(k.symbol, plain)} {k.label}" for k in shown)
     columns = (*AREA, *_right("完成", *STATUS_HEADERS, *lights, "按时率"))
     rows = [
         [str(a.number), a.name, glyph(t.light.symbol, plain), _done(t)]
         + [str(t.statuses[s]) for s in STATUSES]
-        + [str(t.lights[k]) for k in LIGHTS]
+        + [str(t.lights[k]) for k in shown]
         + [_rate(t)]
         for a, t in report.areas
     ]
@@ -94,9 +103,13 @@ def _late(tally: Tally) -> tuple[str, str]:
 
 def _agencies(report: Report, plain: bool) -> Section:
     title = f"按{ROLE_UNITS[report.scope.role]}（逾期多者在前）"
-    columns = (Col("单位"), Col("灯", "center"), *_right("任务", "完成", "逾期", "按时率"))
+    counts: tuple[str, ...] = ("任务", "完成", "逾期", "按时率")
+    if report.overall.ongoing:  # tasks without a deadline, apart: 按时率 leaves them out
+        counts += (Light.ONGOING.label,)
+    columns = (Col("单位"), Col("灯", "center"), *_right(*counts))
     rows = [
         [a.name, glyph(t.light.symbol, plain), str(t.total), str(t.done), *_late(t)]
+        + ([str(t.ongoing)] if report.overall.ongoing else [])
         for a, t in report.agencies
     ]
     return Section(title, columns, rows, f"{title}：无")
@@ -116,13 +129,18 @@ def _overdue(report: Report) -> Section:
             str(v.task.id),
             v.task.title,
             "、".join(v.task.lead),
-            v.deadline.isoformat(),
+            cell(v.deadline),
             STATE_LABELS[v.status.value],
-            str(-v.days_left),
+            str(days_late(v)),
         ]
         for v in report.overdue
     ]
     return Section("逾期任务（时限早者在前）", columns, rows, "逾期任务：无")
+
+
+def days_late(view: TaskView) -> int:
+    """An overdue task's days past its deadline in force (the report lists no other)."""
+    return -(view.days_left or 0)
 
 
 def heading(report: Report, title: str) -> str:
@@ -142,7 +160,16 @@ def scope_text(report: Report) -> str:
 
 
 # The lights of the headline, and of the page's bars and legend: done, then not done, then dropped.
-ORDER = (Light.ON_TIME, Light.LATE, Light.OVERDUE, Light.SOON, Light.LATER, Light.DROPPED)
+# Ongoing tasks (no deadline) stand apart, after them.
+ORDER = (
+    Light.ON_TIME,
+    Light.LATE,
+    Light.OVERDUE,
+    Light.SOON,
+    Light.LATER,
+    Light.DROPPED,
+    Light.ONGOING,
+)
 
 
 def light_labels(warn_days: int) -> dict[Light, str]:
@@ -150,8 +177,9 @@ def light_labels(warn_days: int) -> dict[Light, str]:
 
 
 def shown_lights(tally: Tally) -> list[Light]:
-    """The lights a headline or a legend shows: dropped only if there are any."""
-    return [k for k in ORDER if k is not Light.DROPPED or tally.lights.get(k, 0)]
+    """The lights a headline or a legend shows: dropped and ongoing only if there are any."""
+    rare = (Light.DROPPED, Light.ONGOING)
+    return [k for k in ORDER if k not in rare or tally.lights.get(k, 0)]
 
 
 def _headline(report: Report, plain: bool = False) -> list[str]:
@@ -208,8 +236,8 @@ def as_json(report: Report, title: str, style: Style) -> str:
                 "id": v.task.id,
                 "title": v.task.title,
                 "lead": list(v.task.lead),
-                "deadline": v.deadline.isoformat(),
-                "days_late": -v.days_left,
+                "deadline": cell(v.deadline),
+                "days_late": days_late(v),
                 "status": v.status.value,
             }
             for v in report.overdue

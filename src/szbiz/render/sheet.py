@@ -25,6 +25,9 @@ class Column:
     # Its value in a row made by ``rows_of``: the item's attribute of this dotted name (its
     # key if none), or what this function makes of the item.
     source: str | Callable[[Any], Any] = ""
+    # The key of the row whose value the table, Markdown, TSV and CSV show where this
+    # column's is None; JSON keeps the None (an ongoing task's deadline: its text).
+    instead: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,12 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def _value(row: dict[str, Any], key: str, instead: str) -> Any:
+    """The row's value of ``key``, or where it is None and ``instead`` names a key, that one's."""
+    value = row.get(key)
+    return row.get(instead) if value is None and instead else value
+
+
 READABLE_ROWS = 1000
 
 
@@ -105,7 +114,7 @@ def table(sheet: Sheet, style: Style) -> str:
     from szbiz.render.table import Col, draw
 
     shown = [c for c in sheet.columns if c.table]
-    cells = [[cell(row.get(c.key)) for row in sheet.rows] for c in shown]
+    cells = [[cell(_value(row, c.key, c.instead)) for row in sheet.rows] for c in shown]
     columns = [Col(c.header, c.justify, flexible=c.flexible) for c in shown]
     return draw(columns, cells, style.width, style.color, footer=sheet.footer, plain=style.plain)
 
@@ -114,12 +123,15 @@ def _text_rows(sheet: Sheet) -> list[list[str]]:
     """TSV's and CSV's rows: the keys of their columns, then each row's cells, text guarded."""
     from szbiz.render.cells import TEXT, text_cell
 
-    keys = [c.key for c in sheet.columns if c.text]
+    shown = [c for c in sheet.columns if c.text]
     rows = [
-        [text_cell(v) if type(v) in TEXT else cell(v) for v in map(row.get, keys)]
+        [
+            text_cell(v) if type(v) in TEXT else cell(v)
+            for v in (_value(row, c.key, c.instead) for c in shown)
+        ]
         for row in sheet.rows
     ]
-    return [keys, *rows]
+    return [[c.key for c in shown], *rows]
 
 
 def _flat(text: str) -> str:
@@ -167,7 +179,7 @@ def markdown(sheet: Sheet, style: Style) -> str:
 
     shown = [c for c in sheet.columns if c.table]
     lines = [md_row([c.header for c in shown]), md_row([MD_ALIGN[c.justify] for c in shown])]
-    lines += [md_row([row.get(c.key) for c in shown]) for row in sheet.rows]
+    lines += [md_row([_value(row, c.key, c.instead) for c in shown]) for row in sheet.rows]
     if sheet.footer:
         lines += ["", terminal(sheet.footer)]
     return "\n".join(lines) + "\n"

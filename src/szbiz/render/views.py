@@ -23,6 +23,17 @@ STATE_LABELS = {
 }
 
 
+# An ongoing task (no deadline) whose source states none: what its deadline cell says,
+# in the document's Chinese on every sheet and export, as the status labels are.
+NO_DEADLINE = "无时限"
+
+
+def deadline_words(view: TaskView) -> str:
+    """An ongoing task's deadline as sheets and exports show it: as written (持续推进), or
+    无时限 when the source states nothing."""
+    return view.task.deadline_text or NO_DEADLINE
+
+
 def status_label(code: str) -> str:
     """A status (``done``) as a person reads it in a line of text: its code in English, its
     label (已完成) in Chinese. Tables show the label in both."""
@@ -50,7 +61,8 @@ TASK_COLUMNS = (
     Column("lead_note", "牵头备注", table=False, source="task.lead_note"),
     Column("support", "责任单位", table=False, source="task.support"),
     Column("support_note", "责任备注", table=False, source="task.support_note"),
-    Column("deadline", "完成时限"),  # in force: an extension's (延期) if any
+    # In force: an extension's (延期) if any; an ongoing task's is None, shown as its words.
+    Column("deadline", "完成时限", instead="deadline_words"),
     Column("deadline_text", "完成时限原文", table=False, source="task.deadline_text"),
     Column("deadline_original", "原完成时限", table=False),  # the document's
     Column("status", "状态码", table=False, source="status.value"),
@@ -62,6 +74,10 @@ TASK_COLUMNS = (
     Column("note", "", table=False, text=False, source=lambda v: v.last.note if v.last else ""),
     Column("ref", "", table=False, text=False, source=lambda v: v.last.ref if v.last else ""),
     Column("state_label", "状态", text=False, source=state_label),
+    # Only in ``show --json`` (and what the sheets show for an ongoing task's deadline).
+    Column("ongoing", "", table=False, text=False, source="task.ongoing"),
+    Column("extra", "", table=False, text=False, source=lambda v: dict(v.task.extra)),
+    Column("deadline_words", "", table=False, text=False, source=deadline_words),
 )
 
 
@@ -106,7 +122,9 @@ def agencies_sheet(stats: Sequence[AgencyStats]) -> Sheet:
 
 
 def _spread(stats: AreaStats) -> str:
-    return " ".join(f"{d.month}月:{n}" for d, n in stats.deadlines.items())
+    """``6月:12 12月:3``, and ``持续:2`` for the tasks without a deadline."""
+    months = [f"{d.month}月:{n}" for d, n in stats.deadlines.items()]
+    return " ".join([*months, f"持续:{stats.ongoing}"] if stats.ongoing else months)
 
 
 AREA_COLUMNS = (
@@ -129,15 +147,20 @@ def areas_sheet(stats: Sequence[AreaStats]) -> Sheet:
 
 
 def _days(view: TaskView) -> str:
+    deadline = view.done_deadline
     if view.status is Status.DONE and view.done_on is not None:
-        late = (view.done_on - view.done_deadline).days
         day = view.done_on.isoformat()
+        if deadline is None:
+            return _("done on {day}").format(day=day)
+        late = (view.done_on - deadline).days
         if late > 0:
             return ngettext(
                 "done on {day}, {count} day late", "done on {day}, {count} days late", late
             ).format(day=day, count=late)
         return _("done on {day}, on time").format(day=day)
     days = view.days_left
+    if days is None:
+        return _("ongoing")
     if days > 0:
         return ngettext("{count} day left", "{count} days left", days).format(count=days)
     if days == 0:
@@ -165,7 +188,9 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
     ]
     if task.description:
         rows.append(("", task.description))
-    if view.extended:
+    if task.deadline is None:  # ongoing: no extension moves a date it does not have
+        deadline = task.deadline_text or _("no deadline")
+    elif view.extended and view.deadline is not None:
         original = f"{task.deadline_text} {task.deadline.isoformat()}"
         deadline = _("{day} (延期; 原 {original})").format(
             day=view.deadline.isoformat(), original=original
@@ -176,6 +201,7 @@ def task_detail(view: TaskView, tasks: TaskList, history: Sequence[Any], style: 
         ("牵头单位", agencies(task.lead, task.lead_note)),
         ("责任单位", agencies(task.support, task.support_note)),
         ("完成时限", f"{deadline} · {_days(view)}"),
+        *task.extra,  # the source's other columns, by their headers
         (
             "状态",
             _("{label} ({state}) as of {day}").format(
@@ -275,7 +301,7 @@ def _event(e: Event, withdrawn: Collection[str] = ()) -> dict[str, Any]:
 
 def task_json(view: TaskView, history: Sequence[Event]) -> str:
     (row,) = rows_of(TASK_COLUMNS, [view])
-    del row["state_label"]
+    del row["state_label"], row["deadline_words"]
     row["extended"] = view.extended
     row["extensions"] = [
         {"to": e.to, "on": e.on, "ref": e.ref, "note": e.note} for e in view.extensions

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -20,7 +20,14 @@ from szbiz.render import Registry
 from szbiz.render.cells import guard
 from szbiz.render.safe import terminal
 from szbiz.render.sheet import SHEET_FORMATS, Style, cell
-from szbiz.render.views import latest_note, parts_text, state_label, tasks_footer, tasks_sheet
+from szbiz.render.views import (
+    deadline_words,
+    latest_note,
+    parts_text,
+    state_label,
+    tasks_footer,
+    tasks_sheet,
+)
 from szbiz.report import WARN_DAYS, light
 
 
@@ -60,9 +67,10 @@ def agencies_text(names: tuple[str, ...], note: str) -> str:
 def days_late(view: TaskView) -> int | None:
     """Days past the deadline: of an unfinished task as of the day, or of a late completion."""
     if view.overdue:
-        return -view.days_left
-    if view.done_late and view.done_on is not None:
-        return (view.done_on - view.done_deadline).days
+        return -(view.days_left or 0)
+    deadline = view.done_deadline
+    if view.done_late and view.done_on is not None and deadline is not None:
+        return (view.done_on - deadline).days
     return None
 
 
@@ -79,7 +87,8 @@ COLUMNS: tuple[tuple[str, Callable[[TaskView], Cell]], ...] = (
     ("改革措施", lambda v: v.task.measure),
     ("牵头单位", lambda v: agencies_text(v.task.lead, v.task.lead_note)),
     ("责任单位", lambda v: agencies_text(v.task.support, v.task.support_note)),
-    ("完成时限", lambda v: v.deadline),  # in force: an extension's (延期) if any
+    # In force: an extension's (延期) if any; an ongoing task's words (持续推进), as text.
+    ("完成时限", lambda v: deadline_words(v) if v.deadline is None else v.deadline),
     ("原完成时限", lambda v: v.deadline_original if v.extended else None),
     ("状态", state_label),
     ("红黄绿灯", lambda v: light(v, WARN_DAYS).label),
@@ -93,8 +102,19 @@ COLUMNS: tuple[tuple[str, Callable[[TaskView], Cell]], ...] = (
 HEADERS = tuple(header for header, _ in COLUMNS)
 
 
-def row(view: TaskView) -> tuple[Cell, ...]:
-    return tuple(value(view) for _, value in COLUMNS)
+def extra_headers(items: Iterable[TaskView]) -> tuple[str, ...]:
+    """The source's other columns (推广范围 …) that any of the tasks has, in the order first
+    met: the exports add a column for each, after their own."""
+    return tuple(dict.fromkeys(header for view in items for header, _ in view.task.extra))
+
+
+def row(view: TaskView, extra: Sequence[str] = ()) -> tuple[Cell, ...]:
+    """The task's cells under HEADERS, then its values of the ``extra`` headers ("" if none)."""
+    own = tuple(value(view) for _, value in COLUMNS)
+    if not extra:
+        return own
+    cells = dict(view.task.extra)
+    return own + tuple(cells.get(header, "") for header in extra)
 
 
 @EXPORTS.register("csv")
@@ -102,9 +122,10 @@ def as_csv(data: Export) -> bytes:
     """UTF-8 with a byte-order mark, which Excel on Chinese Windows needs to read it as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    extra = extra_headers(data.items)
+    writer.writerow([*HEADERS, *map(guard, extra)])
     for view in data.items:
-        writer.writerow([guard(v) if isinstance(v, str) else cell(v) for v in row(view)])
+        writer.writerow([guard(v) if isinstance(v, str) else cell(v) for v in row(view, extra)])
     return out.getvalue().encode("utf-8-sig")
 
 

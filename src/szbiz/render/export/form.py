@@ -35,6 +35,7 @@ from szbiz.collect import (
     Form,
 )
 from szbiz.render.safe import xlsx
+from szbiz.render.views import NO_DEADLINE
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -120,7 +121,10 @@ def render(form: Form) -> bytes:
             row.task.id,
             xlsx(row.task.title),
             ROLE_LABELS[row.role],
-            row.deadline,
+            # An ongoing task's: its words (持续推进), as text.
+            row.deadline
+            if row.deadline is not None
+            else xlsx(row.task.deadline_text or NO_DEADLINE),
             LABELS[row.status],
         )
         for column, value in enumerate(facts, 1):
@@ -129,7 +133,7 @@ def render(form: Form) -> bytes:
                 cell.data_type = "s"  # text stays text, even one starting with =
             cell.fill, cell.border = grey, box
             cell.alignment = wrap if HEADERS[column - 1] == "措施" else top
-            if HEADERS[column - 1] == "完成时限":
+            if HEADERS[column - 1] == "完成时限" and isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
         for column in range(len(FACTS) + 1, len(HEADERS) + 1):
             answer = sheet.cell(row=r, column=column)

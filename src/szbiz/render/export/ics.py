@@ -1,5 +1,8 @@
 """The tasks as an iCalendar file: one all-day event on each task's deadline in force.
 
+An ongoing task (持续推进: no deadline) has no event: a calendar holds days, and an
+event on an invented one, or spanning the year, would say a date the list does not.
+
 VEVENT rather than VTODO: Outlook and the common web calendars import only
 events from an .ics file and drop to-dos, and a deadline is a day in the
 calendar. Each event is TRANSPARENT, so 210 deadlines do not mark anyone busy.
@@ -27,6 +30,7 @@ from szbiz.query import TaskView
 from szbiz.render.export import HEADERS, Export, row
 from szbiz.render.safe import ics
 from szbiz.render.sheet import cell
+from szbiz.render.views import deadline_words
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
@@ -59,11 +63,12 @@ def description(view: TaskView) -> str:
 
 def deadline_text(view: TaskView) -> str:
     """``2020年6月底（2020-06-30）``; extended ``2020-09-30（延期；原 2020年6月底 2020-06-30）``."""
-    task = view.task
-    written = f"{task.deadline_text}（{task.deadline.isoformat()}）"
+    task, deadline = view.task, view.deadline
+    if task.deadline is None or deadline is None:  # ongoing: never an event, but say so
+        return deadline_words(view)
     if view.extended:
-        return f"{view.deadline.isoformat()}（延期；原 {task.deadline_text} {task.deadline}）"
-    return written
+        return f"{deadline.isoformat()}（延期；原 {task.deadline_text} {task.deadline}）"
+    return f"{task.deadline_text}（{task.deadline.isoformat()}）"
 
 
 def render(data: Export) -> bytes:
@@ -85,6 +90,9 @@ def render(data: Export) -> bytes:
     # Midnight of the as-of day in Shanghai, in UTC as DTSTAMP must be.
     when = dt.datetime.combine(data.as_of, dt.time(), SHANGHAI).astimezone(dt.UTC)
     for view in data.items:
+        deadline = view.deadline  # in force: an extension's (延期) if any
+        if deadline is None:  # an ongoing task: no day to put it on (see above)
+            continue
         task = view.task
         event = Event()
         event.add("uid", f"szbiz-{document.year}-task-{task.id}@{domain}")
@@ -92,7 +100,6 @@ def render(data: Export) -> bytes:
         event.add("sequence", sequence(view))
         if view.last is not None:
             event.add("last-modified", view.last.at.astimezone(dt.UTC))
-        deadline = view.deadline  # in force: an extension's (延期) if any
         event.add("dtstart", deadline)
         if deadline < dt.date.max:  # without DTEND an all-day event lasts its one day
             event.add("dtend", deadline + dt.timedelta(days=1))

@@ -24,7 +24,7 @@ from szbiz.render.chase import when
 from szbiz.render.export import Export, agencies_text
 from szbiz.render.report import ORDER, light_labels, shown_lights
 from szbiz.render.sheet import percent
-from szbiz.render.views import STATE_LABELS, state_label
+from szbiz.render.views import STATE_LABELS, deadline_words, state_label
 from szbiz.report import WARN_DAYS, Light, Tally, build_report, light
 
 COLOURS = {
@@ -34,6 +34,7 @@ COLOURS = {
     Light.SOON: "#f2a900",
     Light.LATER: "#b0bec5",
     Light.DROPPED: "#616161",
+    Light.ONGOING: "#7b1fa2",
 }
 LABELS = light_labels(WARN_DAYS)
 SEPARATOR = "|"  # between agency names in a row's data-lead and data-support
@@ -132,7 +133,8 @@ def filters(data: Export, rows: Sequence[tuple[TaskView, Light]]) -> str:
         if in_area[a.number]
     ]
     by_light = Counter(state for _, state in rows)
-    lights = [(k.value, f"{LABELS[k]}（{by_light[k]}）") for k in ORDER]
+    shown = (k for k in ORDER if k is not Light.ONGOING or by_light[k])  # only where there are
+    lights = [(k.value, f"{LABELS[k]}（{by_light[k]}）") for k in shown]
     by_status = Counter(v.status for v in items)
     statuses = [(k.value, f"{STATE_LABELS[k.value]}（{by_status[k]}）") for k in Status]
     roles = '<option value="any">任意</option><option value="lead">牵头</option>'
@@ -154,9 +156,14 @@ def filters(data: Export, rows: Sequence[tuple[TaskView, Light]]) -> str:
 def deadline_title(view: TaskView) -> str:
     """What the deadline's cell says on hover: as written; extended, the document's too."""
     task = view.task
-    if view.extended:
+    if view.extended and task.deadline is not None:
         return f"延期；原 {task.deadline_text} {task.deadline.isoformat()}"
     return task.deadline_text
+
+
+def deadline_cell(view: TaskView) -> str:
+    """The deadline in force, or an ongoing task's words (持续推进)."""
+    return view.deadline.isoformat() if view.deadline is not None else deadline_words(view)
 
 
 def task_row(view: TaskView, state: Light) -> str:
@@ -172,7 +179,7 @@ def task_row(view: TaskView, state: Light) -> str:
         f"<td><strong>{e(task.title)}</strong>{desc}</td>"
         f"<td>{e(agencies_text(task.lead, task.lead_note))}</td>"
         f"<td>{e(agencies_text(task.support, task.support_note))}</td>"
-        f'<td class="date" title="{e(deadline_title(view))}">{view.deadline.isoformat()}</td>'
+        f'<td class="date" title="{e(deadline_title(view))}">{e(deadline_cell(view))}</td>'
         f'<td class="state"><span class="badge l-{e(state.value)}" '
         f'style="background:{COLOURS[state]}" title="{e(LABELS[state])}">'
         f"{e(state_label(view))}</span></td>"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from unicodedata import east_asian_width
 
 from szbiz.render.cells import runs_as_formula
-from szbiz.render.export import HEADERS, Cell, Export, row
+from szbiz.render.export import HEADERS, Cell, Export, extra_headers, row
 from szbiz.render.safe import xlsx
 from szbiz.render.sheet import cell
 from szbiz.report import WARN_DAYS, Light, light
@@ -29,6 +29,7 @@ FILLS = {
     Light.OVERDUE: ("FFC7CE", "9C0006"),
     Light.LATER: ("F2F2F2", "404040"),
     Light.DROPPED: ("D9D9D9", "595959"),
+    Light.ONGOING: ("E4DFEC", "5B2C6F"),
 }
 WRAPPED = {"改革措施": 60, "牵头单位": 30, "责任单位": 30, "最近进展": 30, "依据": 24, "分工": 30}
 DATE_FORMAT = "yyyy-mm-dd"
@@ -65,14 +66,18 @@ def render(data: Export) -> bytes:
         for k, (bg, fg) in FILLS.items()
     }
 
-    for col, header in enumerate(HEADERS, 1):
-        cell = sheet.cell(row=1, column=col, value=header)
+    # The source's other columns (推广范围 …), after the export's own, where a task has one.
+    extra = extra_headers(data.items)
+    headers = (*HEADERS, *extra)
+    for col, header in enumerate(headers, 1):
+        cell = sheet.cell(row=1, column=col, value=xlsx(header))
+        cell.data_type = "s"  # a header stays text, even one starting with =
         cell.font, cell.fill, cell.alignment = bold, head_fill, centre
 
-    widths = [text_width(h) for h in HEADERS]
+    widths = [text_width(h) for h in headers]
     for r, view in enumerate(data.items, 2):
         state = light(view, WARN_DAYS)
-        for col, (header, value) in enumerate(zip(HEADERS, row(view), strict=True), 1):
+        for col, (header, value) in enumerate(zip(headers, row(view, extra), strict=True), 1):
             if isinstance(value, str):
                 value = xlsx(value)  # no character openpyxl refuses, nor a bidi control
             cell = sheet.cell(row=r, column=col, value=value if value != "" else None)
@@ -89,12 +94,12 @@ def render(data: Export) -> bytes:
                 cell.fill, cell.font = fills[state]
             widths[col - 1] = max(widths[col - 1], text_width(value))
 
-    for col, (header, width) in enumerate(zip(HEADERS, widths, strict=True), 1):
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True), 1):
         limit = WRAPPED.get(header, 40)
         sheet.column_dimensions[get_column_letter(col)].width = min(width, limit) + 2
 
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(data.items) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(data.items) + 1}"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
