@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from szbiz.dates import parse_document_deadline
 from szbiz.errors import LoadError, Message, Problem, UsageError
 from szbiz.i18n import N_, _
-from szbiz.importer import _Registry, agency_kind, split_agencies
 from szbiz.importer.grid import Grid, Row
+from szbiz.importer.names import _Registry, agency_kind, split_agencies
 from szbiz.model import AgencyKind, Area, Document, Task, TaskList
 from szbiz.text import chinese_numeral, unwrap
 
