@@ -15,6 +15,8 @@ cell where it knows one.
 from __future__ import annotations
 
 import codecs
+import io
+import re
 from pathlib import Path
 
 from szbiz.errors import LoadError, Message, Problem, SzbizError, UsageError
@@ -235,3 +237,64 @@ class Rows:
 
     def grid(self) -> Grid:
         return Grid(self.path.name, tuple(self.rows))
+
+
+# A workbook or a Word document is a zip of XML parts: what one may hold before it is
+# opened, so that a zip bomb or an XML entity bomb is refused rather than unpacked.
+MAX_MEMBERS = 5_000
+MAX_UNPACKED = 256 * MIB
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def said(exc: BaseException) -> str:
+    """What a library raised, as one short line."""
+    text = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def not_a(path: Path, fmt: str, why: str) -> LoadError:
+    """``FILE: not a Word document (why)``."""
+    return fail(path, Message(N_("not {what} ({why})"), what=Message(EXPECTED[fmt]), why=why))
+
+
+def zip_parts(path: Path, data: bytes, fmt: str) -> dict[str, bytes]:
+    """The XML parts of an Office file (``.xml`` and ``.rels``), after checking that the zip
+    is one and would not unpack past MAX_UNPACKED or into more than MAX_MEMBERS files, and
+    that no part declares a DOCTYPE or entities (no Office file does)."""
+    import zipfile
+
+    if not data.startswith(b"PK\x03\x04"):
+        raise not_a(path, fmt, _("not a zip file"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise not_a(
+                    path,
+                    fmt,
+                    _("it holds {count} files; at most {most} are read").format(
+                        count=f"{len(members):,}", most=f"{MAX_MEMBERS:,}"
+                    ),
+                )
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_UNPACKED:
+                raise not_a(
+                    path,
+                    fmt,
+                    _("it would unpack to {size} bytes; at most {most} MiB are read").format(
+                        size=f"{unpacked:,}", most=MAX_UNPACKED // MIB
+                    ),
+                )
+            parts = {
+                m.filename: archive.read(m)
+                for m in members
+                if m.filename.lower().endswith((".xml", ".rels"))
+            }
+    except LoadError:
+        raise
+    except Exception as exc:  # zipfile raises what a damaged or crafted zip makes it raise
+        raise not_a(path, fmt, _("a damaged zip file: {why}").format(why=said(exc))) from None
+    for part in parts.values():
+        if _DECLARATION.search(part.replace(b"\x00", b"")):  # UTF-16 too
+            raise not_a(path, fmt, _("a part declares a DOCTYPE or entities"))
+    return parts
