@@ -366,3 +366,57 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
 def test_library_errors_are_the_projects_own() -> None:
     with pytest.raises(UsageError):
         read_table(grid(*STATE_COUNCIL), Options(columns={"处室": "lead"}))
+
+
+def _sections(yaml_text: str) -> str:
+    """The areas, agencies and tasks of a dumped list: what every format must agree on."""
+    return yaml_text[yaml_text.index("\nareas:") :]
+
+
+def _shenzhen_rows() -> tuple[str, list[tuple[str, ...]]]:
+    """The 2020 source as a table: its title, then the header and every row after it."""
+    from szbiz.importer import text_grid
+
+    from .conftest import SOURCE
+
+    rows = text_grid(SOURCE.read_text(encoding="utf-8-sig"), SOURCE.name).rows
+    title = rows[0].cells[0]
+    header = next(i for i, r in enumerate(rows) if r.cells[0] == "序号")
+    return title, [r.cells for r in rows[header:]]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_the_2020_list_as_excel_or_word_imports_to_the_same_tasks(
+    tmp_path: Path, suffix: str
+) -> None:
+    from .conftest import SOURCE, TASKS
+
+    title, rows = _shenzhen_rows()
+    path = tmp_path / f"shenzhen-2020{suffix}"
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append([title])
+        for row in rows:
+            sheet.append(list(row))
+        book.save(path)
+    else:
+        import docx
+
+        document = docx.Document()
+        document.add_paragraph(title)
+        table = document.add_table(rows=0, cols=len(rows[0]))
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=False):
+                cell.text = text
+        document.save(str(path))
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "imported 210 tasks, 14 areas and 60 agencies\n"
+    assert _sections(result.stdout) == _sections(TASKS.read_text(encoding="utf-8"))
+    assert f"title: {title}\n" in result.stdout
+    assert SOURCE.name not in result.stdout
