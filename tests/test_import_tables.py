@@ -420,3 +420,36 @@ def test_the_2020_list_as_excel_or_word_imports_to_the_same_tasks(
     assert _sections(result.stdout) == _sections(TASKS.read_text(encoding="utf-8"))
     assert f"title: {title}\n" in result.stdout
     assert SOURCE.name not in result.stdout
+
+
+def test_a_table_per_area_under_its_heading(tmp_path: Path) -> None:
+    """Word lists often give each area a heading paragraph and a table of its own."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某省2021年深化“放管服”改革重点任务")
+    for heading, rows in (
+        ("一、政务服务（共2项）", [("1", "一网通办", "省政务服务数据管理局", "2021年12月")]),
+        ("二、市场准入", [("2", "证照分离", "省市场监管局", "")]),
+    ):
+        document.add_paragraph(heading)
+        table = document.add_table(rows=1, cols=4)
+        for cell, text in zip(
+            table.rows[0].cells, ("序号", "任务", "责任单位", "完成时间"), strict=True
+        ):
+            cell.text = text
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+    path = tmp_path / "province.docx"
+    document.save(str(path))
+    result = run("import", str(path), "--issuer", "某省人民政府")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "province.docx (paragraph 2): warning: area '政务服务' states 2 tasks (共2项) but lists 1",
+        "imported 2 tasks, 2 areas and 2 agencies; 1 task ongoing; 1 warning",
+    ]
+    assert "areas:\n- number: 1\n  name: 政务服务\n- number: 2\n  name: 市场准入\n" in result.stdout
+    assert "  principles: []\n" in result.stdout
+    assert "  deadline: 2021-12-31\n  deadline_text: 2021年12月\n" in result.stdout
+    assert "  deadline_text: ''\n" in result.stdout

@@ -260,7 +260,12 @@ class _Reader:
         header = rows[at]
         columns = self.map_columns(header)
         fields = set(columns.values())
-        title, principles = self.preamble(rows[:at])
+        body = rows[at + 1 :]
+        above = rows[:at]
+        if len(above) > 1 and _first_heading(above[-1]):
+            # The first area's heading, a paragraph above a table per area (Word).
+            body = [above.pop(), *body]
+        title, principles = self.preamble(above)
         header_key = tuple(_squeeze(c) for c in header.cells if _squeeze(c))
         year = self.options.year
         if year is None:
@@ -277,12 +282,12 @@ class _Reader:
         drafts: list[_Draft] = []
         area: int | None = None
         width = len(header.cells)
-        for row in rows[at + 1 :]:
+        for row in body:
             cells = [c.strip() for c in row.cells]
             filled = [c for c in cells if c]
             if tuple(_squeeze(c) for c in filled) == header_key:
                 continue  # the header again, atop a page
-            if unwrap(" ".join(filled)) == title:
+            if unwrap(_joined(filled)) == title:
                 continue  # the title again, atop a page
             heading = _read_heading(filled)
             if heading is not None:
@@ -349,12 +354,12 @@ class _Reader:
         principles: list[str] = []
         for row in rows:
             filled = [c.strip() for c in row.cells if c.strip()]
-            text = " ".join(filled)
+            text = _joined(filled)
             if not title:
                 if not _ANNEX.match(_squeeze(text)):
                     title = unwrap(text)
                 continue
-            if unwrap(text) == title or len(filled) != 1:
+            if unwrap(text) == title or len(set(filled)) != 1:
                 continue
             line = row.cells[0] if len(row.cells) == 1 else filled[0]
             m = _PRINCIPLE.match(line)
@@ -577,6 +582,19 @@ def _where(row: Row) -> str:
 def _quoted(cells: tuple[str, ...]) -> str:
     shown = [c.strip() for c in cells if c.strip()][:8]
     return " ".join(repr(c if len(c) <= 20 else c[:20] + "…") for c in shown)
+
+
+def _joined(filled: list[str]) -> str:
+    """A row's text: its one text where every cell holds the same (merged), else all."""
+    return filled[0] if filled and all(c == filled[0] for c in filled) else " ".join(filled)
+
+
+def _first_heading(row: Row) -> bool:
+    """Whether a row above the header row is the first area's heading, not a principle:
+    a heading's words, short, not a sentence."""
+    filled = [c.strip() for c in row.cells if c.strip()]
+    read = _read_heading(filled)
+    return read is not None and len(read[0]) <= 40 and not filled[0].endswith(_SENTENCE_END)
 
 
 def _read_heading(filled: list[str]) -> tuple[str, int | None] | None:
