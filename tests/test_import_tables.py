@@ -363,7 +363,7 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     assert not out.exists()
 
 
-def test_library_errors_are_the_projects_own() -> None:
+def test_a_column_option_naming_no_column_is_refused() -> None:
     with pytest.raises(UsageError):
         read_table(grid(*STATE_COUNCIL), Options(columns={"处室": "lead"}))
 
@@ -453,3 +453,55 @@ def test_a_table_per_area_under_its_heading(tmp_path: Path) -> None:
     assert "  principles: []\n" in result.stdout
     assert "  deadline: 2021-12-31\n  deadline_text: 2021年12月\n" in result.stdout
     assert "  deadline_text: ''\n" in result.stdout
+
+
+def _without_source(yaml_text: str) -> str:
+    """A dumped list less what names the file it came from."""
+    return "".join(
+        line
+        for line in yaml_text.splitlines(keepends=True)
+        if not line.startswith(("#", "  source: "))
+    )
+
+
+@pytest.mark.slow
+def test_every_format_of_one_list_imports_to_the_same_yaml(tmp_path: Path) -> None:
+    from tests import sources
+
+    table = [sources.HEADER, *sources.SAMPLE[1:]]
+    made = {
+        "csv": sources.write_csv(tmp_path / "list.csv", [[sources.TITLE], *table]),
+        "xlsx": sources.write_xlsx(tmp_path / "list.xlsx", [[sources.TITLE], *table]),
+        "docx": sources.write_docx(tmp_path / "list.docx", sources.TITLE, table),
+    }
+    made["pdf"] = sources.docx_to_pdf(made["docx"], tmp_path)
+    where = {
+        "csv": "list.csv:14:1",
+        "xlsx": "list.xlsx (清单!A14)",
+        "docx": "list.docx (table 1, row 13)",
+        "pdf": "list.pdf (page 1, table 1, row 13)",
+    }
+    outputs = {}
+    for fmt, path in made.items():
+        result = run("import", str(path), "--year", "2021")
+        assert result.exit_code == 0, (fmt, result.stderr)
+        assert result.stderr.splitlines()[0] == (
+            f"{where[fmt]}: warning: 序号 9 follows 7; 8 is missing"
+        ), fmt
+        outputs[fmt] = _without_source(result.stdout)
+    assert outputs["xlsx"] == outputs["csv"]
+    assert outputs["docx"] == outputs["csv"]
+    assert outputs["pdf"] == outputs["csv"]
+    assert "  deadline: 2021-06-30\n  deadline_text: 6月底前\n" in outputs["csv"]
+
+
+def test_options_name_headers_as_written_and_only_known_fields() -> None:
+    rows = ("2022年清单", ("序号", "工作 任务", "责任处室"), ("1", "做甲", "办公室"))
+    imported = read_table(grid(*rows), Options(columns={"责任 处室": "lead"}))
+    assert imported.tasks.task(1).lead == ("办公室",)
+    with pytest.raises(UsageError) as info:
+        read_table(grid(*rows), Options(columns={"责任处室": "boss"}))
+    assert str(info.value) == (
+        "--column '责任处室=boss': expected HEADER=FIELD, FIELD one of id, area, measure, "
+        "description, lead, support, deadline, extra, ignore"
+    )

@@ -160,6 +160,14 @@ class _Reader:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.notes: list[Message] = []
+        self.columns = {_squeeze(h): f for h, f in options.columns.items()}
+        for header, wanted in self.columns.items():
+            if wanted not in CHOICES:
+                raise UsageError(
+                    _("--column {value!r}: expected HEADER=FIELD, FIELD one of {fields}").format(
+                        value=f"{header}={wanted}", fields=", ".join(CHOICES)
+                    )
+                )
 
     # -- problems ---------------------------------------------------------------------
 
@@ -182,7 +190,7 @@ class _Reader:
     # -- the header -------------------------------------------------------------------
 
     def field_of(self, header: str) -> str | None:
-        given = self.options.columns.get(header)
+        given = self.columns.get(header)
         return given if given is not None else HEADERS.get(header)
 
     def find_header(self, rows: list[Row]) -> int:
@@ -203,7 +211,7 @@ class _Reader:
     def map_columns(self, header: Row) -> dict[int, str]:
         """Column index → field, or ``extra``; ignored columns left out."""
         names = [_squeeze(c) for c in header.cells]
-        for given in self.options.columns:
+        for given in self.columns:
             if given not in names:
                 raise UsageError(
                     _("--column {header}: no such column; the header row reads: {cells}").format(
@@ -237,7 +245,7 @@ class _Reader:
         if "lead" not in taken and "support" in taken:
             # One agency column leads, whatever its header, unless --column says otherwise.
             support_header = names[taken["support"]]
-            if support_header not in self.options.columns:
+            if support_header not in self.columns:
                 out[taken.pop("support")] = "lead"
                 taken["lead"] = -1
         extras = [names[i] for i, f in out.items() if f == "extra"]
