@@ -291,14 +291,15 @@ def test_rows_that_cannot_be_read_are_each_reported() -> None:
                 ("序号", "改革措施", "牵头单位", "完成时限"),
                 ("1" * 30, "甲", "市局", "2021年6月"),
                 ("2", "乙", "", "2021年6月"),
-                ("3", "丙", "市局", "明年"),
+                ("3", "丙", "市局", "择期"),
                 ("4", "丁", "市局"),
             )
         )
     assert [str(p) for p in info.value.problems] == [
         "list.csv:3:1: 序号 '111111111111111111111111' is too large",
         "list.csv:4:1: task 2 has no 牵头单位",
-        "list.csv:5:1: cannot read 完成时限 '明年': expected like 2020年6月底",
+        "list.csv:5:1: cannot read 完成时限 '择期': expected like 2021年6月底, 年底前, 第三季度 "
+        "or 持续推进",
         "list.csv:6:1: cannot read row: expected 4 columns (序号 改革措施 牵头单位 完成时限), "
         "got 3",
     ]
@@ -429,8 +430,8 @@ def test_a_table_per_area_under_its_heading(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("某省2021年深化“放管服”改革重点任务")
     for heading, rows in (
-        ("一、政务服务（共2项）", [("1", "一网通办", "省政务服务数据管理局", "2021年12月")]),
-        ("二、市场准入", [("2", "证照分离", "省市场监管局", "")]),
+        ("一、政务服务（共2项）", [("1", "一网通办", "省政务服务数据管理局", "2021年底")]),
+        ("二、市场准入", [("2", "证照分离", "省市场监管局", "持续推进")]),
     ):
         document.add_paragraph(heading)
         table = document.add_table(rows=1, cols=4)
@@ -451,8 +452,8 @@ def test_a_table_per_area_under_its_heading(tmp_path: Path) -> None:
     ]
     assert "areas:\n- number: 1\n  name: 政务服务\n- number: 2\n  name: 市场准入\n" in result.stdout
     assert "  principles: []\n" in result.stdout
-    assert "  deadline: 2021-12-31\n  deadline_text: 2021年12月\n" in result.stdout
-    assert "  deadline_text: ''\n" in result.stdout
+    assert "  deadline: 2021-12-31\n  deadline_text: 2021年底\n" in result.stdout
+    assert "  deadline_text: 持续推进\n" in result.stdout
 
 
 def _without_source(yaml_text: str) -> str:
@@ -476,10 +477,10 @@ def test_every_format_of_one_list_imports_to_the_same_yaml(tmp_path: Path) -> No
     }
     made["pdf"] = sources.docx_to_pdf(made["docx"], tmp_path)
     where = {
-        "csv": "list.csv:14:1",
-        "xlsx": "list.xlsx (清单!A14)",
-        "docx": "list.docx (table 1, row 13)",
-        "pdf": "list.pdf (page 1, table 1, row 13)",
+        "csv": "list.csv:12:1",
+        "xlsx": "list.xlsx (清单!A12)",
+        "docx": "list.docx (table 1, row 11)",
+        "pdf": "list.pdf (page 1, table 1, row 11)",
     }
     outputs = {}
     for fmt, path in made.items():

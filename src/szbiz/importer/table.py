@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from szbiz.dates import parse_document_deadline
+from szbiz.dates import DeadlineError, read_deadline
 from szbiz.errors import LoadError, Message, Problem, UsageError
 from szbiz.i18n import N_, _
 from szbiz.importer.grid import Grid, Row
@@ -421,16 +421,11 @@ class _Reader:
             self.error(row, Message(N_("task {id} has no 改革措施"), id=shown))
             return None
         deadline_text = cells.get("deadline", "")
-        deadline: dt.date | None = None
-        if deadline_text:
-            deadline = parse_document_deadline(deadline_text, year)
-            if deadline is None:
-                message = Message(
-                    N_("cannot read 完成时限 {text!r}: expected like 2020年6月底"),
-                    text=deadline_text,
-                )
-                self.error(row, message)
-                return None
+        try:
+            deadline = read_deadline(deadline_text, year)
+        except DeadlineError as exc:
+            self.error(row, str(exc))
+            return None
         lead_names, lead_note = split_agencies(cells.get("lead", ""))
         support_names, support_note = split_agencies(cells.get("support", ""))
         if self.options.first_is_lead and len(lead_names) > 1:
