@@ -506,3 +506,22 @@ def test_options_name_headers_as_written_and_only_known_fields() -> None:
         "--column '责任处室=boss': expected HEADER=FIELD, FIELD one of id, area, measure, "
         "description, lead, support, deadline, extra, ignore"
     )
+
+
+def test_hostile_header_and_cells_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "evil.csv",
+        (
+            "2021年清单",
+            ("序号", "改革措施", "牵头单位", "推广\x1b[2J范围"),
+            ("1", "甲", "市局", "全国"),
+        ),
+    )
+    result = run("import", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stderr
+    assert "column 推广\\x1b[2J范围 kept as an extra field" in result.stderr
+    unknown = write_csv(tmp_path / "odd.csv", (("\u202e项目", "做法"), ("甲", "做甲")))
+    refused = run("import", str(unknown))
+    assert refused.exit_code == 1
+    assert refused.stderr.endswith("the table's first row reads: '\\u202e项目' '做法'\n")
