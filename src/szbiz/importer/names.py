@@ -44,21 +44,93 @@ KINDS: dict[str, AgencyKind] = {
 _SPLIT = re.compile(r"[、，,；;]")
 
 
-def agency_kind(name: str) -> AgencyKind:
-    """Classify a canonical agency name."""
-    if name in KINDS:
-        return KINDS[name]
-    if name.startswith("各区") or name.endswith("管委会") or "区政府" in name:
+def agency_kind(name: str, issuer: str = "深圳市人民政府") -> AgencyKind:
+    """The kind of an agency, from its name and the government that issued the list.
+
+    A name says it where it carries a head or a prefix: 国家…, 国务院…, 最高人民法院
+    and a ministry's 部, 总局, 署 are national, and a place after them makes
+    a branch (国家税务总局深圳市税务局 is central); 省… and 广东省… are provincial;
+    市… and 广州市… municipal; 深圳… (not 深圳市…) a national agency's office in
+    the city. Where it does not (发展改革委), the issuer tells: a ministry's under
+    the State Council, a department's under a province, the city's under a
+    city. Else, unknown. The city's rules apply to the names that carry its
+    prefix only, so that no ministry is taken for a city's bureau.
+    """
+    name = normalize_name(name)
+    # 深圳市税务局 is the 市税务局 of the 2020 list.
+    local = "市" + name[len("深圳市") :] if name.startswith("深圳市") else name
+    if local in KINDS:
+        return KINDS[local]
+    if (name.startswith(("各区", "区")) and not name.startswith("区块")) or name.endswith("管委会"):
         return AgencyKind.DISTRICT
-    if name.startswith("各") or re.search(r"相关部门|有关单位|有关部门|成员单位", name):
+    if "区政府" in name:
+        return AgencyKind.DISTRICT
+    if name.startswith("各") or re.search(r"相关|有关|成员单位|各级", name):
         return AgencyKind.COLLECTIVE
+    head = next((h for h in _NATIONAL_HEADS if name.startswith(h)), None)
+    if head is not None:
+        branch = _BRANCH.search(name[len(head) :])
+        return AgencyKind.CENTRAL if branch else AgencyKind.NATIONAL
+    if name in NATIONAL_NAMES:
+        return AgencyKind.NATIONAL
     if re.search(r"法院|检察院|仲裁", name):
         return AgencyKind.JUDICIAL
-    if name.endswith("集团"):
+    if name.endswith(("集团", "公司")):
         return AgencyKind.ENTERPRISE
-    if name.startswith(("深圳", "人民银行")):
-        return AgencyKind.CENTRAL
-    return AgencyKind.MUNICIPAL
+    if _PROVINCE.match(name) and not _CITY.match(_PROVINCE.sub("", name)):
+        return AgencyKind.PROVINCIAL
+    if name.startswith("深圳") and not name.startswith("深圳市"):
+        return AgencyKind.CENTRAL  # 深圳海关, 深圳证监局
+    if _CITY.match(name) or _PROVINCE.match(name):
+        return AgencyKind.MUNICIPAL
+    if re.search(r"(部|总局|署)$", name) and not re.search(r"(组织|宣传|统战)部$", name):
+        return AgencyKind.NATIONAL  # 公安部, 市场监管总局, 海关总署
+    level = _issuer_level(issuer)
+    if level is AgencyKind.MUNICIPAL:
+        return level  # a city's list names its own departments without 市 (as 2020's did)
+    if level is not None and _AGENCY_SUFFIX.search(name):
+        return level
+    return AgencyKind.UNKNOWN
+
+
+# Names that begin a national agency's: a branch follows some with a place.
+_NATIONAL_HEADS = (
+    "国家",
+    "国务院",
+    "中共中央",
+    "中央",
+    "中国人民银行",
+    "人民银行",
+    "中国证监会",
+    "中国银保监会",
+    "海关总署",
+    "最高人民法院",
+    "最高人民检察院",
+)
+# National agencies named without such a head.
+NATIONAL_NAMES = frozenset({"银保监会", "证监会", "银监会", "保监会", "外汇局", "全国人大常委会"})
+# What makes a national agency's name its branch's: a place, or a branch's word.
+_BRANCH = re.compile(r"深圳|广东|[省市县](?!场)|区(?!块)|分局|分行|支行|分署|监管局|办事处|代办处")
+_PROVINCE = re.compile(r"^(?:省|[\u4e00-\u9fff]{2,7}?(?:省|自治区))")
+_CITY = re.compile(r"^(?:市|[\u4e00-\u9fff]{2,6}?市)(?!场)")
+# What ends a government department's name: 发展改革委, 商务局, 外事办.
+_AGENCY_SUFFIX = re.compile(r"(?:局|委|委员会|办|办公室|办公厅|厅|署|部)$")
+
+
+def _issuer_level(issuer: str) -> AgencyKind | None:
+    """The kind of the departments a government names without a prefix; None when unknown."""
+    issuer = normalize_name(issuer)
+    if issuer.startswith(("国务院", "中共中央", "国家", "中央")) or re.search(
+        r"(部|总局|署)$", issuer
+    ):
+        return AgencyKind.NATIONAL
+    if re.search(r"[区县](?:人民)?政府|[区县]委", issuer):
+        return AgencyKind.DISTRICT
+    if re.search(r"市(?!场)", issuer):
+        return AgencyKind.MUNICIPAL
+    if re.search(r"省|自治区", issuer):
+        return AgencyKind.PROVINCIAL
+    return None
 
 
 PREFIXES = ("深圳", "市")  # left out of an agency's code: swj, not sswj, for 市税务局
