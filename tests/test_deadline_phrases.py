@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from szbiz import i18n
 from szbiz.dates import DeadlineError, parse_document_deadline, read_deadline
 from tests.conftest import SOURCE
 
@@ -185,3 +186,16 @@ def test_read_deadline_reads_the_2020_list_as_parse_document_deadline() -> None:
     assert len(cells) == 210
     for cell in cells:
         assert read_deadline(cell, None) == parse_document_deadline(cell) is not None
+
+
+def test_messages_are_translated() -> None:
+    i18n.use("zh")
+    try:
+        for text, year in (("xx", 2021), ("6月底", None), ("3000年底", None)):
+            with pytest.raises(DeadlineError) as caught:
+                read_deadline(text, year)
+            message = str(caught.value)
+            assert text in message
+            assert not any(word in message for word in ("cannot", "needs", "outside"))
+    finally:
+        i18n.reset()
