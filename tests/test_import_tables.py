@@ -94,7 +94,8 @@ def test_the_state_council_table_through_the_command(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         "state.csv:3:1: warning: area '科技金融创新方面' states 3 tasks (共3项) but lists 2",
         "state.csv:7:1: warning: 序号 5 follows 2; 3–4 are missing",
-        f"wrote 4 tasks, 2 areas and 4 agencies to {out}; 4 tasks ongoing; 2 warnings; "
+        f"wrote 4 tasks, 2 areas and 4 agencies to {out}; agencies by kind: 4 national; "
+        "4 tasks ongoing; 2 warnings; "
         "column 推广范围 kept as an extra field; no 完成时限 column: every task is ongoing",
     ]
     text = out.read_text(encoding="utf-8")
@@ -200,7 +201,7 @@ def test_column_option_names_a_header_szbiz_does_not_know(tmp_path: Path) -> Non
     result = run("import", str(source), "--column", "责任 处室=lead", "--year", "2022")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        "imported 2 tasks, 1 areas and 3 agencies; 2 tasks ongoing; "
+        "imported 2 tasks, 1 areas and 3 agencies; agencies by kind: 3 unknown; 2 tasks ongoing; "
         "column 备注 kept as an extra field; the title names no issuer; give --issuer; "
         "no areas: every task in one, 全部任务; no 完成时限 column: every task is ongoing\n"
     )
@@ -448,7 +449,8 @@ def test_a_table_per_area_under_its_heading(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
         "province.docx (paragraph 2): warning: area '政务服务' states 2 tasks (共2项) but lists 1",
-        "imported 2 tasks, 2 areas and 2 agencies; 1 task ongoing; 1 warning",
+        "imported 2 tasks, 2 areas and 2 agencies; agencies by kind: 2 provincial; "
+        "1 task ongoing; 1 warning",
     ]
     assert "areas:\n- number: 1\n  name: 政务服务\n- number: 2\n  name: 市场准入\n" in result.stdout
     assert "  principles: []\n" in result.stdout
@@ -525,3 +527,45 @@ def test_hostile_header_and_cells_reach_the_terminal_escaped(tmp_path: Path) -> 
     refused = run("import", str(unknown))
     assert refused.exit_code == 1
     assert refused.stderr.endswith("the table's first row reads: '\\u202e项目' '做法'\n")
+
+
+def test_agencies_written_inside_the_measure_are_taken_out_of_it(tmp_path: Path) -> None:
+    rows = (
+        "国务院办公厅关于进一步优化营商环境的意见",
+        ("序号", "重点任务", "完成时限"),
+        (
+            "1",
+            "压减审批时间。全面推行告知承诺制。（牵头单位：国家发展改革委；责任单位：市场监管总局、商务部）",
+            "2022年底",
+        ),
+        ("2", "清理证明事项。（司法部牵头，各地区配合）", "持续推进"),
+    )
+    imported = read_table(grid(*rows))
+    tasks = imported.tasks
+    assert tasks.document.issuer == "国务院办公厅"
+    first = tasks.task(1)
+    assert (first.title, first.description) == ("压减审批时间", "全面推行告知承诺制。")
+    assert (first.lead, first.support) == (("国家发展改革委",), ("市场监管总局", "商务部"))
+    second = tasks.task(2)
+    assert (second.title, second.description, second.lead) == ("清理证明事项", "", ("司法部",))
+    kinds = {a.name: a.kind.value for a in tasks.agencies}
+    assert kinds["国家发展改革委"] == kinds["商务部"] == kinds["司法部"] == "national"
+    result = run("import", str(write_csv(tmp_path / "office.csv", rows)))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "imported 2 tasks, 1 areas and 5 agencies; agencies by kind: 4 national"
+    )
+
+
+def test_first_is_lead_from_the_command_line(tmp_path: Path) -> None:
+    rows = (
+        "某市2021年重点任务（列第一位者为牵头单位）",
+        ("序号", "工作任务", "责任单位", "完成时限"),
+        ("1", "做甲", "市发展改革委、市财政局、市司法局", "2021年6月"),
+    )
+    source = write_csv(tmp_path / "list.csv", rows)
+    plain = run("import", str(source))
+    first = run("import", str(source), "--first-is-lead")
+    assert (plain.exit_code, first.exit_code) == (0, 0)
+    assert "  lead:\n  - 市发展改革委\n  - 市财政局\n  - 市司法局\n  support: []\n" in plain.stdout
+    assert "  lead:\n  - 市发展改革委\n  support:\n  - 市财政局\n  - 市司法局\n" in first.stdout

@@ -138,7 +138,7 @@ def import_(
 _KINDS_SAID = {
     "national": N_("{count} national"),
     "provincial": N_("{count} provincial"),
-    "unknown": N_("{count} of unknown kind"),
+    "unknown": N_("{count} unknown"),
 }
 
 
@@ -161,7 +161,7 @@ def _summary(imported: Imported, output: Path | None) -> str:
         _(msgid).format(count=kinds[kind]) for kind, msgid in _KINDS_SAID.items() if kinds.get(kind)
     ]
     if said:
-        parts.append(_("agencies: {kinds}").format(kinds=", ".join(said)))
+        parts.append(_("agencies by kind: {kinds}").format(kinds=", ".join(said)))
     if imported.ongoing:
         parts.append(
             ngettext("{count} task ongoing", "{count} tasks ongoing", imported.ongoing).format(

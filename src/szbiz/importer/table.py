@@ -26,7 +26,7 @@ from szbiz.dates import DeadlineError, read_deadline
 from szbiz.errors import LoadError, Message, Problem, UsageError
 from szbiz.i18n import N_, _
 from szbiz.importer.grid import Grid, Row
-from szbiz.importer.names import _Registry, agency_kind, split_agencies
+from szbiz.importer.names import Parties, _Registry, agency_kind, inline_parties, read_parties
 from szbiz.model import AgencyKind, Area, Document, Task, TaskList
 from szbiz.text import chinese_numeral, unwrap
 
@@ -343,7 +343,7 @@ class _Reader:
         if doc_year is None:
             raise self.fail(None, Message(N_("the title states no year; give --year")), "year")
         agencies = tuple(
-            dataclasses.replace(a, kind=agency_kind(a.name)) for a in registry.agencies()
+            dataclasses.replace(a, kind=agency_kind(a.name, issuer)) for a in registry.agencies()
         )
         result = TaskList(
             document=Document(title, issuer, doc_year, self.grid.source, tuple(principles)),
@@ -413,9 +413,14 @@ class _Reader:
                 return None
             area = 0  # no areas at all, yet: one, later
         measure = unwrap(cells.get("measure", ""))
+        # Agencies written inside the text, (牵头单位：X；责任单位：Y), are taken out of it.
         if "description" in cells:
-            title, description = measure.removesuffix("。"), unwrap(cells["description"])
+            description, inline = inline_parties(unwrap(cells["description"]))
+            if inline is None:
+                measure, inline = inline_parties(measure)
+            title = measure.removesuffix("。")
         else:
+            measure, inline = inline_parties(measure)
             title, _sep, description = measure.partition("。")
         if not title:
             self.error(row, Message(N_("task {id} has no 改革措施"), id=shown))
@@ -426,11 +431,14 @@ class _Reader:
         except DeadlineError as exc:
             self.error(row, str(exc))
             return None
-        lead_names, lead_note = split_agencies(cells.get("lead", ""))
-        support_names, support_note = split_agencies(cells.get("support", ""))
-        if self.options.first_is_lead and len(lead_names) > 1:
-            support_names = lead_names[1:] + support_names
-            lead_names = lead_names[:1]
+        parties = read_parties(
+            cells.get("lead", ""),
+            cells.get("support", ""),
+            first_is_lead=self.options.first_is_lead,
+        )
+        if inline is not None:
+            parties = _joined_parties(parties, inline)
+        lead_names, support_names = parties.lead, parties.support
         if not lead_names:
             self.error(row, Message(N_("task {id} has no 牵头单位"), id=shown))
             return None
@@ -442,9 +450,9 @@ class _Reader:
             title=title,
             description=description,
             lead=tuple(registry.add(n) for n in lead_names),
-            lead_note=lead_note,
+            lead_note=parties.lead_note,
             support=tuple(registry.add(n) for n in support_names),
-            support_note=support_note,
+            support_note=parties.support_note,
             deadline=deadline,
             deadline_text=deadline_text,
             extra=extra,
@@ -549,6 +557,24 @@ class _Reader:
         else:
             message = Message(N_("序号 {id} follows {before}"), id=number, before=before)
         self.warn(d.row, message, "numbering")
+
+
+def _joined_parties(cells: Parties, inline: Parties) -> Parties:
+    """The agencies the cells name, then those the text names besides."""
+
+    def both(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a + b))
+
+    def notes(a: str, b: str) -> str:
+        return "；".join(dict.fromkeys(n for n in (a, b) if n))
+
+    lead = both(cells.lead, inline.lead)
+    return Parties(
+        lead,
+        tuple(n for n in both(cells.support, inline.support) if n not in lead),
+        notes(cells.lead_note, inline.lead_note),
+        notes(cells.support_note, inline.support_note),
+    )
 
 
 def _task(d: _Draft, task_id: int) -> Task:
