@@ -174,7 +174,9 @@ class _Reader:
     def _problem(self, row: Row | None, message: str, rule: str, level: str) -> Problem:
         if row is None:
             return Problem(self.grid.source, 0, 0, message, rule, level)
-        if row.line > 0 and (not row.where or row.where.startswith("line ")):
+        # A line of text or CSV is named file:line; a cell of a sheet or table by where it is.
+        lines = ("", f"line {row.line}", _("line {n}").format(n=row.line))
+        if row.line > 0 and row.where in lines:
             return Problem(self.grid.source, row.line, 1, message, rule, level)
         return Problem(f"{self.grid.source} ({row.where})", 0, 0, message, rule, level)
 
