@@ -214,7 +214,11 @@ def docx_to_pdf(document: Path, outdir: Path) -> Path:
         timeout=180,
     )
     out = outdir / f"{document.stem}.pdf"
-    assert out.is_file(), f"LibreOffice wrote no {out.name}"
+    if not out.is_file():  # soffice says so on stdout, and exits 0, without Writer
+        what = "LibreOffice Writer is missing: apt-get install libreoffice-writer-nogui"
+        if os.environ.get("CI"):
+            pytest.fail(f"{what}; CI must have it (see .ci/run)")
+        pytest.skip(what)
     return out
 
 

@@ -526,3 +526,18 @@ def test_reading_leaves_no_library_warning_on_stderr(
         assert "xl/worksheets/sheet1.xml" in archive.namelist()
     read_grid(path, "xlsx")
     assert capfd.readouterr().err == ""
+
+
+def test_hostile_xml_past_its_cap_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "big.xlsx"
+    chunk = b" " * (1 << 20)
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w") as member,
+    ):
+        for _n in range(65):
+            member.write(chunk)
+    assert str(refused(path, "xlsx")) == (
+        f"{path}: not an Excel workbook (.xlsx) (its XML would unpack to 68,157,440 bytes; "
+        "at most 64 MiB are read)"
+    )

@@ -242,7 +242,8 @@ class Rows:
 # A workbook or a Word document is a zip of XML parts: what one may hold before it is
 # opened, so that a zip bomb or an XML entity bomb is refused rather than unpacked.
 MAX_MEMBERS = 5_000
-MAX_UNPACKED = 256 * MIB
+MAX_UNPACKED = 256 * MIB  # pictures and fonts included
+MAX_XML = 64 * MIB  # the parts a reader parses: a task list's are a few MiB
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -285,11 +286,17 @@ def zip_parts(path: Path, data: bytes, fmt: str) -> dict[str, bytes]:
                         size=f"{unpacked:,}", most=MAX_UNPACKED // MIB
                     ),
                 )
-            parts = {
-                m.filename: archive.read(m)
-                for m in members
-                if m.filename.lower().endswith((".xml", ".rels"))
-            }
+            xml = [m for m in members if m.filename.lower().endswith((".xml", ".rels"))]
+            text = sum(m.file_size for m in xml)
+            if text > MAX_XML:
+                raise not_a(
+                    path,
+                    fmt,
+                    _("its XML would unpack to {size} bytes; at most {most} MiB are read").format(
+                        size=f"{text:,}", most=MAX_XML // MIB
+                    ),
+                )
+            parts = {m.filename: archive.read(m) for m in xml}
     except LoadError:
         raise
     except Exception as exc:  # zipfile raises what a damaged or crafted zip makes it raise

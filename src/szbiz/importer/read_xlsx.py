@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from szbiz.errors import Message
+from szbiz.errors import LoadError, Message, UsageError
 from szbiz.i18n import N_, _
 from szbiz.importer.formats import MAX_CELLS, Rows, fail, needs, not_a, said, zip_parts
 from szbiz.importer.grid import Grid
@@ -49,8 +49,6 @@ def read_xlsx(path: Path, data: bytes, sheet: str | None = None) -> Grid:
     except ModuleNotFoundError:
         raise needs("openpyxl", ".xlsx") from None
     import io
-
-    from szbiz.errors import UsageError
 
     with warnings.catch_warnings():
         # openpyxl warns on stderr of what it drops (data validation, an unknown
@@ -108,5 +106,9 @@ def read_xlsx(path: Path, data: bytes, sheet: str | None = None) -> Grid:
             )
             found.add(texts, where.format(sheet=name, row=number), number)
         return found.grid()
+    except (LoadError, UsageError):
+        raise
+    except Exception as exc:  # a chart sheet, or what else openpyxl trips on
+        raise not_a(path, "xlsx", said(exc)) from None
     finally:
         book.close()
