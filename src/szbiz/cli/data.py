@@ -172,7 +172,7 @@ def _summary(imported: Imported, output: Path | None) -> str:
         count = len(imported.warnings)
         parts.append(ngettext("{count} warning", "{count} warnings", count).format(count=count))
     parts += [str(localized(note)) for note in imported.notes]
-    return "; ".join(parts)
+    return _("; ").join(parts)
 
 
 def _columns(given: list[str]) -> dict[str, str]:
