@@ -203,10 +203,10 @@ def test_unreadable_rows_reported_with_line_numbers(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         read_source(source)
     assert [str(p) for p in info.value.problems] == [
-        "bad.txt:5:1: cannot read row: expected 6 tab-separated fields "
+        "bad.txt:5:1: cannot read row: expected 6 columns "
         "(序号 所属领域 改革措施 牵头单位 责任单位 完成时限), got 3",
         "bad.txt:6:1: cannot read 序号 'x': expected a positive number",
-        "bad.txt:7:1: cannot read 完成时限 '明年': expected like 2020年6月底",
+        "bad.txt:7:1: 完成时限 '明年' needs the document's year; give --year",
     ]
     out = tmp_path / "out.yaml"
     result = run("import", str(source), "-o", str(out))

@@ -174,3 +174,147 @@ def _absolute(value: str, base: dt.date) -> dt.date | None:
         return _document_month(value, base.year)
     except (ValueError, OverflowError):
         return None
+
+
+class DeadlineError(ValueError):
+    """完成时限 text that cannot be read; str() is a one-line reason."""
+
+
+# A deadline cell that says the work goes on has no date: the task is ongoing.
+ONGOING = frozenset({"持续推进", "长期坚持", "长期", "持续", "常态化推进", "长期推进"})
+_ONGOING_START = ("持续", "长期", "常态化")
+DEADLINE_HINT = N_("expected like 2021年6月底, 年底前, 第三季度 or 持续推进")
+
+# One deadline as a list writes it: a year, then what part of it (its end, a
+# half, a quarter, a month or a day of one), or the year alone. A year is every
+# digit before 年, read and checked, so that 99999999999999999999年底 is a year
+# szbiz refuses, never 9999年底 or the document's 年底.
+_DEADLINE = re.compile(
+    r"""
+      (?<![0-9])(?P<iso>[0-9]{4})[-/.](?P<iso_m>[0-9]{1,2})[-/.](?P<iso_d>[0-9]{1,2})(?![0-9])
+    | (?: (?<![0-9])(?P<year>[0-9]+)\s*年\s* | (?P<this>今年|当年|本年) | (?P<next>明年|次年) )?
+      (?: (?P<year_end>年?\s*[底末内])
+        | (?P<half>[上下])\s*半\s*年
+        | 第?\s*(?<![0-9])(?P<quarter>[1-4一二三四])\s*季度
+        | (?<![0-9])(?P<month>[0-9]{1,2}|十[一二]|[一二三四五六七八九十])\s*月\s*
+          (?: (?P<day>[0-9]{1,2})\s*[日号] | (?P<ten>[上中下])\s*旬 )?
+      )?
+    """,
+    re.VERBOSE,
+)
+_PARTS = ("year_end", "half", "quarter", "month")
+_TEN_DAYS = {"上": 10, "中": 20}  # 下旬 runs to the month's end
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+_MONTHS = dict(
+    zip(
+        ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"),
+        range(1, 13),
+        strict=True,
+    )
+)
+
+
+def read_deadline(text: str, year: int | None) -> dt.date | None:
+    """A deadline as a reform list writes it → the day it falls on; None = ongoing.
+
+    A month runs to its end (``6月底前``, ``2021年6月``, ``6月``), a quarter to
+    its last day (``第三季度``, ``三季度末``, ``2021年第4季度``), ``上半年`` to
+    06-30, and ``年底``, ``年内``, ``下半年`` and a year alone (``2021年``) to
+    12-31; a day is that day (``2021年6月30日``, ``2021-06-30``). 前, 以前 and
+    之前 after a deadline change nothing; full-width digits read as digits.
+
+    A deadline without a year falls in the year the cell stated before it,
+    else in ``year`` (the document's); when there is neither, DeadlineError.
+
+    A cell that states several deadlines (``2021年6月底前启动，年底前完成``)
+    falls due on the last one stated: the task is done when its last step is.
+    A cell that states no deadline but says the work goes on (持续推进,
+    长期坚持, 长期, 常态化推进), and an empty one, are ongoing: None.
+    """
+    import unicodedata  # not at start-up: only an import reads deadlines
+
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not value or value.rstrip("。.;；") in ONGOING:
+        return None
+    stated: int | None = None  # the year the cell named last
+    last: dt.date | None = None
+    for m in _DEADLINE.finditer(value):
+        if m.group("iso"):
+            last = _day_of(text, int(m.group("iso")), int(m.group("iso_m")), int(m.group("iso_d")))
+            stated = last.year
+            continue
+        part = next((name for name in _PARTS if m.group(name)), None)
+        digits, relative = m.group("year"), m.group("this") or m.group("next")
+        if digits is not None:
+            if len(digits) > len(str(LAST.year)) or not FIRST.year <= int(digits) <= LAST.year:
+                raise DeadlineError(_outside(text))
+            stated = int(digits)
+        elif relative:
+            stated = _document_year(text, year) + (1 if m.group("next") else 0)
+        elif part is None or (part == "year_end" and not m.group("year_end").startswith("年")):
+            continue  # no deadline here; or 底, 末, 内 in a word
+        if part == "month" and _month(m) not in range(1, 13):
+            raise DeadlineError(_unreadable(text))
+        last = _part_of_year(
+            text, m, part, stated if stated is not None else _document_year(text, year)
+        )
+    if last is not None:
+        return last
+    if value.startswith(_ONGOING_START):
+        return None
+    raise DeadlineError(_unreadable(text))
+
+
+def _document_year(text: str, year: int | None) -> int:
+    """The document's year, for a deadline that states none."""
+    if year is None:
+        raise DeadlineError(
+            _("完成时限 {text!r} needs the document's year; give --year").format(
+                text=shown(text.strip())
+            )
+        )
+    return year
+
+
+def _outside(text: str) -> str:
+    return _("完成时限 {text!r} names a year outside the years szbiz supports, {years}").format(
+        text=shown(text.strip()), years=YEARS
+    )
+
+
+def _part_of_year(text: str, m: re.Match[str], part: str | None, year: int) -> dt.date:
+    """The last day of the part of ``year`` that ``m`` names (the whole year when none)."""
+    if not FIRST.year <= year <= LAST.year:
+        raise DeadlineError(_outside(text))
+    if part == "half" and m.group("half") == "上":
+        return dt.date(year, 6, 30)
+    if part == "quarter":
+        return end_of_month(year, _QUARTERS[m.group("quarter")] * 3)
+    if part != "month":
+        return dt.date(year, 12, 31)
+    month = _month(m)
+    if m.group("day"):
+        return _day_of(text, year, month, int(m.group("day")))
+    if m.group("ten") in _TEN_DAYS:
+        return dt.date(year, month, _TEN_DAYS[m.group("ten")])
+    return end_of_month(year, month)
+
+
+def _month(m: re.Match[str]) -> int:
+    raw = m.group("month")
+    return int(raw) if raw.isdigit() else _MONTHS[raw]
+
+
+def _day_of(text: str, year: int, month: int, day: int) -> dt.date:
+    if not FIRST.year <= year <= LAST.year:
+        raise DeadlineError(_outside(text))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 2021年2月30日
+        raise DeadlineError(_unreadable(text)) from None
+
+
+def _unreadable(text: str) -> str:
+    return _("cannot read 完成时限 {text!r}: {hint}").format(
+        text=shown(text.strip()), hint=_(DEADLINE_HINT)
+    )

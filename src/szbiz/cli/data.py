@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -18,15 +18,24 @@ from szbiz.cli.root import (
     write,
     write_file,
 )
-from szbiz.errors import ExitCode, LoadError, Problem, SzbizError, UsageError
+from szbiz.errors import ExitCode, LoadError, Problem, SzbizError, UsageError, localized
 from szbiz.i18n import N_, _
+
+if TYPE_CHECKING:
+    from szbiz.importer.table import Imported
 
 
 @app.command("import")
 def import_(
     source: Annotated[
         Path,
-        typer.Argument(help=N_("The table text: tab-separated rows, as extracted from the PDF.")),
+        typer.Argument(
+            help=N_(
+                "The source list: .txt or .tsv (tab-separated text, as extracted from a PDF), "
+                ".csv, .xlsx, .docx, or .pdf with a text layer."
+            ),
+            readable=False,  # the readers say what is wrong with a file they cannot read
+        ),
     ],
     output: Annotated[
         Path | None,
@@ -37,46 +46,154 @@ def import_(
             help=N_("Write the YAML here (atomically); default stdout."),
         ),
     ] = None,
-    issuer: Annotated[str, typer.Option(help=N_("Who issued the document."))] = "深圳市人民政府",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="FORMAT",
+            help=N_("Read FILE as text, csv, xlsx, docx or pdf; default by its extension."),
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(help=N_("The sheet of an Excel workbook to read; default the first.")),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="HEADER=FIELD",
+            help=N_(
+                "Read the column headed HEADER as FIELD: id, area, measure, description, "
+                "lead, support, deadline, extra or ignore (repeatable)."
+            ),
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help=N_(
+                "The document's year, for deadlines such as 6月底; default the year in its title."
+            )
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help=N_("Fail on warnings too; nothing is written."))
+    ] = False,
+    first_is_lead: Annotated[
+        bool,
+        typer.Option(
+            "--first-is-lead",
+            help=N_("Of several agencies in the lead column, the first leads, the others support."),
+        ),
+    ] = False,
+    issuer: Annotated[
+        str | None,
+        typer.Option(help=N_("Who issued the document; default as its title says.")),
+    ] = None,
 ) -> None:
-    """Turn the source table into the canonical YAML list.
+    """Turn a source list (a table) into the canonical YAML list.
 
+    Columns are found by their headers (序号, 改革措施, 牵头单位, 完成时限 and their
+    synonyms; --column names others); other columns are kept as extra fields.
     data/tasks.yaml is exactly the output of
     `szbiz import data/source/shenzhen-2020-tasks.txt -o data/tasks.yaml`.
-    Every row that cannot be read is reported with its line number and
-    nothing is written. Exit codes: 0 written, 1 unreadable rows, 2 usage.
+    Every row that cannot be read is reported with its line or cell and
+    nothing is written; warnings (a gap in the numbering) are reported too.
+    Exit codes: 0 written, 1 unreadable rows (or warnings with --strict), 2 usage.
     """
+    from szbiz.dates import FIRST, LAST
     from szbiz.dump import dump_tasklist
-    from szbiz.files import not_regular, what_is
-    from szbiz.importer import read_source
+    from szbiz.importer.formats import format_of, read_grid
+    from szbiz.importer.table import Options, read_table
     from szbiz.render.problems import level
 
-    odd = what_is(source)
-    if odd is not None:
-        raise UsageError(f"{source}: {not_regular(odd, _('the table text'))}")
-    if not source.is_file():
-        raise UsageError(_("{path}: no such file").format(path=source))
+    columns = _columns(column or [])
+    if year is not None and not FIRST.year <= year <= LAST.year:
+        raise UsageError(
+            _("--year {year}: expected a year in {first}–{last}").format(
+                year=year, first=FIRST.year, last=LAST.year
+            )
+        )
+    kind = format_of(source, fmt)
     if output is not None:
         check_output(output, ((_("the source being imported"), source), *_ledger_in_use()))
+    options = Options(columns, year, strict, first_is_lead, issuer)
     try:
-        tasks = read_source(source, issuer)
+        imported = read_table(read_grid(source, kind, sheet=sheet), options)
     except LoadError as exc:  # every row that cannot be read, a line each
         for problem in exc.problems:
             say(f"{level(problem.level)}: {problem.shown()}")
         raise typer.Exit(int(ExitCode.PROBLEMS)) from None
-    text = dump_tasklist(tasks)
+    for problem in imported.warnings:
+        say(f"{problem.location()}: {level(problem.level)}: {problem.said()}")
+    text = dump_tasklist(imported.tasks)
     if output is None:
         write(text)
-        return
-    write_file(output, text.encode("utf-8"))
-    say(
-        _("wrote {tasks} tasks, {areas} areas and {agencies} agencies to {path}").format(
-            tasks=len(tasks.tasks),
-            areas=len(tasks.areas),
-            agencies=len(tasks.agencies),
-            path=output,
+    else:
+        write_file(output, text.encode("utf-8"))
+    say(_summary(imported, output))
+
+
+_KINDS_SAID = {
+    "national": N_("{count} national"),
+    "provincial": N_("{count} provincial"),
+    "unknown": N_("{count} unknown"),
+}
+
+
+def _summary(imported: Imported, output: Path | None) -> str:
+    """One line: what was imported (and where it was written), then what to know of it."""
+    from szbiz.i18n import ngettext
+
+    tasks = imported.tasks
+    figures = {"tasks": len(tasks.tasks), "areas": len(tasks.areas)}
+    figures["agencies"] = len(tasks.agencies)
+    if output is None:
+        parts = [
+            _("imported {tasks} tasks, {areas} areas and {agencies} agencies").format(**figures)
+        ]
+    else:
+        line = _("wrote {tasks} tasks, {areas} areas and {agencies} agencies to {path}")
+        parts = [line.format(path=output, **figures)]
+    kinds = {kind.value: count for kind, count in imported.kinds.items()}
+    said = [
+        _(msgid).format(count=kinds[kind]) for kind, msgid in _KINDS_SAID.items() if kinds.get(kind)
+    ]
+    if said:
+        parts.append(_("agencies by kind: {kinds}").format(kinds=", ".join(said)))
+    if imported.ongoing:
+        parts.append(
+            ngettext("{count} task ongoing", "{count} tasks ongoing", imported.ongoing).format(
+                count=imported.ongoing
+            )
         )
-    )
+    if imported.warnings:
+        count = len(imported.warnings)
+        parts.append(ngettext("{count} warning", "{count} warnings", count).format(count=count))
+    parts += [str(localized(note)) for note in imported.notes]
+    return _("; ").join(parts)
+
+
+def _columns(given: list[str]) -> dict[str, str]:
+    """``--column HEADER=FIELD`` options → header (spaces removed) → field."""
+    import re
+
+    from szbiz.importer.table import CHOICES
+
+    out: dict[str, str] = {}
+    for value in given:
+        header, sep, wanted = value.rpartition("=")
+        header = re.sub(r"\s+", "", header)
+        wanted = wanted.strip().lower()
+        if not sep or not header or wanted not in CHOICES:
+            raise UsageError(
+                _("--column {value!r}: expected HEADER=FIELD, FIELD one of {fields}").format(
+                    value=value, fields=", ".join(CHOICES)
+                )
+            )
+        out[header] = wanted
+    return out
 
 
 def _ledger_in_use() -> tuple[tuple[str, Path], ...]:

@@ -6,297 +6,55 @@ reports every row it cannot read with its line number and never drops one.
 
 from __future__ import annotations
 
-import itertools
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from szbiz.dates import parse_document_deadline
 from szbiz.errors import LoadError, Message, Problem
 from szbiz.i18n import N_
-from szbiz.model import Agency, AgencyKind, Area, Document, Task, TaskList
-from szbiz.text import chinese_numeral, normalize_name, unwrap
+from szbiz.importer.grid import Grid, Row
+from szbiz.importer.names import COLLECTIVES as COLLECTIVES
+from szbiz.importer.names import KINDS as KINDS
+from szbiz.importer.names import PREFIXES as PREFIXES
+from szbiz.importer.names import QUALIFIERS as QUALIFIERS
+from szbiz.importer.names import SYNONYMS as SYNONYMS
+from szbiz.importer.names import _Registry as _Registry
+from szbiz.importer.names import _syllables as _syllables
+from szbiz.importer.names import agency_codes as agency_codes
+from szbiz.importer.names import agency_kind as agency_kind
+from szbiz.importer.names import initials as initials
+from szbiz.importer.names import split_agencies as split_agencies
+from szbiz.model import TaskList
 
-HEADER = ("序号", "所属领域", "改革措施", "牵头单位", "责任单位", "完成时限")
 DEFAULT_ISSUER = "深圳市人民政府"
 
-# Different spellings of one agency in the source, after normalize_name().
-SYNONYMS: dict[str, str] = {
-    "市人力资源社会保障局": "市人力资源保障局",
-    "市住建局": "市住房建设局",
-    "市文化旅游广电体育局": "市文化广电旅游体育局",
-    "各区人民政府（新区管委会）": "各区政府（新区管委会）",
-    "各区": "各区政府（新区管委会）",
-}
 
-# Names that contain a list separator but are one collective.
-COLLECTIVES = ("市、区市场监管领域相关部门",)
-
-# Qualifiers written after an agency, longest first.
-QUALIFIERS = (
-    "等部门按职责分工负责",
-    "按部门职责分工负责",
-    "按职责分工分别负责",
-    "按职责分工负责",
-    "等",
-)
-
-# Kinds that the name alone does not tell.
-KINDS: dict[str, AgencyKind] = {
-    "市税务局": AgencyKind.CENTRAL,  # vertically managed by the State Taxation Administration
-    "市通信管理局": AgencyKind.CENTRAL,
-    "证券登记结算机构": AgencyKind.CENTRAL,
-    "深圳供电局": AgencyKind.ENTERPRISE,
-    "前海管理局": AgencyKind.DISTRICT,
-    "深圳国际仲裁院": AgencyKind.JUDICIAL,
-}
-
-_SPLIT = re.compile(r"[、，,；;]")
-_AREA = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、\s*(.+)$")
-_PRINCIPLE = re.compile(r"^\s*([一二三四五六七八九十]+)、(.*)$")
-
-
-def agency_kind(name: str) -> AgencyKind:
-    """Classify a canonical agency name."""
-    if name in KINDS:
-        return KINDS[name]
-    if name.startswith("各区") or name.endswith("管委会") or "区政府" in name:
-        return AgencyKind.DISTRICT
-    if name.startswith("各") or re.search(r"相关部门|有关单位|有关部门|成员单位", name):
-        return AgencyKind.COLLECTIVE
-    if re.search(r"法院|检察院|仲裁", name):
-        return AgencyKind.JUDICIAL
-    if name.endswith("集团"):
-        return AgencyKind.ENTERPRISE
-    if name.startswith(("深圳", "人民银行")):
-        return AgencyKind.CENTRAL
-    return AgencyKind.MUNICIPAL
-
-
-PREFIXES = ("深圳", "市")  # left out of an agency's code: swj, not sswj, for 市税务局
-
-
-def _syllables(name: str) -> list[str]:
-    """The pinyin of a name less its 市/深圳 prefix: shui wu ju for 市税务局."""
-    # pypinyin knows the readings of phrases (银行 is yinhang); imported here
-    # because only the importer needs it.
-    from pypinyin import lazy_pinyin
-
-    prefix = next((p for p in PREFIXES if name.startswith(p) and len(name) > len(p) + 1), "")
-    stem = name[len(prefix) :]
-    return [s.lower() for s in lazy_pinyin(stem, errors="ignore") if s.isalpha()]
-
-
-def initials(name: str) -> str:
-    """The pinyin initials of a name less its 市/深圳 prefix: zjj for 市住建局."""
-    return "".join(s[0] for s in _syllables(normalize_name(name)))
-
-
-def agency_codes(names: Iterable[str]) -> dict[str, str]:
-    """A short, unique ASCII code per agency, for typing without a Chinese keyboard.
-
-    The code is the pinyin initials of the name less its 市/深圳 prefix. Names
-    read alike (税务局, 水务局, 商务局 are all swj) keep it in order of first
-    appearance; later ones spell their first syllable out (shuiwj, shangwj).
-    """
-    codes: dict[str, str] = {}
-    for name in names:
-        syllables = _syllables(name) or ["x"]
-        code = "".join(s[0] for s in syllables)
-        spelled = syllables[0] + code[1:]
-        candidates = itertools.chain((code, spelled), (f"{code}{n}" for n in itertools.count(2)))
-        codes[name] = next(c for c in candidates if c not in codes.values())
-    return codes
-
-
-@dataclass
-class _Registry:
-    """Agencies in order of first appearance, with every spelling seen."""
-
-    spellings: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, raw: str) -> str:
-        canonical = SYNONYMS.get(normalize_name(raw), normalize_name(raw))
-        seen = self.spellings.setdefault(canonical, [])
-        if raw != canonical and raw not in seen:
-            seen.append(raw)
-        return canonical
-
-    def agencies(self) -> tuple[Agency, ...]:
-        codes = agency_codes(self.spellings)
-        out = []
-        for name, aliases in self.spellings.items():
-            # Another spelling may read differently (市住建局 is zjj, 市住房建设局
-            # zfjsj): its initials find the agency too, or show it among the
-            # candidates where they are another agency's code.
-            others = dict.fromkeys(initials(a) for a in aliases)
-            alias_codes = tuple(c for c in others if c and c != codes[name])
-            out.append(Agency(name, agency_kind(name), tuple(aliases), codes[name], alias_codes))
-        return tuple(out)
-
-
-def split_agencies(cell: str) -> tuple[list[str], str]:
-    """``甲、乙等部门按职责分工负责`` → (["甲", "乙"], "等部门按职责分工负责")."""
-    text = cell.strip()
-    protected = {f"\0{i}\0": phrase for i, phrase in enumerate(COLLECTIVES)}
-    for key, phrase in protected.items():
-        text = text.replace(phrase, key)
-    names: list[str] = []
-    notes: list[str] = []
-    for part in _SPLIT.split(text):
-        part = part.strip()
-        for q in QUALIFIERS:
-            if part.endswith(q) and len(part) > len(q):
-                part = part[: -len(q)].rstrip()
-                if q not in notes:
-                    notes.append(q)
-                break
-        if part:
-            names.append(protected.get(part, part))
-    return names, "；".join(notes)
-
-
-def parse_source(text: str, source_name: str, issuer: str = DEFAULT_ISSUER) -> TaskList:
-    """Read the table text; raise LoadError listing every row that cannot be read."""
-    problems: list[Problem] = []
-    title = ""
-    principles: list[str] = []
-    areas: dict[int, Area] = {}
-    registry = _Registry()
-    tasks: list[Task] = []
-    in_table = False
-    area: int | None = None
-
-    def problem(line_no: int, message: str) -> None:
-        problems.append(Problem(source_name, line_no, 1, message, "source"))
-
+def text_grid(text: str, source_name: str) -> Grid:
+    """Tab-separated text → rows of cells, a row per non-empty line."""
+    rows = []
     for line_no, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.lstrip("\ufeff")
-        if not line.strip():
-            continue
-        cells = line.split("\t")
-        if tuple(c.strip() for c in cells) == HEADER:
-            in_table = True
-            continue
-        if not title or unwrap(line) == title:  # the title, or its repeat atop a page
-            title = unwrap(line)
-            continue
-        if not in_table:
-            m = _PRINCIPLE.match(line)
-            if m and chinese_numeral(m.group(1)) == len(principles) + 1:
-                principles.append(unwrap(m.group(2)))
-            elif principles:
-                principles[-1] = unwrap(principles[-1] + line)
-            else:
-                problem(
-                    line_no,
-                    Message(N_("cannot read preamble line {text!r}"), text=unwrap(line)[:20]),
-                )
-            continue
-        if len(cells) != len(HEADER):
-            message = Message(
-                N_("cannot read row: expected {count} tab-separated fields ({header}), got {got}"),
-                count=len(HEADER),
-                header=" ".join(HEADER),
-                got=len(cells),
-            )
-            problem(line_no, message)
-            continue
-        num, area_cell, measure, lead_cell, support_cell, deadline_cell = (c.strip() for c in cells)
-        if not num.isdigit() or int(num) <= 0:
-            problem(
-                line_no,
-                Message(N_("cannot read 序号 {text!r}: expected a positive number"), text=num),
-            )
-            continue
-        task_id = int(num)
-        if area_cell:
-            m = _AREA.match(area_cell)
-            number = chinese_numeral(m.group(1)) if m else None
-            if m is None or number is None:
-                problem(
-                    line_no,
-                    Message(N_("cannot read 所属领域 {text!r}: expected 一、名称"), text=area_cell),
-                )
-                continue
-            name = unwrap(m.group(2))
-            if number in areas and areas[number].name != name:
-                message = Message(
-                    N_("area {number} is named {name!r} before"),
-                    number=number,
-                    name=areas[number].name,
-                )
-                problem(line_no, message)
-            areas.setdefault(number, Area(number, name))
-            area = number
-        if area is None:
-            problem(
-                line_no,
-                Message(N_("task {id} has no 所属领域 and none comes before it"), id=task_id),
-            )
-            continue
-        deadline = parse_document_deadline(deadline_cell)
-        if deadline is None:
-            message = Message(
-                N_("cannot read 完成时限 {text!r}: expected like 2020年6月底"), text=deadline_cell
-            )
-            problem(line_no, message)
-            continue
-        lead_names, lead_note = split_agencies(lead_cell)
-        support_names, support_note = split_agencies(support_cell)
-        if not lead_names:
-            problem(line_no, Message(N_("task {id} has no 牵头单位"), id=task_id))
-            continue
-        if tasks and task_id != tasks[-1].id + 1:
-            message = Message(
-                N_("序号 {id} follows {before}; expected {expected}"),
-                id=task_id,
-                before=tasks[-1].id,
-                expected=tasks[-1].id + 1,
-            )
-            problem(line_no, message)
-        task_title, _, description = unwrap(measure).partition("。")
-        tasks.append(
-            Task(
-                id=task_id,
-                area=area,
-                title=task_title,
-                description=description,
-                lead=tuple(registry.add(n) for n in lead_names),
-                support=tuple(registry.add(n) for n in support_names),
-                deadline=deadline,
-                deadline_text=deadline_cell,
-                lead_note=lead_note,
-                support_note=support_note,
-            )
-        )
-    if not tasks and not problems:
-        problem(
-            0,
-            Message(
-                N_("no task rows found; expected a header row {header}"), header=" ".join(HEADER)
-            ),
-        )
-    if problems:
-        raise LoadError(problems)
-    year_match = re.search(r"(\d{4})\s*年", title)
-    year = int(year_match.group(1)) if year_match else min(t.deadline.year for t in tasks)
-    return TaskList(
-        document=Document(title, issuer, year, source_name, tuple(principles)),
-        areas=tuple(sorted(areas.values(), key=lambda a: a.number)),
-        agencies=registry.agencies(),
-        tasks=tuple(tasks),
-    )
+        if line.strip():
+            rows.append(Row(tuple(line.split("\t")), f"line {line_no}", line_no))
+    return Grid(source_name, tuple(rows))
 
 
-def read_source(path: Path, issuer: str = DEFAULT_ISSUER) -> TaskList:
+def parse_source(text: str, source_name: str, issuer: str | None = None) -> TaskList:
+    """Read the table text; raise LoadError listing every row that cannot be read."""
+    from szbiz.importer.table import Options, read_table
+
+    return read_table(text_grid(text, source_name), Options(issuer=issuer)).tasks
+
+
+def source_text(path: Path) -> str:
+    """A text source's characters; LoadError when it cannot be read or is not UTF-8."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         message = Message(N_("cannot read: {why}"), why=exc.strerror)
         raise LoadError([Problem(str(path), 0, 0, message, "io")]) from exc
     except UnicodeDecodeError as exc:
         message = Message(N_("not UTF-8 (byte {byte}); save it as UTF-8"), byte=exc.start)
         raise LoadError([Problem(str(path), 0, 0, message, "encoding")]) from exc
-    return parse_source(text, path.name, issuer)
+
+
+def read_source(path: Path, issuer: str | None = None) -> TaskList:
+    return parse_source(source_text(path), path.name, issuer)
