@@ -1,5 +1,5 @@
 """Several task lists in one workspace: szbiz.toml names them by key, --list and SZBIZ_LIST
-pick one, and each has its own ledger."""
+pick one, each has its own ledger, and a ledger of one list is never read for another."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 
 from szbiz.dump import dump_tasklist
-from szbiz.ledger import HEADER
+from szbiz.ledger import HEADER, header, owner_line
 from szbiz.load import load
 from szbiz.settings import lists
 from tests.conftest import TASKS, run
 
 TITLE_2020 = "深圳市 2020 年优化营商环境改革重点任务清单"
 TITLE_2021 = "深圳市 2021 年优化营商环境改革重点任务清单"
+OWNER_2020 = f"# list: {TITLE_2020} (2020)\n"
+OWNER_2021 = f"# list: {TITLE_2021} (2021)\n"
 TOML = """\
 [lists.2020]
 tasks = "data/tasks.yaml"
@@ -101,7 +103,8 @@ def test_done_on_one_list_leaves_the_other_and_its_ledger_alone(workspace: Path)
     )
     ledger = (workspace / "progress-2021.yaml").read_bytes().decode("utf-8")
     head, event = ledger.removesuffix("\n").rsplit("\n", 1)
-    assert head + "\n" == HEADER
+    # A new ledger says which list it belongs to, by the list's title and year alone.
+    assert head + "\n" == OWNER_2021 + HEADER
     assert event.startswith("- {task: 42, status: done, on: 2021-03-01, by: 张三, at: '")
     assert not (workspace / "progress-2020.yaml").exists()
     after = run("show", "42", "--list", "2020", "--as-of", "2021-03-02")
@@ -112,8 +115,27 @@ def test_done_on_one_list_leaves_the_other_and_its_ledger_alone(workspace: Path)
     # And the other way round: 2021's ledger keeps its bytes.
     kept = sha(workspace / "progress-2021.yaml")
     assert run("start", "41", "--as-of", "2021-03-01", env=WHO).exit_code == 0
-    assert (workspace / "progress-2020.yaml").read_bytes().startswith(HEADER.encode("utf-8"))
+    assert (
+        (workspace / "progress-2020.yaml")
+        .read_bytes()
+        .startswith((OWNER_2020 + HEADER).encode("utf-8"))
+    )
     assert sha(workspace / "progress-2021.yaml") == kept
+
+
+def test_the_header_is_the_same_for_the_same_list_on_every_branch(workspace: Path) -> None:
+    """git's union merge keeps one header only if both branches wrote the same bytes."""
+    tasks = load(TASKS).tasks
+    assert header(tasks) == header(load(workspace / "data/tasks.yaml").tasks)
+    assert header(tasks) == OWNER_2020 + HEADER
+    assert header() == HEADER
+
+
+def test_a_title_with_a_line_break_stays_on_the_one_line(workspace: Path) -> None:
+    tasks = load(TASKS).tasks
+    odd = dataclasses.replace(tasks.document, title="深圳\n# 2020\x1b[2J\u2028清单")
+    line = owner_line(dataclasses.replace(tasks, document=odd))
+    assert line == "# list: 深圳 # 2020 [2J 清单 (2020)"
 
 
 def where_lines(*args: str, env: dict[str, str] | None = None) -> list[str]:
@@ -269,3 +291,52 @@ def test_list_and_tasks_together_say_it_twice(workspace: Path) -> None:
         "",
         "error: --list and --tasks both name the task list; give one of them\n",
     )
+
+
+def test_a_ledger_of_another_list_is_refused_everywhere(workspace: Path) -> None:
+    assert run("done", "42", "--as-of", "2020-06-01", env=WHO).exit_code == 0
+    ledger_2020, ledger_2021 = workspace / "progress-2020.yaml", workspace / "progress-2021.yaml"
+    shutil.copyfile(ledger_2020, ledger_2021)
+    kept = ledger_2021.read_bytes()
+    refusal = (
+        f'error: progress-2021.yaml belongs to the list "{TITLE_2020}" (2020), not to '
+        f'"{TITLE_2021}" (2021) in use; pick the list with --list\n'
+    )
+    for args in (
+        ("done", "41", "--list", "2021", "--as-of", "2021-03-01"),
+        ("note", "41", "进展顺利", "--list", "2021", "--as-of", "2021-03-01"),
+        ("undo", "42", "--list", "2021", "--as-of", "2021-03-01"),
+        ("show", "42", "--list", "2021"),
+        ("list", "--list", "2021"),
+        ("report", "--list", "2021"),
+    ):
+        result = run(*args, env=WHO)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", refusal), args
+    assert ledger_2021.read_bytes() == kept
+    lint = run("lint", "--list", "2021")
+    assert (lint.exit_code, lint.stderr) == (1, "")
+    assert lint.stdout == (
+        f'{ledger_2021}:1:1: error: belongs to the list "{TITLE_2020}" (2020), not to '
+        f'"{TITLE_2021}" (2021) in use; pick the list with --list [other-list]\n'
+    )
+    named = run("lint", "--progress", str(ledger_2021), "--list", "2021")
+    assert (named.exit_code, named.stdout) == (1, lint.stdout)
+    # Read for the list it belongs to, it is fine.
+    assert run("lint", "--progress", str(ledger_2021)).exit_code == 0
+    assert run("show", "42", "--progress", str(ledger_2021)).exit_code == 0
+
+
+def test_a_ledger_that_names_no_list_is_read_for_any(workspace: Path) -> None:
+    """Every ledger written before lists had keys: taken as it is, and added to as it is."""
+    ledger = workspace / "progress-2021.yaml"
+    ledger.write_text(
+        HEADER + "- {task: 42, status: done, on: 2021-03-01, by: 张三, "
+        "at: '2021-03-01T10:00:00+08:00'}\n",
+        encoding="utf-8",
+    )
+    assert (
+        "已完成(逾期) (done)" in run("show", "42", "--list", "2021", "--as-of", "2021-03-02").stdout
+    )
+    assert run("done", "41", "--list", "2021", "--as-of", "2021-03-02", env=WHO).exit_code == 0
+    assert ledger.read_text(encoding="utf-8").startswith(HEADER + "- {task: 42,")
+    assert run("lint", "--list", "2021").exit_code == 0

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 class Session:
     """The list in use, the day it is looked at, and its ledger, read when first asked for
-    (a command that records progress reads it under the ledger's lock instead)."""
+    (a command that records progress reads it under the ledger's lock instead); a ledger
+    that says it belongs to another list is refused."""
 
     def __init__(self, tasks: TaskList, as_of: dt.date, settings: Settings) -> None:
         self.tasks, self.as_of, self.settings = tasks, as_of, settings
@@ -33,7 +34,7 @@ class Session:
     def history(self) -> History:
         from szbiz.ledger import read_ledger
 
-        history = read_ledger(self.ledger)
+        history = read_ledger(self.ledger, self.tasks)
         gc.freeze()  # it lives as long as the command: out of the collector's sight
         return history
 
