@@ -340,3 +340,15 @@ def test_a_ledger_that_names_no_list_is_read_for_any(workspace: Path) -> None:
     assert run("done", "41", "--list", "2021", "--as-of", "2021-03-02", env=WHO).exit_code == 0
     assert ledger.read_text(encoding="utf-8").startswith(HEADER + "- {task: 42,")
     assert run("lint", "--list", "2021").exit_code == 0
+
+
+def test_an_overlong_list_name_in_a_ledger_is_cut_in_the_message(workspace: Path) -> None:
+    ledger = workspace / "progress-2021.yaml"
+    ledger.write_text(f"# list: {'长' * 100_000} (2020)\n", encoding="utf-8")
+    result = run("done", "42", "--list", "2021", "--as-of", "2021-03-01", env=WHO)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f'error: progress-2021.yaml belongs to the list "{"长" * 100}…{"长" * 100}" (2020), '
+        f'not to "{TITLE_2021}" (2021) in use; pick the list with --list\n'
+    )
+    assert ledger.read_text(encoding="utf-8") == f"# list: {'长' * 100_000} (2020)\n"

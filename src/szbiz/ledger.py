@@ -128,6 +128,7 @@ def ledger_text(events: Iterable[Event], tasks: TaskList | None = None) -> str:
 OWNER = "# list: "
 _OWNER_SHAPE = re.compile(r"(?P<title>.*) \((?P<year>-?\d+)\)")
 _ANY_BREAK = re.compile(f"[{_CONTROLS}]+")
+_LONGEST = 200  # characters of a list's name quoted in a message
 
 
 def owner_line(tasks: TaskList) -> str:
@@ -161,11 +162,13 @@ def recorded_owner(data: bytes) -> tuple[int, str] | None:
 
 
 def _named(line: str) -> str:
-    """``"深圳市 2020 年…" (2020)`` of an owner line."""
-    text = line.removeprefix(OWNER)
-    if m := _OWNER_SHAPE.fullmatch(text):
-        return f'"{m["title"]}" ({m["year"]})'
-    return f'"{text}"'
+    """``"深圳市 2020 年…" (2020)`` of an owner line (an overlong title cut with …)."""
+    title, year = line.removeprefix(OWNER), ""
+    if m := _OWNER_SHAPE.fullmatch(title):
+        title, year = m["title"], f" ({m['year']})"
+    if len(title) > _LONGEST:
+        title = title[: _LONGEST // 2] + "…" + title[-_LONGEST // 2 :]
+    return f'"{title}"{year}'
 
 
 def other_list(data: bytes, tasks: TaskList) -> tuple[int, str] | None:
