@@ -321,6 +321,15 @@ def test_a_ledger_of_another_list_is_refused_everywhere(workspace: Path) -> None
     )
     named = run("lint", "--progress", str(ledger_2021), "--list", "2021")
     assert (named.exit_code, named.stdout) == (1, lint.stdout)
+    # Machines read lint's JSON in English whatever the locale; people read Chinese.
+    as_json = run("--lang", "zh", "lint", "--list", "2021", "--format", "json")
+    assert '"rule": "other-list"' in as_json.stdout
+    assert '"message": "belongs to the list \\"' in as_json.stdout
+    chinese = run("--lang", "zh", "done", "41", "--list", "2021", "--as-of", "2021-03-01")
+    assert chinese.stderr == (
+        f'错误：progress-2021.yaml 属于清单 "{TITLE_2020}" (2020)，不属于在用的 '
+        f'"{TITLE_2021}" (2021)；用 --list 选择清单\n'
+    )
     # Read for the list it belongs to, it is fine.
     assert run("lint", "--progress", str(ledger_2021)).exit_code == 0
     assert run("show", "42", "--progress", str(ledger_2021)).exit_code == 0

@@ -171,7 +171,7 @@ def _named(line: str) -> str:
     return f'"{title}"{year}'
 
 
-def other_list(data: bytes, tasks: TaskList) -> tuple[int, str] | None:
+def other_list(data: bytes, tasks: TaskList) -> tuple[int, Message] | None:
     """Where the ledger ``data`` names a list other than ``tasks``, and what to say: that it
     belongs to that list; None when it names ``tasks``'s list or none."""
     found = recorded_owner(data)
@@ -181,9 +181,11 @@ def other_list(data: bytes, tasks: TaskList) -> tuple[int, str] | None:
     expected = owner_line(tasks)
     if line == expected:
         return None
-    return number, _(
-        "belongs to the list {owner}, not to {used} in use; pick the list with --list"
-    ).format(owner=_named(line), used=_named(expected))
+    return number, Message(
+        N_("belongs to the list {owner}, not to {used} in use; pick the list with --list"),
+        owner=_named(line),
+        used=_named(expected),
+    )
 
 
 def check_owner(data: bytes, tasks: TaskList | None, path: Path) -> None:
@@ -192,7 +194,7 @@ def check_owner(data: bytes, tasks: TaskList | None, path: Path) -> None:
         return
     found = other_list(data, tasks)
     if found is not None:
-        raise SzbizError(f"{path.name} {found[1]}")
+        raise SzbizError(f"{path.name} {found[1].localized()}")
 
 
 # --- reading ------------------------------------------------------------------------
