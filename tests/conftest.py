@@ -27,6 +27,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
         "LC_MESSAGES",
         "LANG",
         "LANGUAGE",
+        "SZBIZ_LIST",
         "SZBIZ_TASKS",
         "SZBIZ_PROGRESS",
         "SZBIZ_TODAY",

@@ -144,9 +144,15 @@ def test_options_need_no_toml(project: Path) -> None:
         ),
         (
             '# settings\nprogres = "a.yaml"\n',
-            "2: unknown key 'progres'; did you mean 'progress'? expected progress or tasks",
+            "2: unknown key 'progres'; did you mean 'progress'? expected progress or tasks, "
+            "or [lists.KEY] tables",
         ),
         ("tasks = 3\n", '1: tasks must be a path in quotes, like tasks = "tasks.yaml"'),
+        (
+            "[list.2021]\n",
+            "1: unknown key 'list'; did you mean 'lists'? expected progress or tasks, "
+            "or [lists.KEY] tables",
+        ),
         ("\n[progress]\n", '2: progress must be a path in quotes, like progress = "progress.yaml"'),
     ],
 )

@@ -899,5 +899,5 @@ def record(
         made[:] = plan(returned, tasks, history, by, today)
         return [s.event for s in made]
 
-    append_planned(ledger, steps, timeout)
+    append_planned(ledger, steps, timeout, tasks)
     return tuple(made)

@@ -10,6 +10,10 @@ flow mapping on one line, an event of one of four kinds::
 
 A status event or a note may name the ``agency`` whose part it records.
 
+A ledger szbiz creates for a list says which on its first line, ``# list:
+<title> (<year>)``; one that names another list than the one in use is refused
+(one without that line, as older ledgers are, is taken as it is).
+
 Appending adds lines at the end and never changes one above, so git's
 ``merge=union`` driver (set by ``szbiz init``) merges two branches that both
 appended into a ledger holding both events.
@@ -113,9 +117,84 @@ def format_event(event: Event) -> str:
     return "- {" + ", ".join(parts) + "}"
 
 
-def ledger_text(events: Iterable[Event]) -> str:
-    """A whole ledger: the header, then one line per event."""
-    return HEADER + "".join(format_event(e) + "\n" for e in events)
+def ledger_text(events: Iterable[Event], tasks: TaskList | None = None) -> str:
+    """A whole ledger: the header (with the list it belongs to, given ``tasks``), then one
+    line per event."""
+    return header(tasks) + "".join(format_event(e) + "\n" for e in events)
+
+
+# --- the list a ledger belongs to ---------------------------------------------------
+
+OWNER = "# list: "
+_OWNER_SHAPE = re.compile(r"(?P<title>.*) \((?P<year>-?\d+)\)")
+_ANY_BREAK = re.compile(f"[{_CONTROLS}]+")
+_LONGEST = 200  # characters of a list's name quoted in a message
+
+
+def owner_line(tasks: TaskList) -> str:
+    """``# list: <title> (<year>)``: the list a ledger belongs to. Only the list's title
+    and year, so that two branches that both create the ledger write the same line, and
+    git's union merge keeps one; a control character in the title becomes a space."""
+    title = _ANY_BREAK.sub(" ", tasks.document.title).strip()
+    return f"{OWNER}{title} ({tasks.document.year})"
+
+
+def header(tasks: TaskList | None = None) -> str:
+    """The comment block a new ledger begins with: for ``tasks``, its list's line first."""
+    return HEADER if tasks is None else owner_line(tasks) + "\n" + HEADER
+
+
+def recorded_owner(data: bytes) -> tuple[int, str] | None:
+    """The line number and the ``# list:`` line of the ledger's leading comment block,
+    if it has one."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    number = 1
+    while start < len(data):  # line by line, only as far as the comments go
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        line = data[start:end].decode("utf-8", "replace").rstrip()
+        if line.startswith(OWNER):
+            return number, line
+        if line and not line.startswith("#"):
+            return None  # the events begin: no list named
+        start, number = end + 1, number + 1
+    return None
+
+
+def _named(line: str) -> str:
+    """``"深圳市 2020 年…" (2020)`` of an owner line (an overlong title cut with …)."""
+    title, year = line.removeprefix(OWNER), ""
+    if m := _OWNER_SHAPE.fullmatch(title):
+        title, year = m["title"], f" ({m['year']})"
+    if len(title) > _LONGEST:
+        title = title[: _LONGEST // 2] + "…" + title[-_LONGEST // 2 :]
+    return f'"{title}"{year}'
+
+
+def other_list(data: bytes, tasks: TaskList) -> tuple[int, Message] | None:
+    """Where the ledger ``data`` names a list other than ``tasks``, and what to say: that it
+    belongs to that list; None when it names ``tasks``'s list or none."""
+    found = recorded_owner(data)
+    if found is None:
+        return None
+    number, line = found
+    expected = owner_line(tasks)
+    if line == expected:
+        return None
+    return number, Message(
+        N_("belongs to the list {owner}, not to {used} in use; pick the list with --list"),
+        owner=_named(line),
+        used=_named(expected),
+    )
+
+
+def check_owner(data: bytes, tasks: TaskList | None, path: Path) -> None:
+    """Refuse (SzbizError, exit 1) a ledger whose header names another list than ``tasks``."""
+    if tasks is None:
+        return
+    found = other_list(data, tasks)
+    if found is not None:
+        raise SzbizError(f"{path.name} {found[1].localized()}")
 
 
 # --- reading ------------------------------------------------------------------------
@@ -294,12 +373,14 @@ def parse_ledger(data: bytes, name: str) -> History:
     return History(tuple(event for _, event in events))
 
 
-def read_ledger(path: Path) -> History:
+def read_ledger(path: Path, tasks: TaskList | None = None) -> History:
     """Every event of the ledger at ``path``, none if it is missing (from the cache when
-    its bytes were read before); LoadError with file:line:column if it is not valid."""
+    its bytes were read before); LoadError with file:line:column if it is not valid, and
+    SzbizError if it names a list other than ``tasks``."""
     data = _read(path)
     if data is None or not data.strip():
         return History()
+    check_owner(data, tasks, path)
     from szbiz import cache
 
     return cache.history(data, str(path))
@@ -441,6 +522,8 @@ def check_ledger(path: Path, tasks: TaskList, require_ref: bool = False) -> list
     if data is None or not data.strip():  # no ledger yet, or no event yet
         return []
     events, problems = _parse(data, name)
+    if (owner := other_list(data, tasks)) is not None:
+        problems.append(Problem(name, owner[0], 1, owner[1], "other-list"))
 
     def problem(where: Node, message: str, rule: str, trail: tuple[str, ...] = ()) -> None:
         problems.append(Problem(name, where.line, where.column, message, rule, trail=trail))
@@ -527,11 +610,13 @@ def _continues(old: bytes) -> bool:
 class _Writer:
     """The ledger as read under its lock, and the one way to append to it."""
 
-    def __init__(self, path: Path, real: Path) -> None:
+    def __init__(self, path: Path, real: Path, tasks: TaskList | None = None) -> None:
         from szbiz import cache
 
-        self.path, self.real = path, real
+        self.path, self.real, self.tasks = path, real, tasks
         self.old = _read(real) or b""
+        if self.old.strip():
+            check_owner(self.old, tasks, path)
         # Validated: parsed here, or read back from the cache, which holds only
         # ledgers that were.
         self.history = cache.history(self.old, str(path)) if self.old.strip() else History()
@@ -543,7 +628,7 @@ class _Writer:
 
         old = self.old
         if not old.strip():
-            base, eol = HEADER.encode("utf-8"), b"\n"
+            base, eol = header(self.tasks).encode("utf-8"), b"\n"
         else:
             # Keep the file's line ends (a Windows checkout may have CRLF).
             first = old.find(b"\n")
@@ -564,8 +649,9 @@ class _Writer:
 
 
 @contextmanager
-def _writing(path: Path, timeout: float) -> Iterator[_Writer]:
-    """Hold the ledger's lock; a corrupt ledger raises LoadError, a locked one SzbizError."""
+def _writing(path: Path, timeout: float, tasks: TaskList | None = None) -> Iterator[_Writer]:
+    """Hold the ledger's lock; a corrupt ledger raises LoadError, a locked one or one of
+    another list than ``tasks`` SzbizError."""
     from szbiz.files import Refused, what_is, write_target
     from szbiz.lock import LockTimeout, held
 
@@ -600,7 +686,7 @@ def _writing(path: Path, timeout: float) -> Iterator[_Writer]:
     except OSError as exc:
         raise _os_error(path, exc) from exc
     with lock:
-        yield _Writer(path, real)
+        yield _Writer(path, real, tasks)
 
 
 def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) -> None:
@@ -616,16 +702,20 @@ def append_events(path: Path, events: Sequence[Event], timeout: float = 10.0) ->
 
 
 def append_planned(
-    path: Path, plan: Callable[[History], Sequence[Event]], timeout: float = 10.0
+    path: Path,
+    plan: Callable[[History], Sequence[Event]],
+    timeout: float = 10.0,
+    tasks: TaskList | None = None,
 ) -> tuple[Event, ...]:
     """Append the events ``plan`` makes of the ledger as read under its lock: all of them
     or none, and what was appended.
 
     For a use case that decides what to record from what the ledger already holds
     (``szbiz collect``): two runs at once cannot both record the same answer.
-    Waits, raises and keeps the ledger's bytes as :func:`append_events` does.
+    Waits, raises and keeps the ledger's bytes as :func:`append_events` does; given
+    ``tasks``, a new ledger says it belongs to their list, and one of another is refused.
     """
-    with _writing(path, timeout) as ledger:
+    with _writing(path, timeout, tasks) as ledger:
         events = tuple(_fresh(ledger.history, plan(ledger.history)))
         if events:
             ledger.append(events)
@@ -879,7 +969,7 @@ def record(
         raise UsageError(_("szbiz {command} needs --note saying why").format(command=verb))
     _check_agency(agency, ids, tasks)
     judged = _judged(day, as_of)
-    with _writing(path, timeout) as ledger:
+    with _writing(path, timeout, tasks) as ledger:
         planned: list[tuple[int, Status, Event | None, dt.date | None]] = []
         for task in dict.fromkeys(ids):
             before, last, since = _standing_status(ledger.history, task, judged, agency, tasks)
@@ -907,11 +997,14 @@ def record(
 
 
 def _append_outcomes(
-    path: Path, plan: Callable[[History], list[Outcome]], timeout: float
+    path: Path,
+    plan: Callable[[History], list[Outcome]],
+    timeout: float,
+    tasks: TaskList | None = None,
 ) -> Recorded:
     """Plan each task's outcome from the ledger as read under its lock, make the events
     distinct (see :func:`_fresh`), and append them all or none."""
-    with _writing(path, timeout) as ledger:
+    with _writing(path, timeout, tasks) as ledger:
         outcomes = plan(ledger.history)
         fresh = iter(_fresh(ledger.history, (o.event for o in outcomes if o.event is not None)))
         outcomes = [o if o.event is None else replace(o, event=next(fresh)) for o in outcomes]
@@ -958,7 +1051,7 @@ def add_notes(
             outcomes.append(Outcome(task, status, status, event, since, agency))
         return outcomes
 
-    return _append_outcomes(path, plan, timeout)
+    return _append_outcomes(path, plan, timeout, tasks)
 
 
 def extend(
@@ -1033,7 +1126,7 @@ def extend(
             outcomes.append(Outcome(task_id, status, status, event, since, was=was))
         return outcomes
 
-    return _append_outcomes(path, plan, timeout)
+    return _append_outcomes(path, plan, timeout, tasks)
 
 
 def undo(
@@ -1051,7 +1144,7 @@ def undo(
     as if that event had never happened. SzbizError if it has no event to withdraw."""
     note = note.strip()
     _readable((("--note", note), ("--by", by)))
-    with _writing(path, timeout) as ledger:
+    with _writing(path, timeout, tasks) as ledger:
         history = ledger.history
         standing = history.standing(task)
         if not standing:

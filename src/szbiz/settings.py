@@ -6,6 +6,16 @@ SZBIZ_TASKS > ``szbiz.toml`` > the list bundled with szbiz. Paths in
 ``szbiz.toml`` are relative to its own directory; paths from options and the
 environment to the working directory. The cache: SZBIZ_CACHE_DIR, else the
 per-user cache directory.
+
+``szbiz.toml`` names one list with top-level ``tasks`` and ``progress``, or
+several, each in a table of its own keyed by a name such as a year::
+
+    [lists.2020]
+    tasks = "data/tasks.yaml"
+    progress = "progress-2020.yaml"   # left out: progress-<key>.yaml beside szbiz.toml
+
+``--list KEY`` > SZBIZ_LIST > the first table picks the one in use; each list
+has a ledger of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,6 +38,8 @@ MAX_BYTES = 256 * 1024 * 1024  # the largest task list read: far beyond any real
 _PACKAGE = Path(__file__).resolve().parent
 
 _KEYS = ("progress", "tasks")
+LISTS = "lists"  # the table of lists by key
+_LIST_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,9 @@ class Settings:
     ledger: Path
     ledger_reason: str
     explicit: bool  # the ledger was named by option, environment or szbiz.toml
+    list_key: str = ""  # the key of the list in use when szbiz.toml names lists by key
+    list_reason: str = ""
+    other_lists: tuple[str, ...] = ()  # the keys of the other lists szbiz.toml names
 
     def ledger_for_writing(self) -> Path:
         """The ledger's path, its directory made if it is the per-user default; one named
@@ -126,15 +141,170 @@ _TOML_END = r"\s*\(at end of document\)$"
 
 def _where(path: Path, text: str, key: str) -> str:
     """``path:line`` of the line that sets ``key`` (tomllib gives no positions)."""
-    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\[\s*{re.escape(key)}\s*\])\s*(?:=|$)")
+    pattern = re.compile(rf"^\s*\[?\s*{_key_pattern(key)}\s*(?:[.=\]]|$)")
     for number, line in enumerate(text.splitlines(), 1):
         if pattern.match(line):
             return f"{path}:{number}"
     return str(path)
 
 
-def read_config(path: Path) -> dict[str, Path]:
-    """The paths a szbiz.toml names, made absolute against its directory."""
+@dataclass(frozen=True)
+class Config:
+    """What a szbiz.toml says: the paths of its one list (top-level ``tasks`` and
+    ``progress``), or its lists by key in the order it names them, each with its task
+    list and its ledger. Paths are absolute against the file's directory."""
+
+    path: Path
+    paths: dict[str, Path]
+    lists: dict[str, tuple[Path, Path]]
+
+
+def _line(text: str, patterns: Sequence[str], start: int = 0) -> int | None:
+    """The number of the first line from line ``start`` (0-based) matching one of ``patterns``."""
+    compiled = [re.compile(p) for p in patterns]
+    for number, line in enumerate(text.splitlines()[start:], start + 1):
+        if any(p.match(line) for p in compiled):
+            return number
+    return None
+
+
+def _key_pattern(key: str) -> str:
+    """A TOML key as written: bare, or in double or single quotes."""
+    k = re.escape(key)
+    return rf'(?:{k}|"{k}"|\'{k}\')'
+
+
+def _list_line(text: str, key: str) -> int | None:
+    """The line that opens the list ``key``: ``[lists.KEY]``, ``lists.KEY… =`` or, in a
+    ``[lists]`` table, ``KEY… =``."""
+    k = _key_pattern(key)
+    forms = (
+        rf"^\s*\[\s*{LISTS}\s*\.\s*{k}\s*\]",
+        rf"^\s*{LISTS}\s*\.\s*{k}\s*[.=]",
+        rf"^\s*{k}\s*[.=]",
+    )
+    # The surest form first: a list keyed like a path key (tasks) is still found.
+    return next((n for form in forms if (n := _line(text, (form,))) is not None), None)
+
+
+def _check_path(where: str, key: str, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        example = LEDGER_NAME if key == "progress" else "tasks.yaml"
+        raise SzbizError(
+            _('{where}: {key} must be a path in quotes, like {key} = "{example}"').format(
+                where=where, key=key, example=example
+            )
+        )
+
+
+def _unknown_key(where: str, key: str, expected: str) -> SzbizError:
+    names = (*_KEYS, LISTS) if expected == "top" else _KEYS
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = _("did you mean {key!r}? ").format(key=close[0]) if close else ""
+    if expected == "top":
+        return SzbizError(
+            _(
+                "{where}: unknown key {key!r}; {hint}expected progress or tasks, "
+                "or [lists.KEY] tables"
+            ).format(where=where, key=key, hint=hint)
+        )
+    return SzbizError(
+        _(
+            "{where}: unknown key {key!r} in the list {list}; {hint}expected progress or tasks"
+        ).format(where=where, key=key, list=expected, hint=hint)
+    )
+
+
+def _same(path: Path) -> str:
+    """A path as the file system sees it, to tell two spellings of one file."""
+    try:
+        found = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop, say: as it is written
+        found = path.absolute()
+    return os.path.normcase(str(found))
+
+
+def _read_lists(
+    path: Path, text: str, value: object, paths: dict[str, Path]
+) -> dict[str, tuple[Path, Path]]:
+    """The ``[lists.KEY]`` tables: each key checked, each list's task list and ledger."""
+    opened = _line(text, (rf"^\s*\[\s*{LISTS}\s*[.\]]", rf"^\s*{LISTS}\s*[.=]"))
+    at = f"{path}:{opened}" if opened else str(path)
+    if paths:  # both forms at once: which of them is meant?
+        first = next(iter(paths))
+        raise SzbizError(
+            _(
+                "{where}: top-level {key} beside [lists.KEY] tables; expected either "
+                "top-level tasks and progress (one list) or a [lists.KEY] table for each list"
+            ).format(where=_where(path, text, first), key=first)
+        )
+    if not isinstance(value, dict) or not value:
+        raise SzbizError(
+            _(
+                "{where}: lists names no list; expected a table for each, like [lists.2021] "
+                'with tasks = "tasks-2021.yaml"'
+            ).format(where=at)
+        )
+    out: dict[str, tuple[Path, Path]] = {}
+    ledgers: dict[str, str] = {}
+    for key, table in value.items():
+        number = _list_line(text, key)
+        where = f"{path}:{number}" if number else at
+        if not _LIST_KEY.fullmatch(key):
+            from szbiz.dates import shown
+
+            raise SzbizError(
+                _(
+                    "{where}: list key {key!r} is not a plain name; expected letters, "
+                    "digits, - and _ (a year such as 2021)"
+                ).format(where=where, key=shown(key))
+            )
+        if not isinstance(table, dict):
+            raise SzbizError(
+                _(
+                    "{where}: the list {key} must be a table; expected [lists.{key}] "
+                    'with tasks = "tasks.yaml" under it'
+                ).format(where=where, key=key)
+            )
+        start = (number or 1) - 1
+        found: dict[str, Path] = {}
+        at_progress = where
+        for name, given in table.items():
+            line = _line(
+                text,
+                (rf"^\s*(?:{LISTS}\s*\.\s*{_key_pattern(key)}\s*\.\s*)?{re.escape(name)}\s*=",),
+                start,
+            )
+            there = f"{path}:{line}" if line else where
+            if name not in _KEYS:
+                raise _unknown_key(there, name, key)
+            _check_path(there, name, given)
+            assert isinstance(given, str)
+            found[name] = path.parent / Path(given).expanduser()
+            if name == "progress":
+                at_progress = there
+        if "tasks" not in found:
+            raise SzbizError(
+                _(
+                    '{where}: the list {key} names no task list; expected tasks = "PATH" in it'
+                ).format(where=where, key=key)
+            )
+        ledger = found.get("progress") or path.parent / f"progress-{key}.yaml"
+        same = _same(ledger)
+        if same in ledgers:
+            raise SzbizError(
+                _(
+                    "{where}: the lists {first} and {second} both use the ledger {ledger}; "
+                    "expected a ledger of its own for each list"
+                ).format(where=at_progress, first=ledgers[same], second=key, ledger=ledger)
+            )
+        ledgers[same] = key
+        out[key] = (found["tasks"], ledger)
+    return out
+
+
+def read_config(path: Path) -> Config:
+    """What a szbiz.toml says (see :class:`Config`); SzbizError with its line if it is wrong."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -165,26 +335,26 @@ def read_config(path: Path) -> dict[str, Path]:
                 '{where}: invalid TOML: {message}; expected lines like progress = "progress.yaml"'
             ).format(where=where, message=message[:1].lower() + message[1:])
         ) from exc
-    out: dict[str, Path] = {}
+    paths: dict[str, Path] = {}
     for key, value in data.items():
+        if key == LISTS:
+            continue
         where = _where(path, text, key)
         if key not in _KEYS:
-            close = difflib.get_close_matches(key, _KEYS, n=1)
-            hint = _("did you mean {key!r}? ").format(key=close[0]) if close else ""
-            raise SzbizError(
-                _("{where}: unknown key {key!r}; {hint}expected {keys}").format(
-                    where=where, key=key, hint=hint, keys=_(" or ").join(_KEYS)
-                )
-            )
-        if not isinstance(value, str) or not value.strip():
-            example = LEDGER_NAME if key == "progress" else "tasks.yaml"
-            raise SzbizError(
-                _('{where}: {key} must be a path in quotes, like {key} = "{example}"').format(
-                    where=where, key=key, example=example
-                )
-            )
-        out[key] = path.parent / Path(value).expanduser()
-    return out
+            raise _unknown_key(where, key, "top")
+        _check_path(where, key, value)
+        paths[key] = path.parent / Path(value).expanduser()
+    lists: dict[str, tuple[Path, Path]] = {}
+    if LISTS in data:
+        lists = _read_lists(path, text, data[LISTS], paths)
+    return Config(path, paths, lists)
+
+
+def lists(cwd: Path | None = None) -> dict[str, tuple[Path, Path]]:
+    """The lists the nearest szbiz.toml names by key, in its order: key → (task list,
+    ledger). None without szbiz.toml, or when it names one list with top-level paths."""
+    found = find_config(cwd if cwd is not None else Path.cwd())
+    return dict(read_config(found).lists) if found is not None else {}
 
 
 def _env_path(name: str, cwd: Path) -> Path | None:
@@ -194,20 +364,86 @@ def _env_path(name: str, cwd: Path) -> Path | None:
     return cwd / Path(value).expanduser()
 
 
-def resolve(
-    progress_option: Path | None = None, tasks_option: Path | None = None, cwd: Path | None = None
-) -> Settings:
-    """The list and ledger in use, and the reason for each (``cwd``: the working directory)."""
-    here = cwd if cwd is not None else Path.cwd()
-    config: dict[str, Path] | None = None
-    config_path: Path | None = None
+def _pick(list_option: str | None, config: Config | None, here: Path) -> tuple[str, str] | None:
+    """The key of the list in use and why: ``--list``, SZBIZ_LIST, else the first list
+    szbiz.toml names; None when it names none."""
+    given, flag = list_option, "--list"
+    if given is None and os.environ.get("SZBIZ_LIST", "").strip():
+        given, flag = os.environ["SZBIZ_LIST"].strip(), "SZBIZ_LIST"
+    if given is None:
+        if config is None or not config.lists:
+            return None
+        first = next(iter(config.lists))
+        return first, _("first in {config} at {path}").format(config=CONFIG_NAME, path=config.path)
+    from szbiz.dates import shown
 
-    def from_config(key: str) -> Path | None:
-        nonlocal config, config_path
-        if config is None:
-            config_path = find_config(here)
-            config = read_config(config_path) if config_path is not None else {}
-        return config.get(key)
+    if config is None:
+        raise UsageError(
+            _(
+                "{flag} {key}: there is no {config} in {path} or a directory above it; "
+                "name the lists in one, in tables like [lists.2021]"
+            ).format(flag=flag, key=shown(given), config=CONFIG_NAME, path=here.absolute())
+        )
+    if given not in config.lists:
+        if config.lists:
+            text = _("unknown list {key!r}; {config} at {path} names {keys}")
+        else:
+            text = _(
+                "unknown list {key!r}; {config} at {path} names no lists by key "
+                "(give them tables like [lists.2021])"
+            )
+        raise UsageError(
+            text.format(
+                key=shown(given),
+                config=CONFIG_NAME,
+                path=config.path,
+                keys=", ".join(config.lists),
+            )
+        )
+    return given, flag
+
+
+def resolve(
+    progress_option: Path | None = None,
+    tasks_option: Path | None = None,
+    cwd: Path | None = None,
+    list_option: str | None = None,
+) -> Settings:
+    """The list and ledger in use, and the reason for each (``cwd``: the working directory).
+
+    ``list_option`` (``--list``) picks one of the lists szbiz.toml names by key; it and
+    ``tasks_option`` would say the same thing twice."""
+    here = cwd if cwd is not None else Path.cwd()
+    if list_option is not None and tasks_option is not None:
+        raise UsageError(_("--list and --tasks both name the task list; give one of them"))
+    loaded: list[Config | None] = []
+
+    def config() -> Config | None:
+        """szbiz.toml, read when first needed: options may name every file."""
+        if not loaded:
+            found = find_config(here)
+            loaded.append(read_config(found) if found is not None else None)
+        return loaded[0]
+
+    picked: tuple[str, str] | None = None
+    if list_option is not None or os.environ.get("SZBIZ_LIST", "").strip():
+        picked = _pick(list_option, config(), here)
+
+    def from_config(key: str) -> tuple[Path, str] | None:
+        nonlocal picked
+        found = config()
+        if found is None:
+            return None
+        place = _("{config} at {path}").format(config=CONFIG_NAME, path=found.path)
+        if found.lists:
+            if picked is None:
+                picked = _pick(None, found, here)
+            assert picked is not None
+            tasks, ledger = found.lists[picked[0]]
+            reason = _("list {key} in {place}").format(key=picked[0], place=place)
+            return (tasks if key == "tasks" else ledger), reason
+        path = found.paths.get(key)
+        return (path, place) if path is not None else None
 
     def choose(option: Path | None, flag: str, env: str, key: str) -> tuple[Path, str] | None:
         """The first of option, environment and szbiz.toml that names a file, and which."""
@@ -215,9 +451,7 @@ def resolve(
             return here / option, flag
         if (path := _env_path(env, here)) is not None:
             return path, env
-        if (path := from_config(key)) is not None:
-            return path, _("{config} at {path}").format(config=CONFIG_NAME, path=config_path)
-        return None
+        return from_config(key)
 
     tasks, tasks_reason = choose(tasks_option, "--tasks", "SZBIZ_TASKS", "tasks") or (
         bundled_tasks(),
@@ -225,7 +459,20 @@ def resolve(
     )
     named = choose(progress_option, "--progress", "SZBIZ_PROGRESS", "progress")
     ledger, ledger_reason = named or (default_ledger(), _("per-user default"))
-    return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit=named is not None)
+    if picked is None:
+        return Settings(tasks, tasks_reason, ledger, ledger_reason, explicit=named is not None)
+    found = config()
+    others = tuple(k for k in (found.lists if found else ()) if k != picked[0])
+    return Settings(
+        tasks,
+        tasks_reason,
+        ledger,
+        ledger_reason,
+        explicit=named is not None,
+        list_key=picked[0],
+        list_reason=picked[1],
+        other_lists=others,
+    )
 
 
 def _git_user() -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from szbiz.cli.options import AgencyOption, AreaOption, RoleOption, StateChoice, as_of_callback
-from szbiz.cli.root import ProgressOption, TasksOption
+from szbiz.cli.root import ListOption, ProgressOption, TasksOption
 from szbiz.errors import UsageError
 from szbiz.i18n import N_, _
 from szbiz.model import History, Role, TaskList
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 class Session:
     """The list in use, the day it is looked at, and its ledger, read when first asked for
-    (a command that records progress reads it under the ledger's lock instead)."""
+    (a command that records progress reads it under the ledger's lock instead); a ledger
+    that says it belongs to another list is refused."""
 
     def __init__(self, tasks: TaskList, as_of: dt.date, settings: Settings) -> None:
         self.tasks, self.as_of, self.settings = tasks, as_of, settings
@@ -33,7 +34,7 @@ class Session:
     def history(self) -> History:
         from szbiz.ledger import read_ledger
 
-        history = read_ledger(self.ledger)
+        history = read_ledger(self.ledger, self.tasks)
         gc.freeze()  # it lives as long as the command: out of the collector's sight
         return history
 
@@ -44,7 +45,8 @@ class Session:
 
 @dataclass
 class Scope:
-    """--as-of, --tasks and --progress: the list, its ledger, and the day to look at them on."""
+    """--as-of, --list, --tasks and --progress: the list, its ledger, and the day to look at
+    them on."""
 
     as_of: Annotated[
         str | None,
@@ -58,16 +60,22 @@ class Scope:
             ),
         ),
     ] = None
+    list_key: ListOption = None
     tasks: TasksOption = None
     progress: ProgressOption = None
+
+    def settings(self) -> Settings:
+        """The list and ledger these options, the environment and szbiz.toml choose."""
+        from szbiz.settings import resolve
+
+        return resolve(self.progress, self.tasks, list_option=self.list_key)
 
     def open(self) -> Session:
         from szbiz import cache
         from szbiz.dates import today
-        from szbiz.settings import resolve
 
         day = today() if self.as_of is None else date_value(self.as_of, today())
-        chosen = resolve(self.progress, self.tasks)
+        chosen = self.settings()
         session = Session(cache.tasks(chosen.tasks), day, chosen)
         gc.freeze()  # the list lives as long as the command: out of the collector's sight
         return session

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from szbiz.cli.root import (
+    ListOption,
     ProgressOption,
     TasksOption,
     app,
@@ -236,6 +237,7 @@ def lint(
         bool,
         typer.Option("--require-ref", help=N_("In the ledger, a done without --ref is an error.")),
     ] = False,
+    list_key: ListOption = None,
     tasks: TasksOption = None,
     progress: ProgressOption = None,
 ) -> None:
@@ -252,7 +254,7 @@ def lint(
     from szbiz.render.problems import PROBLEM_FORMATS
     from szbiz.settings import resolve
 
-    in_use = resolve(None, tasks)
+    in_use = resolve(None, tasks, list_option=list_key)
     paths = files or [in_use.tasks]
     ledger = progress
     if ledger is None and not files and in_use.ledger.is_file():

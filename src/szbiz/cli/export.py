@@ -72,9 +72,7 @@ def export(
     # Fail before any work if the file could not be written where asked, or is
     # the list or the ledger the export is read from.
     if output is not None:
-        from szbiz.settings import resolve
-
-        in_use = resolve(scope.progress, scope.tasks)
+        in_use = scope.settings()
         check_output(
             output,
             (

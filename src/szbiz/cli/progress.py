@@ -12,7 +12,7 @@ import typer
 
 from szbiz.cli.context import Scope, Session, resolve_agencies
 from szbiz.cli.options import Output, complete_agency, option_groups, when_completing
-from szbiz.cli.root import ProgressOption, TasksOption, app, say, write
+from szbiz.cli.root import ListOption, ProgressOption, TasksOption, app, say, write
 from szbiz.errors import UsageError
 from szbiz.i18n import N_, _, lang, ngettext
 from szbiz.model import Kind, Status
@@ -464,19 +464,29 @@ def init(
 
 
 @app.command()
-def where(tasks: TasksOption = None, progress: ProgressOption = None) -> None:
-    """Which task list and progress ledger are in use, and why; and the cache."""
+def where(
+    list_key: ListOption = None, tasks: TasksOption = None, progress: ProgressOption = None
+) -> None:
+    """Which list, task list and progress ledger are in use, and why; and the cache."""
     import os
 
     from szbiz import cache
     from szbiz.render.safe import terminal
     from szbiz.settings import resolve
 
-    chosen = resolve(progress, tasks)
+    chosen = resolve(progress, tasks, list_option=list_key)
     state = _("exists") if chosen.ledger.is_file() else _("not created yet")
     cache_dir, cache_state = cache.state()
     named = "SZBIZ_CACHE_DIR" if os.environ.get("SZBIZ_CACHE_DIR") else _("per-user default")
-    lines = (
+    lines: tuple[str, ...] = ()
+    if chosen.list_key:  # szbiz.toml names lists by key: which one, and the others
+        if chosen.other_lists:
+            text = _("list      {key}  ({why}; also {others})")
+        else:
+            text = _("list      {key}  ({why})")
+        others = ", ".join(chosen.other_lists)
+        lines = (text.format(key=chosen.list_key, why=chosen.list_reason, others=others),)
+    lines += (
         _("tasks     {path}  ({why})").format(path=chosen.tasks, why=chosen.tasks_reason),
         _("progress  {path}  ({why}; {state})").format(
             path=chosen.ledger, why=chosen.ledger_reason, state=state

@@ -216,9 +216,7 @@ def sheet(
 
 def _check_output(output: Path, scope: Scope) -> None:
     """Refuse, before any work, a file that could not be written or is read meanwhile."""
-    from szbiz.settings import resolve
-
-    in_use = resolve(scope.progress, scope.tasks)
+    in_use = scope.settings()
     check_output(
         output,
         (

@@ -229,8 +229,19 @@ def _root(
         raise UsageError(_("--lang {value!r}: give zh or en").format(value=shown(lang)))
 
 
-# SZBIZ_TASKS and SZBIZ_PROGRESS are read by szbiz.settings, which also says
+# SZBIZ_LIST, SZBIZ_TASKS and SZBIZ_PROGRESS are read by szbiz.settings, which also says
 # which of option, environment and szbiz.toml chose the file.
+ListOption = Annotated[
+    str | None,
+    typer.Option(
+        "--list",
+        metavar=N_("KEY"),
+        help=N_(
+            "Work on this list of the ones szbiz.toml names by key, e.g. 2021 (env "
+            "SZBIZ_LIST, else the first); each has its own ledger."
+        ),
+    ),
+]
 TasksOption = Annotated[
     Path | None,
     typer.Option(
