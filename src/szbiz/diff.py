@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -194,19 +195,33 @@ def _similar(
     # A pair can reach the threshold only if its text's bound q does:
     # TEXT_WEIGHT × q + AGENCY_WEIGHT + AREA_WEIGHT >= threshold, q = 2 × common / (la + lb).
     need = max(0.0, (threshold - AGENCY_WEIGHT - AREA_WEIGHT) / TEXT_WEIGHT / 2)
-    old_bits = [(j, before.bits[j], len(before.texts[j])) for j in olds]
+    # By length: a pair whose shorter text is too short beside the longer cannot reach
+    # ``need`` (common <= the shorter length), so each new task looks at a window of them.
+    olds.sort(key=lambda j: len(before.texts[j]))
+    lengths = [len(before.texts[j]) for j in olds]
+    old_bits = [before.bits[j] for j in olds]
+    old_need = [need * n for n in lengths]
     rows: dict[int, list[tuple[float, int]]] = {}  # new index → (−bound, old index), best first
     heap: list[tuple[float, int, int, int, int]] = []  # (−score, exact?, new id, old id, …)
     for i in news:
         bits, length = after.bits[i], len(after.texts[i])
-        row = []
-        for j, other, other_length in old_bits:
-            total = length + other_length
-            if total == 0:
-                continue
-            common = (bits & other).bit_count()
-            if common >= need * total:
-                row.append((-(2 * common / total), before.tasks[j].id, j))
+        if need > 0:
+            low = bisect_left(lengths, need * length / (1 - need))
+            high = bisect_right(lengths, length * (1 - need) / need)
+        else:
+            low, high = 0, len(olds)
+        base = need * length
+        found = [
+            (k, common)
+            for k, other, wanted in zip(
+                range(low, high), old_bits[low:high], old_need[low:high], strict=True
+            )
+            if (common := (bits & other).bit_count()) >= base + wanted and common
+        ]
+        row = [
+            (-(2 * common / (length + lengths[k])), before.tasks[olds[k]].id, olds[k])
+            for k, common in found
+        ]
         if not row:
             continue
         row.sort()
