@@ -208,6 +208,17 @@ def test_table(tiny: tuple[Path, Path]) -> None:
     assert result.stderr == ""
 
 
+def test_table_in_chinese(tiny: tuple[Path, Path]) -> None:
+    result = run("--lang", "zh", "diff", *map(str, tiny))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[2].split() == ["1", "1", "100%", "相同", "推行企业开办一网通办", "牵头单位"]
+    assert lines[3].split()[3] == "调整"
+    assert lines[4].split()[1] == "新增"
+    assert lines[5].split()[1] == "取消"
+    assert lines[-1] == "原清单 3 项，新清单 3 项：相同 1 项，调整 1 项，新增 1 项，取消 1 项"
+
+
 def test_json(tiny: tuple[Path, Path]) -> None:
     old, new = tiny
     result = run("diff", str(old), str(new), "--format", "json")
@@ -388,3 +399,19 @@ def test_two_lists_of_210_diff_quickly(real: TaskList) -> None:
     result = diff(real, replace(real, tasks=tasks))
     assert time.perf_counter() - start < 1.0
     assert result.count(Change.CHANGED) == 210
+
+
+def test_one_file_for_two_outputs_or_xlsx_to_o_is_a_usage_error(tiny: tuple[Path, Path]) -> None:
+    old, new = tiny
+    out = old.parent / "out.csv"
+    result = run("diff", str(old), str(new), "-o", str(out), "--map", str(out))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: -o and --map name one file; choose two\n",
+    )
+    result = run("diff", str(old), str(new), "-o", str(old.parent / "out.xlsx"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: -o writes table, json or csv; write xlsx with --map FILE.xlsx\n",
+    )
+    assert not out.exists()
