@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from szbiz.diff import Change, diff
+from szbiz.diff import Change, Field, diff
 from szbiz.dump import dump_tasklist
 from szbiz.load import load
 from szbiz.model import Area, Document, Task, TaskList
@@ -415,3 +415,14 @@ def test_one_file_for_two_outputs_or_xlsx_to_o_is_a_usage_error(tiny: tuple[Path
         "error: -o writes table, json or csv; write xlsx with --map FILE.xlsx\n",
     )
     assert not out.exists()
+
+
+def test_an_ongoing_task_and_a_deadline_in_the_same_place_of_another_year() -> None:
+    """2020年6月底 in the 2020 list and 2021年6月底 in the 2021 list are one deadline; a task
+    that became ongoing (持续推进) changed its deadline."""
+    old = _tiny((_task(1, 1, "推行企业开办一网通办", "", "市税务局"),))
+    same_place = _tiny((_task(1, 1, "推行企业开办一网通办", "", "市税务局", 2021),), 2021)
+    ongoing = _tiny((replace(same_place.tasks[0], deadline=None, deadline_text="持续推进"),), 2021)
+    assert diff(old, same_place).matches[0].fields == ()
+    (match,) = diff(old, ongoing).matches
+    assert (match.change, match.fields) == (Change.SAME, (Field.DEADLINE,))
