@@ -426,3 +426,12 @@ def test_an_ongoing_task_and_a_deadline_in_the_same_place_of_another_year() -> N
     assert diff(old, same_place).matches[0].fields == ()
     (match,) = diff(old, ongoing).matches
     assert (match.change, match.fields) == (Change.SAME, (Field.DEADLINE,))
+
+
+def test_no_row_to_show_leaves_the_summary_alone() -> None:
+    result = run("diff", str(TASKS), str(TASKS), "--show", "changed", "--show", "new")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "210 old, 210 new: 210 same, 0 changed, 0 new, 0 dropped\n",
+        "",
+    )

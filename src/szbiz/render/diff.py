@@ -24,6 +24,7 @@ from szbiz.diff import Change, Diff, Field, Match
 from szbiz.i18n import N_, _
 from szbiz.render.cells import guard
 from szbiz.render.sheet import Column, Sheet, Style, table, to_json
+from szbiz.render.table import line
 
 # How a change is said in a table and a line of text (translated), and in the mapping file
 # (the document's Chinese, whatever the language).
@@ -89,6 +90,10 @@ def summary(result: Diff) -> str:
 
 
 def diff_table(result: Diff, shown: Sequence[Match], style: Style) -> str:
+    """The rows ``shown`` under the document's headers, then the summary line; only the
+    summary when no row is shown (``--show changed`` of two lists that are the same)."""
+    if not shown:
+        return line(summary(result))
     rows = tuple(
         {
             "new": _id(m, "new"),
