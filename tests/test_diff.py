@@ -358,7 +358,7 @@ def test_a_missing_or_broken_list_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and no_traceback(result.stderr)
 
 
-@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan"])
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "abc", "1e999"])
 def test_a_threshold_out_of_range_is_a_usage_error(value: str) -> None:
     result = run("diff", str(TASKS), str(TASKS), "--threshold", value)
     assert result.exit_code == 2

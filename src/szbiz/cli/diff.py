@@ -4,6 +4,7 @@ dropped."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -71,12 +72,28 @@ def _check_output(option: str, target: Path, in_use: tuple[tuple[str, Path], ...
     write_target(target)
 
 
-def _threshold(value: float) -> float:
-    if not 0.0 <= value <= 1.0:  # NaN too
-        raise UsageError(
-            _("--threshold {value}: give a similarity from 0 to 1, e.g. 0.6").format(value=value)
-        )
-    return value
+def similarity() -> Callable[[str | float], float]:
+    """A parser of --threshold: a number from 0 to 1 (typer hands the default as it is).
+    Its help shows the value as ``0-1``."""
+
+    def parse(text: str | float) -> float:
+        if isinstance(text, float):
+            return text
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not 0.0 <= value <= 1.0:  # NaN too
+            from szbiz.dates import shown
+
+            raise UsageError(
+                _("--threshold {value}: give a similarity from 0 to 1, e.g. 0.6").format(
+                    value=shown(text)
+                )
+            )
+        return value
+
+    return parse
 
 
 @app.command()
@@ -110,6 +127,8 @@ def diff(
         float,
         typer.Option(
             "--threshold",
+            parser=similarity(),
+            metavar="0-1",
             help=N_("The least similarity (0 to 1) for a new task to continue an old one."),
         ),
     ] = 0.6,
@@ -140,7 +159,6 @@ def diff(
     from szbiz.diff import diff as compare
     from szbiz.render import diff as render
 
-    limit = _threshold(threshold)
     old_path, new_path = list_path(old), list_path(new)
     if output == Path("-"):
         output = None
@@ -157,7 +175,7 @@ def diff(
         if same_file(output, mapping) or output == mapping:
             raise UsageError(_("-o and --map name one file; choose two"))
 
-    result = compare(_load(old_path), _load(new_path), limit)
+    result = compare(_load(old_path), _load(new_path), threshold)
 
     chosen = {s.value for s in show or [Shown.ALL]}
     if Shown.ALL in chosen:
