@@ -435,3 +435,13 @@ def test_no_row_to_show_leaves_the_summary_alone() -> None:
         "210 old, 210 new: 210 same, 0 changed, 0 new, 0 dropped\n",
         "",
     )
+
+
+def test_of_two_old_tasks_of_one_text_the_one_of_the_same_agency_continues() -> None:
+    text = ("推行企业开办一网通办", "申请人登录一个平台即可办理全部开办事项。")
+    old = _tiny((_task(1, 1, *text, "市税务局"), _task(2, 1, *text, "市市场监管局")))
+    new = _tiny((_task(7, 1, *text, "市市场监管局"), _task(8, 1, *text, "市市场监管局")))
+    pairs = [(m.change, m.new and m.new.id, m.old and m.old.id) for m in diff(old, new).matches]
+    # 7 first (by id) takes the old task of its agency; 8 the other, its lead changed.
+    assert pairs == [(Change.SAME, 7, 2), (Change.SAME, 8, 1)]
+    assert diff(old, new).matches[1].fields == (Field.LEAD,)
