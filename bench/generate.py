@@ -6,6 +6,10 @@ deadlines spread over twelve month-ends. Every (N // 7)-th task gets one or two
 progress events.
 
     python bench/generate.py 10000 -o /tmp/bench/t10k.yaml --ledger /tmp/bench/p10k.yaml
+
+With --reword every measure is reworded as a next year's list would word it (a
+phrase replaced, a clause added): `szbiz diff` of the two lists pairs each task
+with its reworded self.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from szbiz.dates import end_of_month
@@ -64,13 +69,29 @@ def generate(n: int, seed: int = 2020) -> tuple[TaskList, list[Event]]:
     return task_list, events
 
 
+def reword(task_list: TaskList) -> TaskList:
+    """Every measure reworded: the title's first two characters replaced, a clause added."""
+    tasks = tuple(
+        replace(
+            t,
+            title="全面" + t.title[2:],
+            description=t.description.rstrip("。") + "，并于年底前开展实施效果评估。",
+        )
+        for t in task_list.tasks
+    )
+    return replace(task_list, tasks=tasks)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="how many tasks")
     parser.add_argument("-o", "--output", type=Path, required=True, help="the task list to write")
     parser.add_argument("--ledger", type=Path, help="also write a ledger with some events here")
+    parser.add_argument("--reword", action="store_true", help="reword every measure (for diff)")
     args = parser.parse_args()
     task_list, events = generate(args.n)
+    if args.reword:
+        task_list = reword(task_list)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(dump_tasklist(task_list), encoding="utf-8")
     if args.ledger:

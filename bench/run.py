@@ -9,9 +9,10 @@ what runs is the `szbiz` script with the bytecode pip compiled, as a user has
 it. The pip cache is used as usual.
 
 At 210 tasks (the repository's data/tasks.yaml with a synthetic ledger) it
-times `list`, `due`, `show`, `sheet`, `report`, `agencies`, `areas`, `done`
-and `lint` with the output piped, each against the baseline `python -c
-"import typer"` run with the same environment's Python. At larger sizes
+times `list`, `due`, `show`, `sheet`, `report`, `agencies`, `areas`, `done`,
+`lint` and `diff` (also of two lists of 2,000) with the output piped, each
+against the baseline `python -c "import typer"` run with the same
+environment's Python. At larger sizes
 (synthetic lists from bench/generate.py) it times `list`, `due`, `done` and
 `report` against Taskwarrior (`task`) holding the same tasks, their peak
 memory (GNU time), and the first run, before szbiz's cache is filled.
@@ -249,6 +250,14 @@ def szbiz_rows(size: int, runs: int, work: Path, bindir: Path) -> tuple[list[Row
         # Each run marks another task, so that every run really writes.
         row("`done 42`", lambda i: [*szbiz, "done", done_id(size, i)], Target(b, 1.5), "done")
         row("`lint`", [*szbiz, "lint"], Target(b, 2.0))
+        # diff: the list against itself reworded, and two lists of 2,000 the same way.
+        for n in (210, 2000):
+            old, new = work / f"diff-{n}.yaml", work / f"diff-{n}-reworded.yaml"
+            for path, more in ((old, []), (new, ["--reword"])):
+                argv = [python, str(HERE / "generate.py"), str(n), "-o", str(path), *more]
+                subprocess.run(argv, check=True, env=clean_env())
+            target = Target(b, 2.0) if n == 210 else Target("seconds", 3)
+            row(f"`diff` {n:,} × {n:,} reworded", [*szbiz, "diff", str(old), str(new)], target)
         row("`--help`", [*szbiz, "--help"])
         if hasattr(os, "openpty"):
             argv = [*szbiz, "list", "--agency", "市税务局"]

@@ -33,6 +33,7 @@ MODULES = {
     "report": ("report", "sheet"),
     "export": ("export",),
     "collect": ("collect",),
+    "diff": ("diff",),
 }
 COMMANDS = {command: module for module, commands in MODULES.items() for command in commands}
 
