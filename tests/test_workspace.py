@@ -361,3 +361,16 @@ def test_an_overlong_list_name_in_a_ledger_is_cut_in_the_message(workspace: Path
         f'not to "{TITLE_2021}" (2021) in use; pick the list with --list\n'
     )
     assert ledger.read_text(encoding="utf-8") == f"# list: {'长' * 100_000} (2020)\n"
+
+
+def test_diff_takes_the_keys_of_the_lists(workspace: Path) -> None:
+    result = run("diff", "2020", "2021", "--show", "same")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "210 old, 4 new: 4 same, 0 changed, 0 new, 206 dropped"
+    # A file of that name is the file, not the list of that key.
+    shutil.copyfile(workspace / "lists" / "2021.yaml", workspace / "2020")
+    result = run("diff", "2020", "2021", "--show", "same")
+    assert result.stdout.splitlines()[-1] == "4 old, 4 new: 4 same, 0 changed, 0 new, 0 dropped"
+    result = run("diff", "2019", "2021")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "2019" in result.stderr

@@ -31,8 +31,15 @@ class Shown(StrEnum):
 
 
 def list_path(argument: str) -> Path:
-    """The task list file an OLD or NEW argument names: for now, its path."""
-    return Path(argument)
+    """The task list file an OLD or NEW argument names: a path, or else the key of a list
+    the nearest szbiz.toml names (``szbiz diff 2020 2021``)."""
+    path = Path(argument)
+    if path.exists() or path.is_symlink():
+        return path
+    from szbiz.settings import lists
+
+    named = lists()
+    return named[argument][0] if argument in named else path
 
 
 def _load(path: Path) -> TaskList:
@@ -99,9 +106,19 @@ def similarity() -> Callable[[str | float], float]:
 @app.command()
 def diff(
     old: Annotated[
-        str, typer.Argument(metavar=N_("OLD"), help=N_("The earlier task list (YAML)."))
+        str,
+        typer.Argument(
+            metavar=N_("OLD"),
+            help=N_("The earlier task list: a YAML file, or a key of szbiz.toml's lists."),
+        ),
     ],
-    new: Annotated[str, typer.Argument(metavar=N_("NEW"), help=N_("The later task list (YAML)."))],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar=N_("NEW"),
+            help=N_("The later task list: a YAML file, or a key of szbiz.toml's lists."),
+        ),
+    ],
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
     output: Annotated[
         Path | None,
