@@ -73,7 +73,7 @@ def test_a_list_against_itself_is_all_the_same() -> None:
     assert lines[0].split() == ["新序号", "原序号", "相似度", "变化", "措施", "变化的字段"]
     assert len(lines) == 2 + 210 + 1
     assert all(
-        line.split()[:4] == [str(n), str(n), "100%", "same"]
+        line.split()[:4] == [str(n), str(n), "100%", "相同"]
         for n, line in enumerate(lines[2:-1], 1)
     )
     assert lines[-1] == "210 old, 210 new: 210 same, 0 changed, 0 new, 0 dropped"
@@ -191,12 +191,12 @@ def tiny(tmp_path: Path) -> tuple[Path, Path]:
 
 
 TINY_TABLE = """\
-新序号   原序号   相似度   变化      措施                   变化的字段
-──────────────────────────────────────────────────────────────────────
-     1        1     100%   same      推行企业开办一网通办   lead
-     2        2      91%   changed   进一步压缩纳税时间
-     4                     new       建立企业注销绿色通道
-              3            dropped   推广电子发票
+新序号   原序号   相似度   变化   措施                   变化的字段
+───────────────────────────────────────────────────────────────────
+     1        1     100%   相同   推行企业开办一网通办   牵头单位
+     2        2      91%   调整   进一步压缩纳税时间
+     4                     新增   建立企业注销绿色通道
+              3            取消   推广电子发票
 3 old, 3 new: 1 same, 1 changed, 1 new, 1 dropped
 """
 
@@ -282,7 +282,7 @@ def test_map_file_for_review(tiny: tuple[Path, Path]) -> None:
         ["", "3", "", "取消", "", "推广电子发票。全面推广增值税电子普通发票。", ""],
     ]
     # --show chooses the rows printed, never those of the mapping
-    assert result.stdout.splitlines()[2].split() == ["4", "new", "建立企业注销绿色通道"]
+    assert result.stdout.splitlines()[2].split() == ["4", "新增", "建立企业注销绿色通道"]
 
 
 def test_map_file_as_xlsx(tiny: tuple[Path, Path]) -> None:

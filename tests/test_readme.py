@@ -47,6 +47,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("readme")
     shutil.copytree(ROOT / "data", path / "data")
     shutil.copytree(ROOT / "tests" / "data", path / "tests" / "data")
+    shutil.copytree(ROOT / "examples", path / "examples")
     return path
 
 

@@ -21,30 +21,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from szbiz.diff import Change, Diff, Field, Match
-from szbiz.i18n import N_, _
+from szbiz.i18n import _
 from szbiz.render.cells import guard
 from szbiz.render.sheet import Column, Sheet, Style, table, to_json
 from szbiz.render.table import line
 
-# How a change is said in a table and a line of text (translated), and in the mapping file
-# (the document's Chinese, whatever the language).
-CHANGE_WORDS = {
-    Change.SAME: N_("same"),
-    Change.CHANGED: N_("changed"),
-    Change.NEW: N_("new"),
-    Change.DROPPED: N_("dropped"),
-}
+# How a change and a changed field are said in the table and the mapping file: in the
+# document's Chinese, whatever the language, as every table's statuses and headers are.
 CHANGE_LABELS = {
     Change.SAME: "相同",
     Change.CHANGED: "调整",
     Change.NEW: "新增",
     Change.DROPPED: "取消",
 }
-FIELD_WORDS = {
-    Field.LEAD: N_("lead"),
-    Field.SUPPORT: N_("support"),
-    Field.DEADLINE: N_("deadline"),
-    Field.AREA: N_("area"),
+FIELD_LABELS = {
+    Field.LEAD: "牵头单位",
+    Field.SUPPORT: "责任单位",
+    Field.DEADLINE: "完成时限",
+    Field.AREA: "所属领域",
 }
 
 COLUMNS = (
@@ -99,9 +93,9 @@ def diff_table(result: Diff, shown: Sequence[Match], style: Style) -> str:
             "new": _id(m, "new"),
             "old": _id(m, "old"),
             "similarity": percent(m.similarity) if m.old and m.new else "",
-            "change": _(CHANGE_WORDS[m.change]),
+            "change": CHANGE_LABELS[m.change],
             "measure": _measure(m),
-            "fields": "、".join(_(FIELD_WORDS[f]) for f in m.fields),
+            "fields": "、".join(FIELD_LABELS[f] for f in m.fields),
         }
         for m in shown
     )
