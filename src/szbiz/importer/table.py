@@ -29,6 +29,7 @@ from szbiz.importer.grid import Grid, Row
 from szbiz.importer.names import Parties, _Registry, agency_kind, inline_parties, read_parties
 from szbiz.model import AgencyKind, Area, Document, Task, TaskList
 from szbiz.text import chinese_numeral, unwrap
+from szbiz.yamlnode import NON_PRINTABLE
 
 # The task's fields a column can hold, and what --column may also say of one.
 FIELDS = ("id", "area", "measure", "description", "lead", "support", "deadline")
@@ -72,6 +73,7 @@ _COUNT = re.compile(r"\s*[（(]\s*共\s*(\d{1,6})\s*项\s*[）)]\s*$")
 _PRINCIPLE = re.compile(rf"^\s*([{_NUMERAL}]+)、(.*)$")
 _TITLE_YEAR = re.compile(r"((?:19|2\d)\d{2})\s*年")
 _ANNEX = re.compile(r"^附件\s*\d*[：:]?$")
+_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})  # Word's and a PDF's line and page breaks
 _SENTENCE_END = ("。", "！", "？", "；", "”", "」")
 _MAX_DIGITS = 18  # as for ids elsewhere: short of int()'s limit, far beyond any list
 
@@ -265,7 +267,9 @@ class _Reader:
     # -- reading ----------------------------------------------------------------------
 
     def read(self) -> Imported:
-        rows = [r for r in self.grid.rows if any(c.strip() for c in r.cells)]
+        rows = [self.printable(r) for r in self.grid.rows if any(c.strip() for c in r.cells)]
+        if self.errors:
+            raise LoadError(self.errors)
         at = self.find_header(rows)
         header = rows[at]
         columns = self.map_columns(header)
@@ -356,6 +360,21 @@ class _Reader:
         if self.options.strict and self.warnings:
             raise LoadError([dataclasses.replace(w, level="error") for w in self.warnings])
         return Imported(result, tuple(self.warnings), tuple(self.notes))
+
+    def printable(self, row: Row) -> Row:
+        """The row with its vertical tabs and form feeds as the line breaks they stand for;
+        a control character, which no task list may hold, is an error naming the row."""
+        cells = tuple(c.translate(_BREAKS) for c in row.cells)
+        for cell in cells:
+            bad = NON_PRINTABLE.search(cell)
+            if bad is not None:
+                message = Message(
+                    N_("control character U+{code} in a cell; remove it from the source"),
+                    code=f"{ord(bad.group()):04X}",
+                )
+                self.error(row, message, "character")
+                break
+        return dataclasses.replace(row, cells=cells)
 
     def preamble(self, rows: list[Row]) -> tuple[str, list[str]]:
         """The title (the first row, past a line such as 附件1) and the numbered principles;

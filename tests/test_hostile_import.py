@@ -1,0 +1,58 @@
+"""Hostile and messy sources for `szbiz import`: each gives a list that loads, or one
+clear line naming where, and writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import no_traceback, run
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+HEADER = "序号,改革举措,牵头单位,完成时限\n"
+
+
+def test_a_control_character_in_a_cell_is_refused_naming_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "list.csv", "2021年清单\n" + HEADER + "1,措施\x1b[2J甲,公安部,6月底前\n")
+    result = run("import", "list.csv", "-o", "out.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: list.csv:3:1: control character U+001B in a cell; remove it from the source\n"
+    )
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_a_form_feed_in_a_cell_is_a_line_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "list.csv", "2021年清单\n" + HEADER + '1,"措施甲。\f说明",公安部,6月底前\n')
+    assert run("import", "list.csv", "-o", "out.yaml").exit_code == 0
+    assert run("lint", "out.yaml").exit_code == 0
+    shown = run("show", "1", "--tasks", "out.yaml", "--json")
+    assert '"description": "说明"' in shown.stdout
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_a_title_with_a_yaml_line_break_still_makes_a_list_that_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, brk: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path / "list.csv", f"2021年清单{brk}tasks: 1\n" + HEADER + "1,措施甲,公安部,6月底前\n"
+    )
+    assert run("import", "list.csv", "-o", "out.yaml").exit_code == 0
+    text = (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# szbiz canonical task list: 2021年清单 tasks: 1"
+    result = run("lint", "out.yaml")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert no_traceback(result.stderr)
