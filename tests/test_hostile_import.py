@@ -56,3 +56,43 @@ def test_a_title_with_a_yaml_line_break_still_makes_a_list_that_loads(
     result = run("lint", "out.yaml")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert no_traceback(result.stderr)
+
+
+def test_notes_and_totals_below_the_table_are_skipped_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path / "list.csv",
+        "2021年测试清单\n"
+        '"序号","改革\n举措","牵头\n单位","完成\n时限"\n'
+        '"1.","措施甲","公安部","6月底前"\n'
+        ",,,\n"
+        '"2.","措施乙","国家知识产权局","持续推进"\n'
+        "合计,2项,,\n"
+        '"注：以上为示例",,,\n',
+    )
+    result = run("import", "list.csv", "--issuer", "国务院", "-o", "out.yaml")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        "wrote 2 tasks, 1 areas and 2 agencies to out.yaml; agencies by kind: 2 national; "
+        "1 task ongoing; skipped 2 rows of notes or totals (line 9…); "
+        "no areas: every task in one, 全部任务\n"
+    )
+    assert run("list", "--tasks", "out.yaml", "--format", "ids").stdout == "1\n2\n"
+
+
+def test_a_subtotal_between_areas_is_no_task(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path / "list.csv",
+        "2021年测试清单\n"
+        + HEADER
+        + "1,措施甲,公安部,6月底前\n小计：,1项,,\n2,措施乙,海关总署,年底前\n",
+    )
+    result = run("import", "list.csv", "--issuer", "国务院", "-o", "out.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "skipped a row of notes or totals (line 4)" in result.stderr
+    assert run("list", "--tasks", "out.yaml", "--format", "ids").stdout == "1\n2\n"

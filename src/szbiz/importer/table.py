@@ -74,6 +74,8 @@ _PRINCIPLE = re.compile(rf"^\s*([{_NUMERAL}]+)、(.*)$")
 _TITLE_YEAR = re.compile(r"((?:19|2\d)\d{2})\s*年")
 _ANNEX = re.compile(r"^附件\s*\d*[：:]?$")
 _BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})  # Word's and a PDF's line and page breaks
+_TOTALS = ("合计", "总计", "小计")
+_NOTE = re.compile(r"^\s*(?:注|备注|说明|附注)\s*\d*\s*[：:]")
 _SENTENCE_END = ("。", "！", "？", "；", "”", "」")
 _MAX_DIGITS = 18  # as for ids elsewhere: short of int()'s limit, far beyond any list
 
@@ -294,6 +296,7 @@ class _Reader:
         areas: dict[int, Area] = {}
         headings: list[_Heading] = []
         drafts: list[_Draft] = []
+        asides: list[Row] = []  # notes (注：…) and totals (合计), no tasks
         area: int | None = None
         width = len(header.cells)
         for row in body:
@@ -303,6 +306,9 @@ class _Reader:
                 continue  # the header again, atop a page
             if unwrap(_joined(filled)) == title:
                 continue  # the title again, atop a page
+            if _aside(filled):
+                asides.append(row)
+                continue
             heading = _read_heading(filled)
             if heading is not None:
                 number = len(areas) + 1
@@ -334,6 +340,16 @@ class _Reader:
                 drafts.append(draft)
         if self.errors:
             raise LoadError(self.errors)
+        if asides:
+            self.notes.append(
+                Message(
+                    N_("skipped a row of notes or totals ({where})")
+                    if len(asides) == 1
+                    else N_("skipped {count} rows of notes or totals ({where}…)"),
+                    count=len(asides),
+                    where=_where(asides[0]),
+                )
+            )
         if not drafts:
             raise self.fail(header, Message(N_("no task rows below the header row")))
         if not areas:
@@ -637,6 +653,16 @@ def _quoted(cells: tuple[str, ...]) -> str:
 def _joined(filled: list[str]) -> str:
     """A row's text: its one text where every cell holds the same (merged), else all."""
     return filled[0] if filled and all(c == filled[0] for c in filled) else " ".join(filled)
+
+
+def _aside(filled: list[str]) -> bool:
+    """Whether a row is no task but what lists put below or between them: a note, one text
+    (注：…, 备注：…, 说明：…), or a total (合计, 总计, 小计 first)."""
+    if not filled:
+        return False
+    if _squeeze(filled[0]).rstrip("：:") in _TOTALS:
+        return True
+    return len(set(filled)) == 1 and _NOTE.match(filled[0]) is not None
 
 
 def _first_heading(row: Row) -> bool:
