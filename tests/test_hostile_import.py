@@ -96,3 +96,25 @@ def test_a_subtotal_between_areas_is_no_task(
     assert result.exit_code == 0, result.stderr
     assert "skipped a row of notes or totals (line 4)" in result.stderr
     assert run("list", "--tasks", "out.yaml", "--format", "ids").stdout == "1\n2\n"
+
+
+def test_two_columns_of_one_header_and_one_of_none_keep_every_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path / "list.csv",
+        "2021年测试清单\n序号,改革举措,牵头单位,完成时限,备注,备注,,\n1,措施甲,公安部,6月底前,甲,乙,丙,\n",
+    )
+    result = run("import", "list.csv", "--issuer", "国务院", "-o", "out.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "wrote 1 tasks, 1 areas and 1 agencies to out.yaml; agencies by kind: 1 national; "
+        "columns 备注、备注（第6列） kept as extra fields; "
+        "text under no header kept as extra fields 第7列; no areas: every task in one, 全部任务\n"
+    )
+    assert run("lint", "out.yaml").exit_code == 0
+    shown = run("show", "1", "--tasks", "out.yaml", "--json")
+    assert '"extra": {\n    "备注": "甲",\n    "备注（第6列）": "乙",\n    "第7列": "丙"\n  }' in (
+        shown.stdout
+    )

@@ -165,6 +165,8 @@ class _Reader:
         self.warnings: list[Problem] = []
         self.notes: list[Message] = []
         self.columns = {_squeeze(h): f for h, f in options.columns.items()}
+        self.unnamed: dict[int, str] = {}  # column index → 第N列, for a column with no header
+        self.extra_names: dict[int, str] = {}  # column index → its extra field's name
         for header, wanted in self.columns.items():
             if wanted not in CHOICES:
                 raise UsageError(
@@ -227,7 +229,9 @@ class _Reader:
         taken: dict[str, int] = {}
         out: dict[int, str] = {}
         for index, name in enumerate(names):
-            if not name:
+            if not name:  # kept by the column's place, should a cell below hold text
+                out[index] = "extra"
+                self.unnamed[index] = f"第{index + 1}列"
                 continue
             wanted = self.field_of(name) or "extra"
             if wanted == "ignore":
@@ -254,7 +258,12 @@ class _Reader:
             if support_header not in self.columns:
                 out[taken.pop("support")] = "lead"
                 taken["lead"] = -1
-        extras = [names[i] for i, f in out.items() if f == "extra"]
+        for index in (i for i, f in out.items() if f == "extra"):
+            name = self.unnamed.get(index) or names[index]
+            if name in self.extra_names.values():  # two columns of one header: both kept
+                name = f"{name}（第{index + 1}列）"
+            self.extra_names[index] = name
+        extras = [n for i, n in self.extra_names.items() if i not in self.unnamed]
         if extras:
             self.notes.append(
                 Message(
@@ -297,6 +306,7 @@ class _Reader:
         headings: list[_Heading] = []
         drafts: list[_Draft] = []
         asides: list[Row] = []  # notes (注：…) and totals (合计), no tasks
+        unnamed_used: set[int] = set()  # columns without a header that hold text
         area: int | None = None
         width = len(header.cells)
         for row in body:
@@ -331,7 +341,9 @@ class _Reader:
             for index, wanted in columns.items():
                 if wanted == "extra":
                     if cells[index]:
-                        extra.append((_squeeze(header.cells[index]), cells[index]))
+                        extra.append((self.extra_names[index], cells[index]))
+                        if index in self.unnamed:
+                            unnamed_used.add(index)
                 else:
                     by_field[wanted] = cells[index]
             draft = self.task(row, by_field, tuple(extra), area, areas, year, registry)
@@ -340,6 +352,11 @@ class _Reader:
                 drafts.append(draft)
         if self.errors:
             raise LoadError(self.errors)
+        if unnamed_used:
+            names = "、".join(self.extra_names[i] for i in sorted(unnamed_used))
+            self.notes.append(
+                Message(N_("text under no header kept as extra fields {names}"), names=names)
+            )
         if asides:
             self.notes.append(
                 Message(
