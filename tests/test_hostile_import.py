@@ -118,3 +118,26 @@ def test_two_columns_of_one_header_and_one_of_none_keep_every_cell(
     assert '"extra": {\n    "备注": "甲",\n    "备注（第6列）": "乙",\n    "第7列": "丙"\n  }' in (
         shown.stdout
     )
+
+
+def test_a_header_of_two_rows_reads_each_column_by_its_lower_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As Excel saves a header whose 责任单位 spans 牵头单位 and 配合单位, repeated atop a page.
+    monkeypatch.chdir(tmp_path)
+    header = "序号,改革举措,责任单位,,完成时限\n,,牵头单位,配合单位,\n"
+    write(
+        tmp_path / "list.csv",
+        "2021年测试清单\n"
+        + header
+        + "1,措施甲,公安部,海关总署,6月底前\n"
+        + header
+        + "2,措施乙,商务部,,年底前\n",
+    )
+    result = run("import", "list.csv", "--issuer", "国务院", "-o", "out.yaml")
+    assert result.stderr == (
+        "wrote 2 tasks, 1 areas and 3 agencies to out.yaml; agencies by kind: 3 national; "
+        "no areas: every task in one, 全部任务\n"
+    )
+    shown = run("show", "1", "--tasks", "out.yaml", "--as-of", "2021-01-01")
+    assert "牵头单位   公安部 (国家部委)\n责任单位   海关总署 (国家部委)\n" in shown.stdout

@@ -216,6 +216,29 @@ class _Reader:
             raise self.fail(None, Message(N_("no rows found; is it the list's table?")))
         raise self.fail(first, Message(expected, cells=_quoted(first.cells)), "header")
 
+    def subheader(self, header: Row, below: Row) -> Row | None:
+        """A header of two rows as one: where the row below the header row names known
+        columns under a cell spanning them (责任单位 over 牵头单位 and 配合单位), each
+        column by its lower name; None when the row below is no such row. Every filled cell
+        below must be a known header or repeat the one above (a merged cell)."""
+        width = max(len(header.cells), len(below.cells))
+        top = [_squeeze(c) for c in header.cells] + [""] * (width - len(header.cells))
+        low = [_squeeze(c) for c in below.cells] + [""] * (width - len(below.cells))
+        named = False
+        for upper, lower in zip(top, low, strict=True):
+            if not lower or lower == upper:
+                continue
+            if self.field_of(lower) is None:
+                return None
+            named = True
+        if not named:
+            return None
+        cells = tuple(
+            lower if lower and lower != upper else upper
+            for upper, lower in zip(top, low, strict=True)
+        )
+        return Row(cells, header.where, header.line)
+
     def map_columns(self, header: Row) -> dict[int, str]:
         """Column index → field, or ``extra``; ignored columns left out."""
         names = [_squeeze(c) for c in header.cells]
@@ -283,6 +306,13 @@ class _Reader:
             raise LoadError(self.errors)
         at = self.find_header(rows)
         header = rows[at]
+        header_keys = {_key(header.cells)}  # the header again, atop a page, is skipped
+        below = rows[at + 1] if at + 1 < len(rows) else None
+        sub = self.subheader(header, below) if below is not None else None
+        if sub is not None and below is not None:  # a header of two rows
+            header_keys.add(_key(below.cells))
+            header = sub
+            at += 1
         columns = self.map_columns(header)
         fields = set(columns.values())
         body = rows[at + 1 :]
@@ -291,7 +321,6 @@ class _Reader:
             # The first area's heading, a paragraph above a table per area (Word).
             body = [above.pop(), *body]
         title, principles = self.preamble(above)
-        header_key = tuple(_squeeze(c) for c in header.cells if _squeeze(c))
         year = self.options.year
         if year is None:
             m = _TITLE_YEAR.search(title)
@@ -312,7 +341,7 @@ class _Reader:
         for row in body:
             cells = [c.strip() for c in row.cells]
             filled = [c for c in cells if c]
-            if tuple(_squeeze(c) for c in filled) == header_key:
+            if _key(filled) in header_keys:
                 continue  # the header again, atop a page
             if unwrap(_joined(filled)) == title:
                 continue  # the title again, atop a page
@@ -670,6 +699,11 @@ def _quoted(cells: tuple[str, ...]) -> str:
 def _joined(filled: list[str]) -> str:
     """A row's text: its one text where every cell holds the same (merged), else all."""
     return filled[0] if filled and all(c == filled[0] for c in filled) else " ".join(filled)
+
+
+def _key(cells: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """A row's filled cells without their whitespace: what a repeated header is known by."""
+    return tuple(k for k in (_squeeze(c) for c in cells) if k)
 
 
 def _aside(filled: list[str]) -> bool:
