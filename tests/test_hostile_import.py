@@ -141,3 +141,19 @@ def test_a_header_of_two_rows_reads_each_column_by_its_lower_name(
     )
     shown = run("show", "1", "--tasks", "out.yaml", "--as-of", "2021-01-01")
     assert "牵头单位   公安部 (国家部委)\n责任单位   海关总署 (国家部委)\n" in shown.stdout
+
+
+def test_text_of_glyph_numbers_says_the_pdf_fonts_have_no_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pdfminer's text of a PDF whose CJK font has no map to Unicode, saved as .txt.
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "list.txt", "(cid:1234)(cid:88)(cid:9)\n(cid:12)(cid:13)\t(cid:14)(cid:15)\n")
+    result = run("import", "list.txt", "-o", "out.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: list.txt:1:1: no header row found: the text reads as glyph numbers such as "
+        "(cid:123), the PDF's fonts having no map to characters; export the table from the "
+        "original document as .docx or .xlsx\n"
+    )
+    assert not (tmp_path / "out.yaml").exists()

@@ -74,6 +74,7 @@ _PRINCIPLE = re.compile(rf"^\s*([{_NUMERAL}]+)、(.*)$")
 _TITLE_YEAR = re.compile(r"((?:19|2\d)\d{2})\s*年")
 _ANNEX = re.compile(r"^附件\s*\d*[：:]?$")
 _BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})  # Word's and a PDF's line and page breaks
+_GLYPH = re.compile(r"\(cid:\d+\)")
 _TOTALS = ("合计", "总计", "小计")
 _NOTE = re.compile(r"^\s*(?:注|备注|说明|附注)\s*\d*\s*[：:]")
 _SENTENCE_END = ("。", "！", "？", "；", "”", "」")
@@ -214,6 +215,16 @@ class _Reader:
         )
         if first is None:
             raise self.fail(None, Message(N_("no rows found; is it the list's table?")))
+        glyphs = next((r for r in rows if any(_GLYPH.search(c) for c in r.cells)), None)
+        if glyphs is not None:  # what pdfminer gives for a font without a Unicode map
+            message = Message(
+                N_(
+                    "no header row found: the text reads as glyph numbers such as (cid:123), "
+                    "the PDF's fonts having no map to characters; export the table from the "
+                    "original document as .docx or .xlsx"
+                )
+            )
+            raise self.fail(glyphs, message, "header")
         raise self.fail(first, Message(expected, cells=_quoted(first.cells)), "header")
 
     def subheader(self, header: Row, below: Row) -> Row | None:
