@@ -157,3 +157,43 @@ def test_text_of_glyph_numbers_says_the_pdf_fonts_have_no_characters(
         "original document as .docx or .xlsx\n"
     )
     assert not (tmp_path / "out.yaml").exists()
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_a_ledger_merged_with_another_lists_is_refused_naming_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two branches each start the ledger progress.yaml, for the 2020 and the 2021 list;
+    # git's union merge keeps both # list: lines, the shared comments once, and both
+    # branches' events. The 2021 list's task 2 must not count as done in the 2020 list.
+    monkeypatch.chdir(tmp_path)
+    for year in ("2020", "2021"):
+        source = str(EXAMPLES / f"innovation-{year}.csv")
+        assert run("import", source, "--issuer", "国务院", "-o", f"{year}.yaml").exit_code == 0
+        done = run(
+            "done", "2", "--on", f"{year}-03-01", "--tasks", f"{year}.yaml",
+            "--progress", f"p{year}.yaml", "--as-of", f"{year}-04-01",
+        )  # fmt: skip
+        assert done.exit_code == 0, done.stderr
+    old = (tmp_path / "p2020.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    new = (tmp_path / "p2021.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    comments = [line for line in old[1:] if line.startswith("#")]
+    merged = [old[0], new[0], *comments]
+    merged += [line for line in old + new if not line.startswith("#")]
+    (tmp_path / "progress.yaml").write_text("".join(merged), encoding="utf-8")
+    said = (
+        'line 2 names the list "2021 年支持创新改革举措推广清单（示例）" (2021), not '
+        '"2020 年支持创新改革举措推广清单（示例）" (2020) in use: two lists\' ledgers merged '
+        "into one? keep each list's events in a ledger of its own"
+    )
+    both = ("--tasks", "2020.yaml", "--progress", "progress.yaml")
+    report = run("report", *both, "--as-of", "2020-07-01")
+    assert (report.exit_code, report.stdout) == (1, "")
+    assert report.stderr == f"error: progress.yaml {said}\n"
+    lint = run("lint", *both)
+    assert lint.exit_code == 1
+    assert lint.stdout == f"progress.yaml:2:1: error: {said} [other-list]\n"
+    # Each ledger alone is still its list's.
+    assert run("lint", "--tasks", "2020.yaml", "--progress", "p2020.yaml").exit_code == 0
