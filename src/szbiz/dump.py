@@ -53,7 +53,8 @@ def _entry(item: Any) -> dict[str, Any]:
 def dump_tasklist(tasks: TaskList) -> str:
     doc = tasks.document
     parts = [
-        HEADER.format(title=doc.title, source=doc.source),
+        # A comment ends at a line break, and YAML breaks lines at U+2028 and U+0085 too.
+        HEADER.format(title=" ".join(doc.title.split()), source=" ".join(doc.source.split())),
         _section("schema", 1),
         _section("document", _entry(doc)),
         _section("areas", [_entry(a) for a in tasks.areas]),

@@ -161,6 +161,23 @@ def recorded_owner(data: bytes) -> tuple[int, str] | None:
     return None
 
 
+def _owner_lines(data: bytes) -> list[tuple[int, str]]:
+    """Every ``# list:`` line of the ledger with its number: the leading block's, and any
+    further down, where git's union merge or a concatenation of two ledgers put them."""
+    first = recorded_owner(data)
+    found = [first] if first is not None else []
+    needle = b"\n" + OWNER.encode("utf-8")
+    at = data.find(needle)
+    while at >= 0:
+        number = data.count(b"\n", 0, at + 1) + 1
+        end = data.find(b"\n", at + 1)
+        line = data[at + 1 : len(data) if end < 0 else end].decode("utf-8", "replace").rstrip()
+        if first is None or number != first[0]:
+            found.append((number, line))
+        at = data.find(needle, at + 1)
+    return found
+
+
 def _named(line: str) -> str:
     """``"深圳市 2020 年…" (2020)`` of an owner line (an overlong title cut with …)."""
     title, year = line.removeprefix(OWNER), ""
@@ -174,13 +191,22 @@ def _named(line: str) -> str:
 def other_list(data: bytes, tasks: TaskList) -> tuple[int, Message] | None:
     """Where the ledger ``data`` names a list other than ``tasks``, and what to say: that it
     belongs to that list; None when it names ``tasks``'s list or none."""
-    found = recorded_owner(data)
+    expected = owner_line(tasks)
+    lines = _owner_lines(data)
+    found = next(((n, line) for n, line in lines if line != expected), None)
     if found is None:
         return None
     number, line = found
-    expected = owner_line(tasks)
-    if line == expected:
-        return None
+    if lines[0][1] == expected:  # the ledger names this list, and further down another
+        return number, Message(
+            N_(
+                "line {line} names the list {owner}, not {used} in use: two lists' ledgers "
+                "merged into one? keep each list's events in a ledger of its own"
+            ),
+            line=number,
+            owner=_named(line),
+            used=_named(expected),
+        )
     return number, Message(
         N_("belongs to the list {owner}, not to {used} in use; pick the list with --list"),
         owner=_named(line),

@@ -101,7 +101,7 @@ def _resolve_by_pattern(value: str) -> str:
 # (5.1), which PyYAML and libyaml also follow: all but \t \n \r \x20-\x7e \x85
 # \xa0-\ud7ff \ue000-\ufffd \U00010000-\U0010ffff. Written as the few ranges refused:
 # the class of those allowed takes milliseconds to compile.
-_NON_PRINTABLE = re.compile(
+NON_PRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
 # What YAML counts as a line break, for positions that come from the text itself.
@@ -162,7 +162,7 @@ def compose(text: str) -> tuple[Node | None, list[Flaw]]:
     """
     import yaml
 
-    bad = _NON_PRINTABLE.search(text)
+    bad = NON_PRINTABLE.search(text)
     if bad is not None:
         line, col = position(text, bad.start())
         message = Message(

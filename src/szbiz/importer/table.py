@@ -29,6 +29,7 @@ from szbiz.importer.grid import Grid, Row
 from szbiz.importer.names import Parties, _Registry, agency_kind, inline_parties, read_parties
 from szbiz.model import AgencyKind, Area, Document, Task, TaskList
 from szbiz.text import chinese_numeral, unwrap
+from szbiz.yamlnode import NON_PRINTABLE
 
 # The task's fields a column can hold, and what --column may also say of one.
 FIELDS = ("id", "area", "measure", "description", "lead", "support", "deadline")
@@ -72,6 +73,10 @@ _COUNT = re.compile(r"\s*[（(]\s*共\s*(\d{1,6})\s*项\s*[）)]\s*$")
 _PRINCIPLE = re.compile(rf"^\s*([{_NUMERAL}]+)、(.*)$")
 _TITLE_YEAR = re.compile(r"((?:19|2\d)\d{2})\s*年")
 _ANNEX = re.compile(r"^附件\s*\d*[：:]?$")
+_BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})  # Word's and a PDF's line and page breaks
+_GLYPH = re.compile(r"\(cid:\d+\)")
+_TOTALS = ("合计", "总计", "小计")
+_NOTE = re.compile(r"^\s*(?:注|备注|说明|附注)\s*\d*\s*[：:]")
 _SENTENCE_END = ("。", "！", "？", "；", "”", "」")
 _MAX_DIGITS = 18  # as for ids elsewhere: short of int()'s limit, far beyond any list
 
@@ -161,6 +166,8 @@ class _Reader:
         self.warnings: list[Problem] = []
         self.notes: list[Message] = []
         self.columns = {_squeeze(h): f for h, f in options.columns.items()}
+        self.unnamed: dict[int, str] = {}  # column index → 第N列, for a column with no header
+        self.extra_names: dict[int, str] = {}  # column index → its extra field's name
         for header, wanted in self.columns.items():
             if wanted not in CHOICES:
                 raise UsageError(
@@ -208,7 +215,40 @@ class _Reader:
         )
         if first is None:
             raise self.fail(None, Message(N_("no rows found; is it the list's table?")))
+        glyphs = next((r for r in rows if any(_GLYPH.search(c) for c in r.cells)), None)
+        if glyphs is not None:  # what pdfminer gives for a font without a Unicode map
+            message = Message(
+                N_(
+                    "no header row found: the text reads as glyph numbers such as (cid:123), "
+                    "the PDF's fonts having no map to characters; export the table from the "
+                    "original document as .docx or .xlsx"
+                )
+            )
+            raise self.fail(glyphs, message, "header")
         raise self.fail(first, Message(expected, cells=_quoted(first.cells)), "header")
+
+    def subheader(self, header: Row, below: Row) -> Row | None:
+        """A header of two rows as one: where the row below the header row names known
+        columns under a cell spanning them (责任单位 over 牵头单位 and 配合单位), each
+        column by its lower name; None when the row below is no such row. Every filled cell
+        below must be a known header or repeat the one above (a merged cell)."""
+        width = max(len(header.cells), len(below.cells))
+        top = [_squeeze(c) for c in header.cells] + [""] * (width - len(header.cells))
+        low = [_squeeze(c) for c in below.cells] + [""] * (width - len(below.cells))
+        named = False
+        for upper, lower in zip(top, low, strict=True):
+            if not lower or lower == upper:
+                continue
+            if self.field_of(lower) is None:
+                return None
+            named = True
+        if not named:
+            return None
+        cells = tuple(
+            lower if lower and lower != upper else upper
+            for upper, lower in zip(top, low, strict=True)
+        )
+        return Row(cells, header.where, header.line)
 
     def map_columns(self, header: Row) -> dict[int, str]:
         """Column index → field, or ``extra``; ignored columns left out."""
@@ -223,7 +263,9 @@ class _Reader:
         taken: dict[str, int] = {}
         out: dict[int, str] = {}
         for index, name in enumerate(names):
-            if not name:
+            if not name:  # kept by the column's place, should a cell below hold text
+                out[index] = "extra"
+                self.unnamed[index] = f"第{index + 1}列"
                 continue
             wanted = self.field_of(name) or "extra"
             if wanted == "ignore":
@@ -250,7 +292,12 @@ class _Reader:
             if support_header not in self.columns:
                 out[taken.pop("support")] = "lead"
                 taken["lead"] = -1
-        extras = [names[i] for i, f in out.items() if f == "extra"]
+        for index in (i for i, f in out.items() if f == "extra"):
+            name = self.unnamed.get(index) or names[index]
+            if name in self.extra_names.values():  # two columns of one header: both kept
+                name = f"{name}（第{index + 1}列）"
+            self.extra_names[index] = name
+        extras = [n for i, n in self.extra_names.items() if i not in self.unnamed]
         if extras:
             self.notes.append(
                 Message(
@@ -265,9 +312,18 @@ class _Reader:
     # -- reading ----------------------------------------------------------------------
 
     def read(self) -> Imported:
-        rows = [r for r in self.grid.rows if any(c.strip() for c in r.cells)]
+        rows = [self.printable(r) for r in self.grid.rows if any(c.strip() for c in r.cells)]
+        if self.errors:
+            raise LoadError(self.errors)
         at = self.find_header(rows)
         header = rows[at]
+        header_keys = {_key(header.cells)}  # the header again, atop a page, is skipped
+        below = rows[at + 1] if at + 1 < len(rows) else None
+        sub = self.subheader(header, below) if below is not None else None
+        if sub is not None and below is not None:  # a header of two rows
+            header_keys.add(_key(below.cells))
+            header = sub
+            at += 1
         columns = self.map_columns(header)
         fields = set(columns.values())
         body = rows[at + 1 :]
@@ -276,7 +332,6 @@ class _Reader:
             # The first area's heading, a paragraph above a table per area (Word).
             body = [above.pop(), *body]
         title, principles = self.preamble(above)
-        header_key = tuple(_squeeze(c) for c in header.cells if _squeeze(c))
         year = self.options.year
         if year is None:
             m = _TITLE_YEAR.search(title)
@@ -290,15 +345,20 @@ class _Reader:
         areas: dict[int, Area] = {}
         headings: list[_Heading] = []
         drafts: list[_Draft] = []
+        asides: list[Row] = []  # notes (注：…) and totals (合计), no tasks
+        unnamed_used: set[int] = set()  # columns without a header that hold text
         area: int | None = None
         width = len(header.cells)
         for row in body:
             cells = [c.strip() for c in row.cells]
             filled = [c for c in cells if c]
-            if tuple(_squeeze(c) for c in filled) == header_key:
+            if _key(filled) in header_keys:
                 continue  # the header again, atop a page
             if unwrap(_joined(filled)) == title:
                 continue  # the title again, atop a page
+            if _aside(filled):
+                asides.append(row)
+                continue
             heading = _read_heading(filled)
             if heading is not None:
                 number = len(areas) + 1
@@ -321,7 +381,9 @@ class _Reader:
             for index, wanted in columns.items():
                 if wanted == "extra":
                     if cells[index]:
-                        extra.append((_squeeze(header.cells[index]), cells[index]))
+                        extra.append((self.extra_names[index], cells[index]))
+                        if index in self.unnamed:
+                            unnamed_used.add(index)
                 else:
                     by_field[wanted] = cells[index]
             draft = self.task(row, by_field, tuple(extra), area, areas, year, registry)
@@ -330,6 +392,21 @@ class _Reader:
                 drafts.append(draft)
         if self.errors:
             raise LoadError(self.errors)
+        if unnamed_used:
+            names = "、".join(self.extra_names[i] for i in sorted(unnamed_used))
+            self.notes.append(
+                Message(N_("text under no header kept as extra fields {names}"), names=names)
+            )
+        if asides:
+            self.notes.append(
+                Message(
+                    N_("skipped a row of notes or totals ({where})")
+                    if len(asides) == 1
+                    else N_("skipped {count} rows of notes or totals ({where}…)"),
+                    count=len(asides),
+                    where=_where(asides[0]),
+                )
+            )
         if not drafts:
             raise self.fail(header, Message(N_("no task rows below the header row")))
         if not areas:
@@ -356,6 +433,21 @@ class _Reader:
         if self.options.strict and self.warnings:
             raise LoadError([dataclasses.replace(w, level="error") for w in self.warnings])
         return Imported(result, tuple(self.warnings), tuple(self.notes))
+
+    def printable(self, row: Row) -> Row:
+        """The row with its vertical tabs and form feeds as the line breaks they stand for;
+        a control character, which no task list may hold, is an error naming the row."""
+        cells = tuple(c.translate(_BREAKS) for c in row.cells)
+        for cell in cells:
+            bad = NON_PRINTABLE.search(cell)
+            if bad is not None:
+                message = Message(
+                    N_("control character U+{code} in a cell; remove it from the source"),
+                    code=f"{ord(bad.group()):04X}",
+                )
+                self.error(row, message, "character")
+                break
+        return dataclasses.replace(row, cells=cells)
 
     def preamble(self, rows: list[Row]) -> tuple[str, list[str]]:
         """The title (the first row, past a line such as 附件1) and the numbered principles;
@@ -618,6 +710,21 @@ def _quoted(cells: tuple[str, ...]) -> str:
 def _joined(filled: list[str]) -> str:
     """A row's text: its one text where every cell holds the same (merged), else all."""
     return filled[0] if filled and all(c == filled[0] for c in filled) else " ".join(filled)
+
+
+def _key(cells: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """A row's filled cells without their whitespace: what a repeated header is known by."""
+    return tuple(k for k in (_squeeze(c) for c in cells) if k)
+
+
+def _aside(filled: list[str]) -> bool:
+    """Whether a row is no task but what lists put below or between them: a note, one text
+    (注：…, 备注：…, 说明：…), or a total (合计, 总计, 小计 first)."""
+    if not filled:
+        return False
+    if _squeeze(filled[0]).rstrip("：:") in _TOTALS:
+        return True
+    return len(set(filled)) == 1 and _NOTE.match(filled[0]) is not None
 
 
 def _first_heading(row: Row) -> bool:
