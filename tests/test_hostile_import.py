@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import no_traceback, run
+from .conftest import TASKS, no_traceback, run
 
 
 def write(path: Path, text: str) -> Path:
@@ -75,7 +75,7 @@ def test_notes_and_totals_below_the_table_are_skipped_and_said(
     result = run("import", "list.csv", "--issuer", "国务院", "-o", "out.yaml")
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == (
-        "wrote 2 tasks, 1 areas and 2 agencies to out.yaml; agencies by kind: 2 national; "
+        "wrote 2 tasks, 1 area and 2 agencies to out.yaml; agencies by kind: 2 national; "
         "1 task ongoing; skipped 2 rows of notes or totals (line 9…); "
         "no areas: every task in one, 全部任务\n"
     )
@@ -109,7 +109,7 @@ def test_two_columns_of_one_header_and_one_of_none_keep_every_cell(
     result = run("import", "list.csv", "--issuer", "国务院", "-o", "out.yaml")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        "wrote 1 tasks, 1 areas and 1 agencies to out.yaml; agencies by kind: 1 national; "
+        "wrote 1 task, 1 area and 1 agency to out.yaml; agencies by kind: 1 national; "
         "columns 备注、备注（第6列） kept as extra fields; "
         "text under no header kept as extra fields 第7列; no areas: every task in one, 全部任务\n"
     )
@@ -136,7 +136,7 @@ def test_a_header_of_two_rows_reads_each_column_by_its_lower_name(
     )
     result = run("import", "list.csv", "--issuer", "国务院", "-o", "out.yaml")
     assert result.stderr == (
-        "wrote 2 tasks, 1 areas and 3 agencies to out.yaml; agencies by kind: 3 national; "
+        "wrote 2 tasks, 1 area and 3 agencies to out.yaml; agencies by kind: 3 national; "
         "no areas: every task in one, 全部任务\n"
     )
     shown = run("show", "1", "--tasks", "out.yaml", "--as-of", "2021-01-01")
@@ -197,3 +197,34 @@ def test_a_ledger_merged_with_another_lists_is_refused_naming_the_line(
     assert lint.stdout == f"progress.yaml:2:1: error: {said} [other-list]\n"
     # Each ledger alone is still its list's.
     assert run("lint", "--tasks", "2020.yaml", "--progress", "p2020.yaml").exit_code == 0
+
+
+def test_diff_of_lists_of_huge_texts_ends_quickly(tmp_path: Path) -> None:
+    """Texts are compared on their first 2,000 characters: three tasks of 60,000 each
+    would otherwise keep difflib busy for minutes."""
+    import dataclasses
+    import time
+
+    from szbiz.dump import dump_tasklist
+    from szbiz.load import load
+
+    base = load(TASKS).tasks
+    huge = tuple(
+        dataclasses.replace(t, description="改革" * 15_000 + str(t.id) * 3_000)
+        for t in base.tasks[:3]
+    )
+    old = tmp_path / "old.yaml"
+    old.write_text(dump_tasklist(dataclasses.replace(base, tasks=huge)), encoding="utf-8")
+    reworded = tuple(dataclasses.replace(t, title=t.title + "（修订）") for t in huge)
+    new = tmp_path / "new.yaml"
+    new.write_text(dump_tasklist(dataclasses.replace(base, tasks=reworded)), encoding="utf-8")
+    start = time.perf_counter()
+    result = run("diff", str(old), str(new), "--format", "json")
+    assert time.perf_counter() - start < 30
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    matches = json.loads(result.stdout)["matches"]
+    assert [(m["new"], m["old"], m["class"]) for m in matches] == [
+        (t.id, t.id, "changed") for t in huge
+    ]

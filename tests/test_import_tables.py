@@ -201,7 +201,7 @@ def test_column_option_names_a_header_szbiz_does_not_know(tmp_path: Path) -> Non
     result = run("import", str(source), "--column", "责任 处室=lead", "--year", "2022")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        "imported 2 tasks, 1 areas and 3 agencies; agencies by kind: 3 unknown; 2 tasks ongoing; "
+        "imported 2 tasks, 1 area and 3 agencies; agencies by kind: 3 unknown; 2 tasks ongoing; "
         "column 备注 kept as an extra field; the title names no issuer; give --issuer; "
         "no areas: every task in one, 全部任务; no 完成时限 column: every task is ongoing\n"
     )
@@ -280,6 +280,28 @@ def test_numbering_restarting_per_area_is_renumbered_keeping_the_printed_one() -
     ]
     assert [str(w) for w in imported.warnings] == [
         "list.csv:7:1: 序号 1 repeats that of line 4; tasks numbered 1–3 in order, "
+        "the printed number kept as 序号"
+    ]
+
+
+def test_sub_numbers_are_renumbered_keeping_the_printed_one() -> None:
+    imported = read_table(
+        grid(
+            "2021年清单",
+            ("序号", "改革措施", "牵头单位", "完成时限"),
+            ("1-1", "甲一", "市局", "2021年6月"),
+            ("1-2", "甲二", "市局", "2021年6月"),
+            ("2.1", "乙一", "市局", "2021年6月"),
+        )
+    )
+    tasks = imported.tasks.tasks
+    assert [(t.id, t.title, t.extra) for t in tasks] == [
+        (1, "甲一", (("序号", "1-1"),)),
+        (2, "甲二", (("序号", "1-2"),)),
+        (3, "乙一", (("序号", "2.1"),)),
+    ]
+    assert [str(w) for w in imported.warnings] == [
+        "list.csv:3:1: 序号 '1-1' is not a number; tasks numbered 1–3 in order, "
         "the printed number kept as 序号"
     ]
 
@@ -556,7 +578,7 @@ def test_agencies_written_inside_the_measure_are_taken_out_of_it(tmp_path: Path)
     result = run("import", str(write_csv(tmp_path / "office.csv", rows)))
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[-1].startswith(
-        "imported 2 tasks, 1 areas and 5 agencies; agencies by kind: 4 national"
+        "imported 2 tasks, 1 area and 5 agencies; agencies by kind: 4 national"
     )
 
 

@@ -22,7 +22,10 @@ Speed: the ratio of every pair would take minutes for two lists of 2,000. A
 pair's ratio is at most the share of characters the two texts have in common
 (difflib's quick_ratio), which is counted for all pairs at once as bits in
 integers; the exact ratio is computed only for a pair whose bound could still
-win, best bound first.
+win, best bound first. Texts are compared on their first 2,000 characters
+(``COMPARED``), far beyond any measure of a real list: difflib's time grows with
+the square of a text's length, and a hostile list of long texts would otherwise
+keep ``diff`` busy for minutes. Identical texts are still told by the whole text.
 """
 
 from __future__ import annotations
@@ -84,6 +87,10 @@ class Diff:
         return tuple(m for m in self.matches if m.change in changes)
 
 
+# The characters of a measure that similarity is judged on (see above).
+COMPARED = 2000
+
+
 def normalize(text: str) -> str:
     """The text as compared: NFKC (full-width to half-width), lower case, and only letters,
     digits and other symbols (no whitespace, punctuation or control characters)."""
@@ -134,10 +141,11 @@ class _Side:
     def __init__(self, tasks: TaskList, vocabulary: dict[tuple[str, int], int]) -> None:
         self.tasks = tasks.tasks
         self.texts = [normalize(t.measure) for t in self.tasks]
+        self.compared = [text[:COMPARED] for text in self.texts]
         self.agencies = [_agencies(t) for t in self.tasks]
         self.areas = [_area_name(tasks, t) for t in self.tasks]
         self.bits: list[int] = []
-        for text in self.texts:
+        for text in self.compared:
             seen: dict[str, int] = {}
             positions = []
             for char in text:
@@ -197,14 +205,14 @@ def _similar(
     need = max(0.0, (threshold - AGENCY_WEIGHT - AREA_WEIGHT) / TEXT_WEIGHT / 2)
     # By length: a pair whose shorter text is too short beside the longer cannot reach
     # ``need`` (common <= the shorter length), so each new task looks at a window of them.
-    olds.sort(key=lambda j: len(before.texts[j]))
-    lengths = [len(before.texts[j]) for j in olds]
+    olds.sort(key=lambda j: len(before.compared[j]))
+    lengths = [len(before.compared[j]) for j in olds]
     old_bits = [before.bits[j] for j in olds]
     old_need = [need * n for n in lengths]
     rows: dict[int, list[tuple[float, int]]] = {}  # new index → (−bound, old index), best first
     heap: list[tuple[float, int, int, int, int]] = []  # (−score, exact?, new id, old id, …)
     for i in news:
-        bits, length = after.bits[i], len(after.texts[i])
+        bits, length = after.bits[i], len(after.compared[i])
         if need > 0:
             low = bisect_left(lengths, need * length / (1 - need))
             high = bisect_right(lengths, length * (1 - need) / need)
@@ -238,7 +246,7 @@ def _similar(
                 _push_bound(heap, rows, i, k + 1, after)
             if j in taken:
                 continue
-            matcher = SequenceMatcher(None, before.texts[j], after.texts[i], autojunk=False)
+            matcher = SequenceMatcher(None, before.compared[j], after.compared[i], autojunk=False)
             value = TEXT_WEIGHT * matcher.ratio() + extra(i, j)
             if value >= threshold:
                 heapq.heappush(heap, (-value, 1, after.tasks[i].id, before.tasks[j].id, packed))

@@ -150,13 +150,17 @@ def _summary(imported: Imported, output: Path | None) -> str:
     tasks = imported.tasks
     figures = {"tasks": len(tasks.tasks), "areas": len(tasks.areas)}
     figures["agencies"] = len(tasks.agencies)
+    counted = {
+        "tasks": ngettext("{count} task", "{count} tasks", figures["tasks"]),
+        "areas": ngettext("{count} area", "{count} areas", figures["areas"]),
+        "agencies": ngettext("{count} agency", "{count} agencies", figures["agencies"]),
+    }
+    said_counts = {key: text.format(count=figures[key]) for key, text in counted.items()}
     if output is None:
-        parts = [
-            _("imported {tasks} tasks, {areas} areas and {agencies} agencies").format(**figures)
-        ]
+        parts = [_("imported {tasks}, {areas} and {agencies}").format(**said_counts)]
     else:
-        line = _("wrote {tasks} tasks, {areas} areas and {agencies} agencies to {path}")
-        parts = [line.format(path=output, **figures)]
+        line = _("wrote {tasks}, {areas} and {agencies} to {path}")
+        parts = [line.format(path=output, **said_counts)]
     kinds = {kind.value: count for kind, count in imported.kinds.items()}
     said = [
         _(msgid).format(count=kinds[kind]) for kind, msgid in _KINDS_SAID.items() if kinds.get(kind)

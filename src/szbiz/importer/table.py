@@ -490,7 +490,7 @@ class _Reader:
             if isinstance(read, Message):
                 self.error(row, read)
                 return None
-            number = read
+            number = read  # None for 1-1 and the like: numbered in order, kept as 序号
         shown = printed or _where(row)  # for messages only
         area_cell = cells.get("area", "")
         if area_cell:
@@ -623,13 +623,23 @@ class _Reader:
             self.warn(again.row, message, "numbering")
         else:
             missing = next(d for d in drafts if d.number is None)
-            message = Message(
-                N_(
-                    "a task without 序号; tasks numbered 1–{count} in order, "
-                    "the printed number kept as 序号"
-                ),
-                count=len(drafts),
-            )
+            if missing.printed:
+                message = Message(
+                    N_(
+                        "序号 {text!r} is not a number; tasks numbered 1–{count} in order, "
+                        "the printed number kept as 序号"
+                    ),
+                    text=missing.printed[:24],
+                    count=len(drafts),
+                )
+            else:
+                message = Message(
+                    N_(
+                        "a task without 序号; tasks numbered 1–{count} in order, "
+                        "the printed number kept as 序号"
+                    ),
+                    count=len(drafts),
+                )
             self.warn(missing.row, message, "numbering")
         tasks = []
         for index, d in enumerate(drafts, start=1):
@@ -750,8 +760,9 @@ def _read_heading(filled: list[str]) -> tuple[str, int | None] | None:
     return name, int(count.group(1)) if count else None
 
 
-def _read_number(text: str) -> int | Message:
-    """A 序号: 12, １２, 一, 一、, （一）, 12. → its number; else why not."""
+def _read_number(text: str) -> int | Message | None:
+    """A 序号: 12, １２, 一, 一、, （一）, 12. → its number; None for one that is no
+    number (1-1, 1.2, 甲); a Message for one too large."""
     plain = unicodedata.normalize("NFKC", text).strip()
     core = re.sub(r"^[(（]\s*(.*?)\s*[)）]$", r"\1", plain).rstrip("、.．。 ")
     if core.isascii() and core.isdigit():
@@ -759,10 +770,7 @@ def _read_number(text: str) -> int | Message:
             return Message(N_("序号 {text!r} is too large"), text=text[:24])
         if int(core) > 0:
             return int(core)
-    number = chinese_numeral(core)
-    if number is not None:
-        return number
-    return Message(N_("cannot read 序号 {text!r}: expected a positive number"), text=text[:24])
+    return chinese_numeral(core)
 
 
 def read_table(grid: Grid, options: Options | None = None) -> Imported:
