@@ -101,9 +101,12 @@ def test_the_state_council_table_through_the_command(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "title: 国务院关于推广第三批支持创新相关改革举措的通知\n  issuer: 国务院\n" in text
     assert "推广范围" in text and "全面创新改革试验区域" in text
-    # The same YAML to stdout; the summary says what it imported.
+    # The same YAML to stdout, but for the header's command; the summary says what it imported.
     again = run("import", str(source), "--year", "2021")
-    assert again.stdout == text
+    header = f"#   szbiz import {source.as_posix()} --year 2021"
+    assert again.stdout.splitlines()[2] == header
+    assert text.splitlines()[2] == f"{header} -o {out.as_posix()}"
+    assert again.stdout.splitlines()[5:] == text.splitlines()[5:]
     assert again.stderr.splitlines()[-1].startswith("imported 4 tasks, 2 areas and 4 agencies;")
 
 

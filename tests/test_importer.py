@@ -34,18 +34,54 @@ def test_source_is_kept_unchanged() -> None:
         assert SOURCE.read_bytes() == shared.read_bytes()
 
 
-def test_tasks_yaml_is_exactly_the_importers_output(tmp_path: Path) -> None:
-    out = tmp_path / "tasks.yaml"
-    result = run("import", str(SOURCE), "-o", str(out))
+def test_tasks_yaml_is_exactly_the_importers_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command data/tasks.yaml names in its header, run where it says, makes it."""
+    (tmp_path / "data" / "source").mkdir(parents=True)
+    (tmp_path / "data" / "source" / SOURCE.name).write_bytes(SOURCE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    header = TASKS.read_text(encoding="utf-8").splitlines()[2]
+    assert header == f"#   szbiz import data/source/{SOURCE.name} -o data/tasks.yaml"
+    result = run(*header.split()[2:])
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"wrote 210 tasks, 14 areas and 60 agencies to {out}\n"
-    assert out.read_bytes() == TASKS.read_bytes()
+    assert result.stderr == "wrote 210 tasks, 14 areas and 60 agencies to data/tasks.yaml\n"
+    assert (tmp_path / "data" / "tasks.yaml").read_bytes() == TASKS.read_bytes()
 
 
-def test_import_to_stdout_matches_file() -> None:
+def test_the_header_says_how_the_list_was_made(tmp_path: Path) -> None:
+    """Another source, other options, another file: the header names them, so that the list
+    can be made again; a word a shell would split is quoted."""
+    source = tmp_path / "源 表.txt"
+    source.write_bytes(SOURCE.read_bytes())
+    out = tmp_path / "out put.yaml"
+    result = run(
+        "import", str(source), "--year", "2020", "--issuer", "深圳市人民政府", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[1:5] == [
+        f"# Generated from {source.as_posix()} by:",
+        f"#   szbiz import '{source.as_posix()}' --year 2020 --issuer 深圳市人民政府 "
+        f"-o '{out.as_posix()}'",
+        "# Do not edit by hand: change the source or the importer and regenerate.",
+        f"# Check it with: szbiz lint '{out.as_posix()}'",
+    ]
+    # But for the header and the source's name, the list is data/tasks.yaml.
+    kept = TASKS.read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines[5:] if "source:" not in line] == [
+        line for line in kept[5:] if "source:" not in line
+    ]
+
+
+def test_import_to_stdout_matches_file_but_for_the_header() -> None:
     result = run("import", str(SOURCE))
     assert result.exit_code == 0
-    assert result.stdout.encode("utf-8") == TASKS.read_bytes()
+    made, kept = result.stdout.splitlines(), TASKS.read_text(encoding="utf-8").splitlines()
+    assert made[2] == f"#   szbiz import {SOURCE.as_posix()}"
+    assert made[4] == "# Check it with: szbiz lint FILE"
+    assert made[1] == f"# Generated from {SOURCE.as_posix()} by:"
+    assert made[:1] + made[3:4] + made[5:] == kept[:1] + kept[3:4] + kept[5:]
 
 
 def test_yaml_round_trips_to_the_same_model(imported) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import yaml
@@ -16,6 +16,31 @@ HEADER = """\
 # Do not edit by hand: change the source or the importer and regenerate.
 # Check it with: szbiz lint data/tasks.yaml
 """
+# The header of a list whose making is known: the command that made it, as typed.
+MADE = """\
+# szbiz canonical task list: {title}
+# Generated from {source} by:
+#   {command}
+# Do not edit by hand: change the source or the importer and regenerate.
+# Check it with: szbiz lint {output}
+"""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """How a list was made, for its header: the source as named, the command that made it
+    (``szbiz import data/source/x.csv --issuer 国务院 -o data/tasks.yaml``), and the file it
+    was written to (empty when it went to stdout)."""
+
+    source: str
+    command: str
+    output: str = ""
+
+
+def _comment(text: str) -> str:
+    """Text on one comment line: a comment ends at a line break, and YAML breaks lines at
+    U+2028 and U+0085 too; a control character would make the file unreadable."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 class _Dumper(yaml.SafeDumper):
@@ -50,11 +75,19 @@ def _entry(item: Any) -> dict[str, Any]:
     return out
 
 
-def dump_tasklist(tasks: TaskList) -> str:
+def dump_tasklist(tasks: TaskList, origin: Origin | None = None) -> str:
     doc = tasks.document
+    if origin is None:
+        header = HEADER.format(title=_comment(doc.title), source=_comment(doc.source))
+    else:
+        header = MADE.format(
+            title=_comment(doc.title),
+            source=_comment(origin.source),
+            command=_comment(origin.command),
+            output=_comment(origin.output) or "FILE",
+        )
     parts = [
-        # A comment ends at a line break, and YAML breaks lines at U+2028 and U+0085 too.
-        HEADER.format(title=" ".join(doc.title.split()), source=" ".join(doc.source.split())),
+        header,
         _section("schema", 1),
         _section("document", _entry(doc)),
         _section("areas", [_entry(a) for a in tasks.areas]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
@@ -23,6 +23,7 @@ from szbiz.errors import ExitCode, LoadError, Problem, SzbizError, UsageError, l
 from szbiz.i18n import N_, _
 
 if TYPE_CHECKING:
+    from szbiz.dump import Origin
     from szbiz.importer.table import Imported
 
 
@@ -128,12 +129,58 @@ def import_(
         raise typer.Exit(int(ExitCode.PROBLEMS)) from None
     for problem in imported.warnings:
         say(f"{problem.location()}: {level(problem.level)}: {problem.said()}")
-    text = dump_tasklist(imported.tasks)
+    origin = _origin(
+        source,
+        output,
+        (("--from", fmt), ("--sheet", sheet), ("--year", None if year is None else str(year))),
+        column or [],
+        first_is_lead,
+        issuer,
+    )
+    text = dump_tasklist(imported.tasks, origin)
     if output is None:
         write(text)
     else:
         write_file(output, text.encode("utf-8"))
     say(_summary(imported, output))
+
+
+def _origin(
+    source: Path,
+    output: Path | None,
+    options: tuple[tuple[str, str | None], ...],
+    columns: list[str],
+    first_is_lead: bool,
+    issuer: str | None,
+) -> Origin:
+    """The command as typed, for the list's header, so that it says how to make the list
+    again; paths with / as on every platform, so a list made on Windows reads the same."""
+    import re
+    import shlex
+
+    from szbiz.dump import Origin
+
+    # Characters a shell reads otherwise: a word holding one is quoted.
+    special = re.compile(r"""[\s'"$`\\|&;<>()*?\[\]{}~#!]""")
+
+    def shown(path: Path) -> str:
+        return PurePath(path).as_posix()
+
+    words = ["szbiz", "import", shown(source)]
+    words += [w for flag, value in options if value is not None for w in (flag, value)]
+    words += [w for value in columns for w in ("--column", value)]
+    if first_is_lead:
+        words.append("--first-is-lead")
+    if issuer is not None:
+        words += ["--issuer", issuer]
+    if output is not None:
+        words += ["-o", shown(output)]
+
+    def quoted(word: str) -> str:
+        return word if word and not special.search(word) else shlex.quote(word)
+
+    command = " ".join(map(quoted, words))
+    return Origin(shown(source), command, quoted(shown(output)) if output is not None else "")
 
 
 _KINDS_SAID = {
