@@ -182,7 +182,8 @@ class _Registry:
             seen.append(raw)
         return canonical
 
-    def agencies(self) -> tuple[Agency, ...]:
+    def agencies(self, issuer: str = "深圳市人民政府") -> tuple[Agency, ...]:
+        """The agencies with their codes, and their kinds as the issuer's list names them."""
         codes = agency_codes(self.spellings)
         out = []
         for name, aliases in self.spellings.items():
@@ -191,7 +192,8 @@ class _Registry:
             # candidates where they are another agency's code.
             others = dict.fromkeys(initials(a) for a in aliases)
             alias_codes = tuple(c for c in others if c and c != codes[name])
-            out.append(Agency(name, agency_kind(name), tuple(aliases), codes[name], alias_codes))
+            kind = agency_kind(name, issuer)
+            out.append(Agency(name, kind, tuple(aliases), codes[name], alias_codes))
         return tuple(out)
 
 

@@ -26,7 +26,7 @@ from szbiz.dates import DeadlineError, read_deadline
 from szbiz.errors import LoadError, Message, Problem, UsageError
 from szbiz.i18n import N_, _
 from szbiz.importer.grid import Grid, Row
-from szbiz.importer.names import Parties, _Registry, agency_kind, inline_parties, read_parties
+from szbiz.importer.names import Parties, _Registry, inline_parties, read_parties
 from szbiz.model import AgencyKind, Area, Document, Task, TaskList
 from szbiz.text import chinese_numeral, unwrap
 from szbiz.yamlnode import NON_PRINTABLE
@@ -421,9 +421,7 @@ class _Reader:
         doc_year = year or max((t.deadline.year for t in tasks if t.deadline), default=None)
         if doc_year is None:
             raise self.fail(None, Message(N_("the title states no year; give --year")), "year")
-        agencies = tuple(
-            dataclasses.replace(a, kind=agency_kind(a.name, issuer)) for a in registry.agencies()
-        )
+        agencies = registry.agencies(issuer)
         result = TaskList(
             document=Document(title, issuer, doc_year, self.grid.source, tuple(principles)),
             areas=tuple(sorted(areas.values(), key=lambda a: a.number)),
