@@ -106,9 +106,14 @@ def export(
         sys.stdout.buffer.flush()
         return
     write_file(output, rendered)
-    count = len(found)
-    say(
-        ngettext("wrote {count} task to {path}", "wrote {count} tasks to {path}", count).format(
-            count=count, path=output
+    # A calendar holds days: its events are the tasks with a deadline (render.export.ics).
+    left_out = sum(1 for view in found if view.task.ongoing) if kind == "ics" else 0
+    count = len(found) - left_out
+    said = ngettext("wrote {count} task to {path}", "wrote {count} tasks to {path}", count)
+    if left_out:
+        said += ngettext(
+            "; {left} ongoing task left out, having no day",
+            "; {left} ongoing tasks left out, having no day",
+            left_out,
         )
-    )
+    say(said.format(count=count, path=output, left=left_out))
