@@ -34,14 +34,13 @@ import math
 import posixpath
 import re
 import warnings
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from szbiz import dates
-from szbiz.errors import SzbizError
+from szbiz.errors import SzbizError, said
 from szbiz.i18n import _
 from szbiz.model import Event, History, Role, Status, Task, TaskList
 
@@ -259,41 +258,40 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
     declares a DOCTYPE (entities: no workbook has them) or holds a cell no spreadsheet
     writes is refused before openpyxl reads it; whatever openpyxl still trips on is this
     file's error too."""
+    from szbiz import ooxml
+    from szbiz.ooxml import Why
+
     not_book = f"{path}: is not an xlsx workbook"
-    if not data.startswith(b"PK\x03\x04"):
-        if _looks_like_text(data):
-            text = _(
-                "{path}: is not an xlsx workbook (not a zip file); it looks like CSV: "
-                "name it .csv; return the form as sent"
-            )
-        else:
-            text = _("{path}: is not an xlsx workbook (not a zip file); return the form as sent")
-        raise FormError(text.format(path=path))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise FormError(
-                    f"{not_book} szbiz reads: it holds {len(members):,} files; "
-                    f"a form holds a dozen, and at most {MAX_MEMBERS} are read"
+        parts = ooxml.parts(data, max_members=MAX_MEMBERS, max_unpacked=MAX_UNPACKED)
+    except ooxml.Refused as refused:
+        if refused.why is Why.NOT_ZIP:
+            if _looks_like_text(data):
+                text = _(
+                    "{path}: is not an xlsx workbook (not a zip file); it looks like CSV: "
+                    "name it .csv; return the form as sent"
                 )
-            unpacked = sum(m.file_size for m in members)
-            if unpacked > MAX_UNPACKED:
-                raise FormError(
-                    f"{not_book} szbiz reads: it would unpack to {unpacked:,} bytes; "
-                    f"a form unpacks to well under {MAX_UNPACKED // 2**20} MiB"
+            else:
+                text = _(
+                    "{path}: is not an xlsx workbook (not a zip file); return the form as sent"
                 )
-            parts = {m.filename: archive.read(m) for m in members}
-    except FormError:
-        raise
-    except Exception as exc:  # zipfile raises what a damaged or crafted zip makes it raise
-        raise FormError(f"{not_book} (a damaged zip file: {_said(exc)})") from None
-    for name, part in parts.items():
-        if _DECLARATION.search(part.replace(b"\x00", b"")):  # UTF-16 too
+            raise FormError(text.format(path=path)) from None
+        if refused.why is Why.MEMBERS:
             raise FormError(
-                f"{path}: not a workbook szbiz wrote ({dates.shown(name)} declares a DOCTYPE "
-                "or entities, which no workbook holds); return the form as sent"
-            )
+                f"{not_book} szbiz reads: it holds {refused.figure:,} files; "
+                f"a form holds a dozen, and at most {MAX_MEMBERS} are read"
+            ) from None
+        if refused.why is Why.UNPACKED:
+            raise FormError(
+                f"{not_book} szbiz reads: it would unpack to {refused.figure:,} bytes; "
+                f"a form unpacks to well under {MAX_UNPACKED // 2**20} MiB"
+            ) from None
+        if refused.why is Why.DAMAGED:
+            raise FormError(f"{not_book} (a damaged zip file: {refused.detail})") from None
+        raise FormError(
+            f"{path}: not a workbook szbiz wrote ({dates.shown(refused.detail)} declares a "
+            "DOCTYPE or entities, which no workbook holds); return the form as sent"
+        ) from None
     try:
         from openpyxl import load_workbook
     except ModuleNotFoundError:
@@ -307,7 +305,7 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
         except Exception as exc:  # openpyxl raises what the zip's content makes it raise
-            raise FormError(f"{not_book} ({_said(exc)})") from None
+            raise FormError(f"{not_book} ({said(exc)})") from None
         try:
             if META_SHEET not in book.sheetnames or FORM_SHEET not in book.sheetnames:
                 raise FormError(
@@ -324,7 +322,7 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
         except FormError:
             raise
         except Exception as exc:
-            raise FormError(f"{not_book} szbiz reads ({_said(exc)})") from None
+            raise FormError(f"{not_book} szbiz reads ({said(exc)})") from None
         finally:
             book.close()
     # The identity the hidden sheet holds is the one checked: put where the form's shows it.
@@ -335,15 +333,9 @@ def _workbook(path: Path, data: bytes) -> tuple[_Sheet, dict[int, int]]:
     return sheet, ids
 
 
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel writes a character XML cannot hold
 _REF = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
-
-
-def _said(exc: BaseException) -> str:
-    """What a reader raised, as one short line."""
-    return dates.shown(f"{type(exc).__name__}: {' '.join(str(exc).split())}", 200)
 
 
 def _looks_like_text(data: bytes) -> bool:

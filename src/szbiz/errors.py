@@ -37,6 +37,12 @@ def localized(value: Any) -> Any:
     return value.localized() if isinstance(value, Message) else value
 
 
+def said(exc: BaseException) -> str:
+    """What a library raised, as one short line (at most 200 characters)."""
+    text = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 class ExitCode(IntEnum):
     OK = 0
     PROBLEMS = 1  # invalid data, or a state that forbids the change

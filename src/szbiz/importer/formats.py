@@ -15,13 +15,15 @@ cell where it knows one.
 from __future__ import annotations
 
 import codecs
-import io
-import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from szbiz.errors import LoadError, Message, Problem, SzbizError, UsageError
 from szbiz.i18n import N_, _
 from szbiz.importer.grid import Grid, Row
+
+if TYPE_CHECKING:
+    from szbiz import ooxml
 
 FORMATS: tuple[str, ...] = ("text", "csv", "xlsx", "docx", "pdf")
 
@@ -244,13 +246,6 @@ class Rows:
 MAX_MEMBERS = 5_000
 MAX_UNPACKED = 256 * MIB  # pictures and fonts included
 MAX_XML = 64 * MIB  # the parts a reader parses: a task list's are a few MiB
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-def said(exc: BaseException) -> str:
-    """What a library raised, as one short line."""
-    text = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
-    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def not_a(path: Path, fmt: str, why: str) -> LoadError:
@@ -259,49 +254,39 @@ def not_a(path: Path, fmt: str, why: str) -> LoadError:
 
 
 def zip_parts(path: Path, data: bytes, fmt: str) -> dict[str, bytes]:
-    """The XML parts of an Office file (``.xml`` and ``.rels``), after checking that the zip
-    is one and would not unpack past MAX_UNPACKED or into more than MAX_MEMBERS files, and
-    that no part declares a DOCTYPE or entities (no Office file does)."""
-    import zipfile
+    """The XML parts of an Office file, checked by ``szbiz.ooxml`` with the importer's
+    limits: at most MAX_MEMBERS files, MAX_UNPACKED bytes unpacked, MAX_XML of XML."""
+    from szbiz import ooxml
 
-    if not data.startswith(b"PK\x03\x04"):
-        raise not_a(path, fmt, _("not a zip file"))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise not_a(
-                    path,
-                    fmt,
-                    _("it holds {count} files; at most {most} are read").format(
-                        count=f"{len(members):,}", most=f"{MAX_MEMBERS:,}"
-                    ),
-                )
-            unpacked = sum(m.file_size for m in members)
-            if unpacked > MAX_UNPACKED:
-                raise not_a(
-                    path,
-                    fmt,
-                    _("it would unpack to {size} bytes; at most {most} MiB are read").format(
-                        size=f"{unpacked:,}", most=MAX_UNPACKED // MIB
-                    ),
-                )
-            xml = [m for m in members if m.filename.lower().endswith((".xml", ".rels"))]
-            text = sum(m.file_size for m in xml)
-            if text > MAX_XML:
-                raise not_a(
-                    path,
-                    fmt,
-                    _("its XML would unpack to {size} bytes; at most {most} MiB are read").format(
-                        size=f"{text:,}", most=MAX_XML // MIB
-                    ),
-                )
-            parts = {m.filename: archive.read(m) for m in xml}
-    except LoadError:
-        raise
-    except Exception as exc:  # zipfile raises what a damaged or crafted zip makes it raise
-        raise not_a(path, fmt, _("a damaged zip file: {why}").format(why=said(exc))) from None
-    for part in parts.values():
-        if _DECLARATION.search(part.replace(b"\x00", b"")):  # UTF-16 too
-            raise not_a(path, fmt, _("a part declares a DOCTYPE or entities"))
-    return parts
+        return ooxml.parts(
+            data,
+            max_members=MAX_MEMBERS,
+            max_unpacked=MAX_UNPACKED,
+            max_xml=MAX_XML,
+            read=ooxml.is_xml,
+        )
+    except ooxml.Refused as refused:
+        raise not_a(path, fmt, _refusal(refused)) from None
+
+
+def _refusal(refused: ooxml.Refused) -> str:
+    from szbiz.ooxml import Why
+
+    if refused.why is Why.NOT_ZIP:
+        return _("not a zip file")
+    if refused.why is Why.MEMBERS:
+        return _("it holds {count} files; at most {most} are read").format(
+            count=f"{refused.figure:,}", most=f"{MAX_MEMBERS:,}"
+        )
+    if refused.why is Why.UNPACKED:
+        return _("it would unpack to {size} bytes; at most {most} MiB are read").format(
+            size=f"{refused.figure:,}", most=MAX_UNPACKED // MIB
+        )
+    if refused.why is Why.XML:
+        return _("its XML would unpack to {size} bytes; at most {most} MiB are read").format(
+            size=f"{refused.figure:,}", most=MAX_XML // MIB
+        )
+    if refused.why is Why.DAMAGED:
+        return _("a damaged zip file: {why}").format(why=refused.detail)
+    return _("a part declares a DOCTYPE or entities")

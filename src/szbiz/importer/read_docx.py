@@ -14,9 +14,9 @@ import io
 import re
 from pathlib import Path
 
-from szbiz.errors import LoadError
+from szbiz.errors import LoadError, said
 from szbiz.i18n import _
-from szbiz.importer.formats import Rows, needs, not_a, said, zip_parts
+from szbiz.importer.formats import Rows, needs, not_a, zip_parts
 from szbiz.importer.grid import Grid
 
 MAX_SPAN = 1_000  # columns one cell may span: a table has a dozen

@@ -15,9 +15,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from szbiz.errors import LoadError, Message
+from szbiz.errors import LoadError, Message, said
 from szbiz.i18n import N_, _
-from szbiz.importer.formats import Rows, fail, needs, not_a, said
+from szbiz.importer.formats import Rows, fail, needs, not_a
 from szbiz.importer.grid import Grid, Row
 
 MAX_PAGES = 2_000  # a task list runs to dozens of pages

@@ -14,9 +14,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from szbiz.errors import LoadError, Message, UsageError
+from szbiz.errors import LoadError, Message, UsageError, said
 from szbiz.i18n import N_, _
-from szbiz.importer.formats import MAX_CELLS, Rows, fail, needs, not_a, said, zip_parts
+from szbiz.importer.formats import MAX_CELLS, Rows, fail, needs, not_a, zip_parts
 from szbiz.importer.grid import Grid
 
 
